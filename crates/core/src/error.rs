@@ -1,0 +1,31 @@
+//! The core's error type.
+
+use thiserror::Error;
+
+/// Everything the math core can refuse.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum CoreError {
+    #[error("unknown activation '{name}' (expected relu, leaky_relu[:slope], sigmoid, tanh or identity)")]
+    UnknownActivation { name: String },
+    #[error("unknown loss '{name}' (expected squared_error, absolute_error or huber[:delta])")]
+    UnknownLoss { name: String },
+    #[error("invalid architecture '{spec}': {reason}")]
+    InvalidArchitecture { spec: String, reason: String },
+    #[error("layer {layer}: {what} has {found} values, expected {expected}")]
+    ShapeMismatch {
+        layer: usize,
+        what: &'static str,
+        expected: usize,
+        found: usize,
+    },
+    #[error("{what} has {found} values, expected {expected}")]
+    WrongCount {
+        what: &'static str,
+        expected: usize,
+        found: usize,
+    },
+    #[error("{what} is not finite: {value}")]
+    NotFinite { what: String, value: f64 },
+    #[error("unknown parameter '{name}'")]
+    UnknownParameter { name: String },
+}

@@ -1,0 +1,114 @@
+//! An independent check of backpropagation by central finite differences.
+//!
+//! For each parameter `p`: `dL/dp ≈ (L(p + h) - L(p - h)) / 2h`, with `h = eps·max(1, |p|)`,
+//! compared with the backpropagated gradient by the relative error
+//! `|numeric - backprop| / max(|numeric|, |backprop|, 1e-12)`.
+//!
+//! ```
+//! use nnlab_core::{course, gradient_check, Loss};
+//! let net = course::network([1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5]);
+//! let check = gradient_check(&net, &[(vec![1.0, 0.0], vec![2.0])], Loss::SquaredError, 1e-6).unwrap();
+//! assert!(check.max_rel_error < 1e-6);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::{backprop::sample_loss, CoreError, Gradients, Loss, Network, ParamId, Trace};
+
+/// One parameter's two gradients.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradCheckEntry {
+    pub name: String,
+    pub id: ParamId,
+    pub backprop: f64,
+    pub numeric: f64,
+    pub rel_error: f64,
+}
+
+/// The check of every parameter and the largest relative error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradCheck {
+    pub entries: Vec<GradCheckEntry>,
+    pub max_rel_error: f64,
+    /// The parameter with the largest relative error.
+    pub worst: String,
+}
+
+/// Mean loss over `samples` (pairs of input and target).
+pub fn mean_loss(net: &Network, samples: &[(Vec<f64>, Vec<f64>)], loss: Loss) -> f64 {
+    let mut trace = Trace::new(net);
+    let mut acc = 0.0;
+    for (x, y) in samples {
+        net.forward_into(x, &mut trace);
+        acc += sample_loss(loss, trace.output(), y);
+    }
+    acc / samples.len() as f64
+}
+
+/// Gradients of the mean loss over `samples` by backpropagation.
+pub fn mean_gradients(
+    net: &Network,
+    samples: &[(Vec<f64>, Vec<f64>)],
+    loss: Loss,
+) -> Result<Gradients, CoreError> {
+    let mut total = Gradients::zeros(net);
+    for (x, y) in samples {
+        let (_, _, _, g) = net.backprop(x, y, loss)?;
+        total.add_assign(&g);
+    }
+    total.scale(1.0 / samples.len() as f64);
+    Ok(total)
+}
+
+/// Compares backpropagation with central differences for every parameter.
+pub fn gradient_check(
+    net: &Network,
+    samples: &[(Vec<f64>, Vec<f64>)],
+    loss: Loss,
+    eps: f64,
+) -> Result<GradCheck, CoreError> {
+    if samples.is_empty() {
+        return Err(CoreError::WrongCount {
+            what: "samples",
+            expected: 1,
+            found: 0,
+        });
+    }
+    let backprop = mean_gradients(net, samples, loss)?.flat();
+    let mut probe = net.clone();
+    let mut entries = Vec::with_capacity(backprop.len());
+    for (k, id) in net.param_ids().into_iter().enumerate() {
+        let p = net.get(id);
+        let h = eps * p.abs().max(1.0);
+        probe.set(id, p + h);
+        let up = mean_loss(&probe, samples, loss);
+        probe.set(id, p - h);
+        let down = mean_loss(&probe, samples, loss);
+        probe.set(id, p);
+        let numeric = (up - down) / (2.0 * h);
+        let bp = backprop[k];
+        let rel_error = (numeric - bp).abs() / numeric.abs().max(bp.abs()).max(1e-12);
+        entries.push(GradCheckEntry {
+            name: net.param_name(id),
+            id,
+            backprop: bp,
+            numeric,
+            rel_error,
+        });
+    }
+    let (max_rel_error, worst) = entries
+        .iter()
+        .map(|e| (e.rel_error, e.name.clone()))
+        .fold((0.0, String::new()), |best, cur| {
+            if cur.0 > best.0 || best.1.is_empty() {
+                cur
+            } else {
+                best
+            }
+        });
+    Ok(GradCheck {
+        entries,
+        max_rel_error,
+        worst,
+    })
+}

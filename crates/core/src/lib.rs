@@ -1,0 +1,36 @@
+//! # nnlab-core: the mathematics of small neural networks
+//!
+//! Pure math, no I/O, no printing, no clock. A dense [`Network`] of any layer sizes with an
+//! [`Activation`] per layer; a forward pass that records every node's `z` and `a`
+//! ([`Trace`]); backpropagation that records `dL/da`, `dL/dz` per node ([`Backward`]) and
+//! `dL/dp` per parameter ([`Gradients`]); a gradient-descent update; a finite-difference
+//! [`gradient_check`]. The course's 2-2-1 network is a named view ([`course`]).
+//!
+//! ```
+//! use nnlab_core::{course, Loss};
+//! // The course's example: w = 1,0.5,1,-1,1,1, b = 0.5,0,0.5, input (1, 0), target 2.
+//! let mut net = course::network([1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5]);
+//! let (trace, loss, _, grads) = net.backprop(&[1.0, 0.0], &[2.0], Loss::SquaredError).unwrap();
+//! assert_eq!(trace.output(), &[2.5]);
+//! assert_eq!(loss, 0.25);
+//! net.apply_gradients(&grads, 0.01);
+//! assert_eq!(course::params(&net).unwrap().0, [0.99, 0.49, 1.0, -1.0, 0.985, 0.995]);
+//! ```
+
+mod activation;
+mod backprop;
+pub mod course;
+mod error;
+mod gradcheck;
+mod loss;
+mod network;
+mod params;
+pub mod rng;
+
+pub use activation::{Activation, DEFAULT_LEAKY_SLOPE};
+pub use backprop::{sample_loss, Backward};
+pub use error::CoreError;
+pub use gradcheck::{gradient_check, mean_gradients, mean_loss, GradCheck, GradCheckEntry};
+pub use loss::Loss;
+pub use network::{Gradients, Layer, LayerGradients, Network, Trace};
+pub use params::ParamId;
