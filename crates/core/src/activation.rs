@@ -175,7 +175,11 @@ mod tests {
     fn values_by_hand() {
         assert_eq!(Activation::Relu.f(1.5), 1.5);
         assert_eq!(Activation::Relu.f(-2.0), 0.0);
-        assert_eq!(Activation::Relu.df(0.0), 0.0, "course convention: relu'(0) = 0");
+        assert_eq!(
+            Activation::Relu.df(0.0),
+            0.0,
+            "course convention: relu'(0) = 0"
+        );
         assert_eq!(Activation::Relu.df(1e-300), 1.0);
         assert_eq!(Activation::Sigmoid.f(0.0), 0.5);
         assert_eq!(Activation::Sigmoid.df(0.0), 0.25);
@@ -200,7 +204,11 @@ mod tests {
         for act in acts {
             for &z in &[-3.1, -0.7, 0.4, 2.2] {
                 let num = (act.f(z + h) - act.f(z - h)) / (2.0 * h);
-                assert!((num - act.df(z)).abs() < 1e-8, "{act} at {z}: {num} vs {}", act.df(z));
+                assert!(
+                    (num - act.df(z)).abs() < 1e-8,
+                    "{act} at {z}: {num} vs {}",
+                    act.df(z)
+                );
             }
         }
     }

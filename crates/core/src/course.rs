@@ -109,7 +109,10 @@ pub struct CourseParams {
 
 impl CourseParams {
     pub fn from_network(net: &Network) -> Option<CourseParams> {
-        let all_relu = net.layers().iter().all(|l| l.activation == Activation::Relu);
+        let all_relu = net
+            .layers()
+            .iter()
+            .all(|l| l.activation == Activation::Relu);
         if !all_relu {
             return None;
         }
@@ -167,4 +170,72 @@ fn relu(z: f64) -> f64 {
 #[inline(always)]
 fn drelu(z: f64) -> f64 {
     Activation::Relu.df(z)
+}
+
+/// The course's named starting points, `(name, weights w1..w6, biases b1..b3)`: the
+/// small / medium / high weights × small / medium / high biases grid and the symmetry
+/// cases, with the values of the course's published forward-pass table.
+pub const PRESETS: [(&str, [f64; 6], [f64; 3]); 14] = [
+    ("course", [1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5]),
+    (
+        "course-start",
+        [1.0, 0.5, 1.0, -0.5, 1.0, 1.0],
+        [0.5, 0.0, 0.5],
+    ),
+    (
+        "small-small",
+        [0.3, 0.1, 0.3, -0.2, 0.5, 0.3],
+        [0.2, 0.0, 0.2],
+    ),
+    (
+        "small-medium",
+        [0.3, 0.1, 0.3, -0.2, 0.5, 0.3],
+        [0.8, 0.4, 0.8],
+    ),
+    (
+        "small-high",
+        [0.3, 0.1, 0.3, -0.2, 0.5, 0.3],
+        [3.0, 0.5, 3.0],
+    ),
+    (
+        "medium-small",
+        [1.0, 0.5, 1.0, 0.8, 1.0, 0.8],
+        [0.5, 0.0, 0.5],
+    ),
+    (
+        "medium-medium",
+        [1.0, 0.5, 1.0, 0.8, 1.0, 0.8],
+        [1.5, 0.5, 1.5],
+    ),
+    (
+        "medium-high",
+        [1.0, 0.5, 1.0, 0.8, 1.0, 0.8],
+        [3.0, 2.0, 3.0],
+    ),
+    (
+        "high-small",
+        [3.0, 1.5, 3.0, -2.0, 1.5, 3.0],
+        [0.5, 0.0, 0.5],
+    ),
+    (
+        "high-medium",
+        [3.0, 1.5, 3.0, -2.0, 1.5, 3.0],
+        [1.5, 1.0, 1.5],
+    ),
+    (
+        "high-high",
+        [3.0, 1.5, 3.0, -2.0, 1.5, 3.0],
+        [3.0, 2.0, 3.0],
+    ),
+    ("identical", [0.5; 6], [0.5; 3]),
+    ("unique", [1.5, 0.5, 1.0, -1.0, 1.2, 0.7], [0.3, 0.4, 0.7]),
+    ("mixed", [0.5, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5]),
+];
+
+/// A named starting point from [`PRESETS`].
+pub fn preset(name: &str) -> Option<([f64; 6], [f64; 3])> {
+    PRESETS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|&(_, w, b)| (w, b))
 }

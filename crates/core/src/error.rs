@@ -26,6 +26,8 @@ pub enum CoreError {
     },
     #[error("{what} is not finite: {value}")]
     NotFinite { what: String, value: f64 },
+    #[error("invalid initializer '{spec}': {reason}")]
+    InvalidInit { spec: String, reason: String },
     #[error("unknown parameter '{name}'")]
     UnknownParameter { name: String },
 }

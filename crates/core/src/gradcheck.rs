@@ -96,16 +96,16 @@ pub fn gradient_check(
             rel_error,
         });
     }
-    let (max_rel_error, worst) = entries
-        .iter()
-        .map(|e| (e.rel_error, e.name.clone()))
-        .fold((0.0, String::new()), |best, cur| {
+    let (max_rel_error, worst) = entries.iter().map(|e| (e.rel_error, e.name.clone())).fold(
+        (0.0, String::new()),
+        |best, cur| {
             if cur.0 > best.0 || best.1.is_empty() {
                 cur
             } else {
                 best
             }
-        });
+        },
+    );
     Ok(GradCheck {
         entries,
         max_rel_error,

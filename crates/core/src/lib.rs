@@ -22,10 +22,12 @@ mod backprop;
 pub mod course;
 mod error;
 mod gradcheck;
+pub mod init;
 mod loss;
 mod network;
 mod params;
 pub mod rng;
+pub mod values;
 
 pub use activation::{Activation, DEFAULT_LEAKY_SLOPE};
 pub use backprop::{sample_loss, Backward};

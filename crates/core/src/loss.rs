@@ -99,7 +99,9 @@ impl FromStr for Loss {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        let unknown = || CoreError::UnknownLoss { name: s.to_string() };
+        let unknown = || CoreError::UnknownLoss {
+            name: s.to_string(),
+        };
         let (head, arg) = match s.split_once(':') {
             Some((h, a)) => (h, Some(a)),
             None => (s, None),
@@ -153,7 +155,11 @@ mod tests {
     #[test]
     fn derivatives_match_central_differences() {
         let h = 1e-6;
-        for loss in [Loss::SquaredError, Loss::AbsoluteError, Loss::Huber { delta: 0.7 }] {
+        for loss in [
+            Loss::SquaredError,
+            Loss::AbsoluteError,
+            Loss::Huber { delta: 0.7 },
+        ] {
             for &(yh, y) in &[(2.5, 2.0), (-1.0, 3.0), (0.2, 0.0), (4.0, 1.0)] {
                 let num = (loss.f(yh + h, y) - loss.f(yh - h, y)) / (2.0 * h);
                 assert!((num - loss.df(yh, y)).abs() < 1e-7, "{loss} {yh} {y}");

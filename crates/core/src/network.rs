@@ -214,7 +214,13 @@ impl Network {
 
     /// A network of zeros with the given sizes (`[2, 2, 1]`) and one activation per layer.
     pub fn zeros(sizes: &[usize], activations: &[Activation]) -> Result<Network, CoreError> {
-        let spec = || sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("-");
+        let spec = || {
+            sizes
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join("-")
+        };
         if sizes.len() < 2 || sizes.contains(&0) {
             return Err(CoreError::InvalidArchitecture {
                 spec: spec(),

@@ -51,7 +51,10 @@ impl Network {
                 }
             }
             for j in 0..layer.n_out() {
-                ids.push(ParamId::Bias { layer: l, neuron: j });
+                ids.push(ParamId::Bias {
+                    layer: l,
+                    neuron: j,
+                });
             }
         }
         ids

@@ -1,0 +1,267 @@
+//! Initial values for weights and biases.
+//!
+//! Strategies (the flag and TOML spelling in brackets):
+//! - constant `c` (`const:1`): every parameter the same, the symmetry trap;
+//! - uniform on `[lo, hi)` (`uniform:-10,10` or `uniform:-10,10,round=2`), optionally rounded
+//!   to `k` decimals as the course did with NumPy's `.round(2)`;
+//! - normal with mean and standard deviation (`normal:0,1`, `round=` too);
+//! - Glorot/Xavier uniform (`glorot`): `U(-r, r)` with `r = sqrt(6 / (fan_in + fan_out))`;
+//! - He normal (`he`): `N(0, 2 / fan_in)`;
+//! - zeros (`zeros`).
+//!
+//! Draw order is fixed so a seed always gives the same network: all weights first, layer by
+//! layer (on the course network in the order `w1..w6`), then all biases (`b1..b3`).
+//!
+//! ```
+//! use nnlab_core::{init::{initialize, Init}, rng::Rng, Activation, Network};
+//! let mut net = Network::zeros(&[2, 2, 1], &[Activation::Relu, Activation::Relu]).unwrap();
+//! let w: Init = "uniform:-10,10,round=2".parse().unwrap();
+//! let b: Init = "const:0.5".parse().unwrap();
+//! initialize(&mut net, w, b, &mut Rng::new(1));
+//! assert_eq!(net.layers()[0].b(0), 0.5);
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rng::Rng;
+use crate::{CoreError, Network, ParamId};
+
+/// How to draw initial values.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Init {
+    Const(f64),
+    Uniform {
+        lo: f64,
+        hi: f64,
+        round: Option<u32>,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+        round: Option<u32>,
+    },
+    Glorot,
+    He,
+}
+
+impl Init {
+    /// One value for a parameter of a layer with `fan_in` inputs and `fan_out` neurons.
+    pub fn draw(self, fan_in: usize, fan_out: usize, rng: &mut Rng) -> f64 {
+        match self {
+            Init::Const(c) => c,
+            Init::Uniform { lo, hi, round } => rounded(rng.uniform_range(lo, hi), round),
+            Init::Normal { mean, sd, round } => rounded(mean + sd * rng.normal(), round),
+            Init::Glorot => {
+                let r = (6.0 / (fan_in + fan_out) as f64).sqrt();
+                rng.uniform_range(-r, r)
+            }
+            Init::He => (2.0 / fan_in as f64).sqrt() * rng.normal(),
+        }
+    }
+}
+
+/// Rounds to `k` decimals as `round(v · 10^k) / 10^k` (half away from zero).
+fn rounded(v: f64, round: Option<u32>) -> f64 {
+    match round {
+        None => v,
+        Some(k) => {
+            let scale = 10f64.powi(k as i32);
+            (v * scale).round() / scale
+        }
+    }
+}
+
+/// Fills every weight from `weights` and every bias from `biases`, in the documented order.
+pub fn initialize(net: &mut Network, weights: Init, biases: Init, rng: &mut Rng) {
+    let ids: Vec<ParamId> = net
+        .named_param_ids()
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    let fans: Vec<(usize, usize)> = net.layers().iter().map(|l| (l.n_in(), l.n_out())).collect();
+    for pass_weights in [true, false] {
+        for &id in &ids {
+            let (layer, is_weight) = match id {
+                ParamId::Weight { layer, .. } => (layer, true),
+                ParamId::Bias { layer, .. } => (layer, false),
+            };
+            if is_weight == pass_weights {
+                let (fan_in, fan_out) = fans[layer];
+                let init = if is_weight { weights } else { biases };
+                net.set(id, init.draw(fan_in, fan_out, rng));
+            }
+        }
+    }
+}
+
+impl fmt::Display for Init {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let round = |r: &Option<u32>| r.map(|k| format!(",round={k}")).unwrap_or_default();
+        match self {
+            Init::Const(c) => write!(f, "const:{c:?}"),
+            Init::Uniform { lo, hi, round: r } => write!(f, "uniform:{lo:?},{hi:?}{}", round(r)),
+            Init::Normal { mean, sd, round: r } => write!(f, "normal:{mean:?},{sd:?}{}", round(r)),
+            Init::Glorot => f.write_str("glorot"),
+            Init::He => f.write_str("he"),
+        }
+    }
+}
+
+impl FromStr for Init {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |why: &str| CoreError::InvalidInit {
+            spec: s.to_string(),
+            reason: why.to_string(),
+        };
+        let s = s.trim();
+        let (head, args) = s.split_once(':').unwrap_or((s, ""));
+        let mut nums = Vec::new();
+        let mut round = None;
+        for part in args.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            if let Some(k) = part.strip_prefix("round=") {
+                round = Some(
+                    k.parse::<u32>()
+                        .map_err(|_| bad("round= takes 0, 1, 2, ... decimals"))?,
+                );
+            } else {
+                let v: f64 = part
+                    .parse()
+                    .map_err(|_| bad(&format!("'{part}' is not a number")))?;
+                if !v.is_finite() {
+                    return Err(bad("values must be finite"));
+                }
+                nums.push(v);
+            }
+        }
+        let arity = |n: usize| {
+            if nums.len() == n {
+                Ok(())
+            } else {
+                Err(bad(&format!("expects {n} number(s)")))
+            }
+        };
+        match head.to_ascii_lowercase().as_str() {
+            "const" | "constant" => {
+                arity(1)?;
+                Ok(Init::Const(nums[0]))
+            }
+            "zeros" | "zero" => {
+                arity(0)?;
+                Ok(Init::Const(0.0))
+            }
+            "uniform" => {
+                arity(2)?;
+                if nums[0] >= nums[1] {
+                    return Err(bad("the low end must be below the high end"));
+                }
+                Ok(Init::Uniform {
+                    lo: nums[0],
+                    hi: nums[1],
+                    round,
+                })
+            }
+            "normal" => {
+                arity(2)?;
+                if nums[1] < 0.0 {
+                    return Err(bad("the standard deviation must be >= 0"));
+                }
+                Ok(Init::Normal {
+                    mean: nums[0],
+                    sd: nums[1],
+                    round,
+                })
+            }
+            "glorot" | "xavier" => arity(0).map(|_| Init::Glorot),
+            "he" | "kaiming" => arity(0).map(|_| Init::He),
+            _ => Err(bad(
+                "expected const:C, uniform:LO,HI[,round=K], normal:MEAN,SD[,round=K], glorot or he",
+            )),
+        }
+    }
+}
+
+impl TryFrom<String> for Init {
+    type Error = CoreError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Init> for String {
+    fn from(i: Init) -> String {
+        i.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{course, Activation};
+
+    #[test]
+    fn parses_and_prints_every_form() {
+        for s in [
+            "const:1.0",
+            "uniform:-10.0,10.0,round=2",
+            "normal:0.0,1.0",
+            "glorot",
+            "he",
+        ] {
+            assert_eq!(s.parse::<Init>().unwrap().to_string(), s);
+        }
+        for bad in [
+            "uniform:3,1",
+            "normal:0,-1",
+            "const",
+            "uniform:a,b",
+            "lecun",
+            "const:nan",
+        ] {
+            assert!(bad.parse::<Init>().is_err(), "{bad}");
+        }
+    }
+
+    // round=2 leaves two decimals: v·100 is an integer up to floating-point representation.
+    #[test]
+    fn uniform_rounded_stays_in_range_with_two_decimals() {
+        let mut net = Network::zeros(&[2, 2, 1], &[Activation::Relu, Activation::Relu]).unwrap();
+        let w = "uniform:-10,10,round=2".parse().unwrap();
+        let b = "uniform:-5,5,round=2".parse().unwrap();
+        initialize(&mut net, w, b, &mut Rng::new(3));
+        let (ws, bs) = course::params(&net).unwrap();
+        for v in ws {
+            assert!((-10.0..=10.0).contains(&v));
+            assert!(((v * 100.0).round() - v * 100.0).abs() < 1e-9);
+        }
+        for v in bs {
+            assert!((-5.0..=5.0).contains(&v));
+        }
+        // Same seed, same network; different seed, different network.
+        let mut again = net.clone();
+        initialize(&mut again, w, b, &mut Rng::new(3));
+        assert_eq!(again, net);
+        initialize(&mut again, w, b, &mut Rng::new(4));
+        assert_ne!(again, net);
+    }
+
+    // Glorot bound for a 64 -> 32 layer: sqrt(6/96) = 0.25. He sd for fan_in 50: sqrt(2/50) = 0.2.
+    #[test]
+    fn glorot_and_he_scales() {
+        let mut rng = Rng::new(9);
+        let draws: Vec<f64> = (0..20_000)
+            .map(|_| Init::Glorot.draw(64, 32, &mut rng))
+            .collect();
+        assert!(draws.iter().all(|v| v.abs() < 0.25));
+        assert!(draws.iter().any(|v| v.abs() > 0.24));
+        let he: Vec<f64> = (0..20_000)
+            .map(|_| Init::He.draw(50, 10, &mut rng))
+            .collect();
+        let var = he.iter().map(|v| v * v).sum::<f64>() / he.len() as f64;
+        assert!((var.sqrt() - 0.2).abs() < 0.005, "sd {}", var.sqrt());
+    }
+}

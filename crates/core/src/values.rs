@@ -1,0 +1,180 @@
+//! Where a network's starting values come from: an explicit list or an [`Init`] strategy.
+//!
+//! The same spelling serves `--weights`, `--biases`, TOML and the web page:
+//! `1,0.5,1,-1,1,1` is a list; `const:1`, `uniform:-10,10,round=2`, `glorot` are strategies.
+//!
+//! ```
+//! use nnlab_core::values::{build_network, ParamValues};
+//! use nnlab_core::{rng::Rng, Activation};
+//! let w: ParamValues = "1,0.5,1,-1,1,1".parse().unwrap();
+//! let b: ParamValues = "0.5,0,0.5".parse().unwrap();
+//! let net = build_network(&[2, 2, 1], &[Activation::Relu; 2], &w, &b, &mut Rng::new(0)).unwrap();
+//! assert_eq!(net.predict(&[1.0, 0.0]).unwrap(), vec![2.0]);
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::init::{initialize, Init};
+use crate::rng::Rng;
+use crate::{Activation, CoreError, Network, ParamId};
+
+/// An explicit list of values or a strategy to draw them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValues {
+    List(Vec<f64>),
+    Init(Init),
+}
+
+impl FromStr for ParamValues {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let looks_numeric = s
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == '.');
+        if looks_numeric {
+            let mut values = Vec::new();
+            for part in s.split(',') {
+                let part = part.trim();
+                let v: f64 = part.parse().map_err(|_| CoreError::InvalidInit {
+                    spec: s.to_string(),
+                    reason: format!("'{part}' is not a number"),
+                })?;
+                if !v.is_finite() {
+                    return Err(CoreError::NotFinite {
+                        what: format!("value '{part}'"),
+                        value: v,
+                    });
+                }
+                values.push(v);
+            }
+            Ok(ParamValues::List(values))
+        } else {
+            s.parse().map(ParamValues::Init)
+        }
+    }
+}
+
+impl fmt::Display for ParamValues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValues::List(v) => {
+                let parts: Vec<String> = v.iter().map(|x| format!("{x:?}")).collect();
+                f.write_str(&parts.join(","))
+            }
+            ParamValues::Init(i) => i.fmt(f),
+        }
+    }
+}
+
+/// Builds a network of the given sizes: weights and biases from lists or strategies.
+///
+/// Lists follow the display order of [`Network::named_param_ids`]: `w1..w6` and `b1..b3` on
+/// the course network; elsewhere layer by layer, weights row-major (`L1.w[1][1]`,
+/// `L1.w[1][2]`, ...), biases likewise. Strategies draw weights first, then biases.
+pub fn build_network(
+    sizes: &[usize],
+    activations: &[Activation],
+    weights: &ParamValues,
+    biases: &ParamValues,
+    rng: &mut Rng,
+) -> Result<Network, CoreError> {
+    let mut net = Network::zeros(sizes, activations)?;
+    // Strategies first (one draw order for both), then lists overwrite their part.
+    let w_init = match weights {
+        ParamValues::Init(i) => *i,
+        ParamValues::List(_) => Init::Const(0.0),
+    };
+    let b_init = match biases {
+        ParamValues::Init(i) => *i,
+        ParamValues::List(_) => Init::Const(0.0),
+    };
+    initialize(&mut net, w_init, b_init, rng);
+    let ids = net.named_param_ids();
+    let (w_ids, b_ids): (Vec<_>, Vec<_>) = ids
+        .into_iter()
+        .map(|(_, id)| id)
+        .partition(|id| matches!(id, ParamId::Weight { .. }));
+    if let ParamValues::List(values) = weights {
+        set_all(&mut net, &w_ids, values, "weights")?;
+    }
+    if let ParamValues::List(values) = biases {
+        set_all(&mut net, &b_ids, values, "biases")?;
+    }
+    Ok(net)
+}
+
+fn set_all(
+    net: &mut Network,
+    ids: &[ParamId],
+    values: &[f64],
+    what: &'static str,
+) -> Result<(), CoreError> {
+    if values.len() != ids.len() {
+        return Err(CoreError::WrongCount {
+            what,
+            expected: ids.len(),
+            found: values.len(),
+        });
+    }
+    for (&id, &v) in ids.iter().zip(values) {
+        net.set(id, v);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_strategies_parse() {
+        assert_eq!(
+            "1,-0.5, 2".parse::<ParamValues>().unwrap(),
+            ParamValues::List(vec![1.0, -0.5, 2.0])
+        );
+        assert_eq!(
+            "const:1".parse::<ParamValues>().unwrap(),
+            ParamValues::Init(Init::Const(1.0))
+        );
+        assert!("1,x".parse::<ParamValues>().is_err());
+        assert!("1,inf".parse::<ParamValues>().is_err());
+        assert!("bogus".parse::<ParamValues>().is_err());
+    }
+
+    #[test]
+    fn wrong_count_names_what_and_how_many() {
+        let err = build_network(
+            &[2, 2, 1],
+            &[Activation::Relu; 2],
+            &"1,2,3".parse().unwrap(),
+            &"0,0,0".parse().unwrap(),
+            &mut Rng::new(0),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "weights has 3 values, expected 6");
+    }
+
+    // Course order: the list 1..6 lands as w1 = 1 (into node 1 from x1), w3 = 3 (node 1 from x2).
+    #[test]
+    fn course_lists_follow_course_names() {
+        let net = build_network(
+            &[2, 2, 1],
+            &[Activation::Relu; 2],
+            &"1,2,3,4,5,6".parse().unwrap(),
+            &"7,8,9".parse().unwrap(),
+            &mut Rng::new(0),
+        )
+        .unwrap();
+        let l1 = &net.layers()[0];
+        assert_eq!(l1.weights_of(0), &[1.0, 3.0]);
+        assert_eq!(l1.weights_of(1), &[2.0, 4.0]);
+        assert_eq!(net.layers()[1].weights_of(0), &[5.0, 6.0]);
+        assert_eq!(net.layers()[1].b(0), 9.0);
+    }
+}
