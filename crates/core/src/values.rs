@@ -9,7 +9,7 @@
 //! let w: ParamValues = "1,0.5,1,-1,1,1".parse().unwrap();
 //! let b: ParamValues = "0.5,0,0.5".parse().unwrap();
 //! let net = build_network(&[2, 2, 1], &[Activation::Relu; 2], &w, &b, &mut Rng::new(0)).unwrap();
-//! assert_eq!(net.predict(&[1.0, 0.0]).unwrap(), vec![2.0]);
+//! assert_eq!(net.predict(&[1.0, 0.0]).unwrap(), vec![2.5]);
 //! ```
 
 use std::fmt;
