@@ -42,9 +42,7 @@ impl Activation {
             // `if z > 0 { z } else { 0 }` rather than `z.max(0.0)`: NaN must stay NaN so a
             // diverging run is noticed, and -0.0 becomes +0.0 like the course's max(0, z).
             Activation::Relu => {
-                if z > 0.0 {
-                    z
-                } else if z.is_nan() {
+                if z > 0.0 || z.is_nan() {
                     z
                 } else {
                     0.0

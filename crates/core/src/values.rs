@@ -26,7 +26,15 @@ use crate::{Activation, CoreError, Network, ParamId};
 #[serde(untagged)]
 pub enum ParamValues {
     List(Vec<f64>),
+    #[serde(deserialize_with = "text_values")]
     Init(Init),
+}
+
+/// A string in a file is read like a flag (`"const:1"`, or even `"1,0.5,1"` as a list is
+/// not allowed here: lists in files are arrays), so its error names the strategy's problem.
+fn text_values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Init, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse().map_err(serde::de::Error::custom)
 }
 
 impl FromStr for ParamValues {

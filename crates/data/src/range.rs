@@ -1,0 +1,140 @@
+//! [`Range`]: a half-open interval `[lo, hi)` for the generator's draws.
+//!
+//! Written `[lo, hi]` (two numbers) in TOML and JSON, or `"lo,hi"` as text (flags, and TOML
+//! strings too). Negative bounds work: `"-50,50"` is `[-50, 50)`.
+//!
+//! ```
+//! use nnlab_data::Range;
+//! let r: Range = "-50,50".parse().unwrap();
+//! assert_eq!(r, Range::new(-50.0, 50.0));
+//! assert_eq!(r.to_string(), "[-50, 50)");
+//! assert!(r.contains(-50.0) && !r.contains(50.0));
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::DataError;
+
+/// The half-open interval `[lo, hi)`. Constructing one checks nothing; the
+/// [`Generator`](crate::Generator) validates its ranges (`lo < hi`, finite bounds).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RangeRepr", into = "(f64, f64)")]
+pub struct Range {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Range {
+    pub const fn new(lo: f64, hi: f64) -> Range {
+        Range { lo, hi }
+    }
+
+    /// `lo <= v < hi`.
+    pub fn contains(&self, v: f64) -> bool {
+        self.lo <= v && v < self.hi
+    }
+
+    /// `hi - lo`.
+    pub fn width(&self) -> f64 {
+        self.hi - self.lo
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}, {})", self.lo, self.hi)
+    }
+}
+
+impl FromStr for Range {
+    type Err = DataError;
+
+    /// Parses `"lo,hi"` (spaces allowed around each number).
+    fn from_str(s: &str) -> Result<Range, DataError> {
+        let err = |reason: &str| DataError::InvalidRange {
+            text: s.to_string(),
+            reason: reason.to_string(),
+        };
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        let [lo, hi] = parts.as_slice() else {
+            return Err(err(&format!(
+                "expected two numbers separated by a comma, found {} part(s)",
+                parts.len()
+            )));
+        };
+        let number = |t: &str, which: &str| {
+            t.parse::<f64>()
+                .map_err(|_| err(&format!("{which} bound '{t}' is not a number")))
+        };
+        Ok(Range::new(number(lo, "lower")?, number(hi, "upper")?))
+    }
+}
+
+/// What serde accepts: `[lo, hi]` or `"lo,hi"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RangeRepr {
+    Pair(f64, f64),
+    Text(String),
+}
+
+impl TryFrom<RangeRepr> for Range {
+    type Error = DataError;
+    fn try_from(r: RangeRepr) -> Result<Range, DataError> {
+        match r {
+            RangeRepr::Pair(lo, hi) => Ok(Range::new(lo, hi)),
+            RangeRepr::Text(t) => t.parse(),
+        }
+    }
+}
+
+impl From<Range> for (f64, f64) {
+    fn from(r: Range) -> (f64, f64) {
+        (r.lo, r.hi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_text_with_spaces_and_negative_bounds() {
+        assert_eq!(
+            " -50 , 50 ".parse::<Range>().unwrap(),
+            Range::new(-50.0, 50.0)
+        );
+        assert_eq!("0.5,1e2".parse::<Range>().unwrap(), Range::new(0.5, 100.0));
+    }
+
+    #[test]
+    fn rejects_malformed_text() {
+        let e = "5".parse::<Range>().unwrap_err().to_string();
+        assert!(e.contains("found 1 part(s)"), "{e}");
+        let e = "0,x".parse::<Range>().unwrap_err().to_string();
+        assert!(e.contains("upper bound 'x' is not a number"), "{e}");
+        assert!("1,2,3".parse::<Range>().is_err());
+    }
+
+    #[derive(Deserialize, Serialize)]
+    struct Holder {
+        r: Range,
+    }
+
+    #[test]
+    fn serde_accepts_pairs_and_strings_and_writes_pairs() {
+        let h: Holder = toml::from_str("r = [-50, 50]").unwrap();
+        assert_eq!(h.r, Range::new(-50.0, 50.0));
+        let h: Holder = toml::from_str("r = [0.5, 2.5]").unwrap();
+        assert_eq!(h.r, Range::new(0.5, 2.5));
+        let h: Holder = toml::from_str("r = \"-1,1\"").unwrap();
+        assert_eq!(h.r, Range::new(-1.0, 1.0));
+        let h: Holder = serde_json::from_str(r#"{"r": [0, 5]}"#).unwrap();
+        assert_eq!(h.r, Range::new(0.0, 5.0));
+        assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"r":[0.0,5.0]}"#);
+        assert!(serde_json::from_str::<Holder>(r#"{"r": [0, 5, 6]}"#).is_err());
+    }
+}
