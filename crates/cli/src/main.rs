@@ -1,1 +1,58 @@
-fn main(){}
+//! `nnlab`: the command line of the laboratory. Glue only: flags are parsed here (clap), then
+//! checked and computed by `nnlab-report` and `nnlab-core`.
+//!
+//! ```text
+//! nnlab step                          # the course's example, one step explained
+//! nnlab step --init high-high --json  # a course preset, as JSON
+//! ```
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use nnlab_report::ReportError;
+
+mod step;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  unexpected failure
+  2  bad input (a flag's value, a missing or invalid file, or a usage error)";
+
+/// A laboratory for the mathematics of small neural networks.
+#[derive(Debug, Parser)]
+#[command(name = "nnlab", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// One gradient-descent step on one example, explained by the chain rule.
+    #[command(after_help = EXIT_CODES)]
+    Step(step::StepArgs),
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(err) => {
+            // Bad input gets its one-line message and 2; anything else is our failure.
+            let code = match err.downcast_ref::<ReportError>() {
+                Some(e) if e.is_input_error() => 2,
+                _ => 1,
+            };
+            eprintln!("error: {err:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    // clap prints help and version to stdout (exit 0) and usage errors to stderr (exit 2).
+    let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
+    match cli.command {
+        Command::Step(args) => step::run(&args),
+    }
+}

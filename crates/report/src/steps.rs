@@ -1,0 +1,98 @@
+//! Several gradient-descent steps on the same example: how the prediction and the loss move.
+//!
+//! Row `k` holds the parameters after `k` steps and the prediction and loss they give, so
+//! row 0 is the start and row `N` the result of the last step.
+//!
+//! ```
+//! use nnlab_core::{course, Loss};
+//! use nnlab_report::StepsReport;
+//! let net = course::network([1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5]);
+//! let r = StepsReport::new(&net, &[1.0, 0.0], &[2.0], 0.01, Loss::SquaredError, 3).unwrap();
+//! assert_eq!(r.rows.len(), 4);
+//! assert_eq!(r.rows[0].loss, 0.25);
+//! assert!(r.rows[3].loss < r.rows[0].loss);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use nnlab_core::{Loss, Network};
+
+use crate::named::{one_or_many, NamedValues};
+use crate::{ReportError, StepReport};
+
+/// The most steps one report holds: each keeps a row of every parameter, and longer runs are
+/// training, not a worked example.
+pub const MAX_STEPS: usize = 100_000;
+
+/// The state after `step` steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRow {
+    pub step: usize,
+    #[serde(with = "one_or_many")]
+    pub prediction: Vec<f64>,
+    pub loss: f64,
+    pub params: NamedValues,
+}
+
+/// `steps` successive steps on one example, and the full report of the first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepsReport {
+    pub steps: usize,
+    pub lr: f64,
+    /// Rows `0..=steps`.
+    pub rows: Vec<StepRow>,
+    /// The first step in full.
+    pub first: StepReport,
+}
+
+impl StepsReport {
+    /// Runs `steps` (1 to [`MAX_STEPS`]) steps of backprop and update from `net` on `(x, y)`.
+    pub fn new(
+        net: &Network,
+        x: &[f64],
+        y: &[f64],
+        lr: f64,
+        loss: Loss,
+        steps: usize,
+    ) -> Result<StepsReport, ReportError> {
+        if steps == 0 {
+            return Err(ReportError::Invalid {
+                field: "--steps".into(),
+                reason: "'0' is not a number of steps (give 1 or more)".into(),
+            });
+        }
+        if steps > MAX_STEPS {
+            return Err(ReportError::Invalid {
+                field: "--steps".into(),
+                reason: format!("'{steps}' is more than the {MAX_STEPS} steps a report can show"),
+            });
+        }
+        let first = StepReport::new(net, x, y, lr, loss)?;
+        let named = net.named_param_ids();
+        let mut current = net.clone();
+        let mut rows = Vec::with_capacity(steps + 1);
+        for step in 0..=steps {
+            let (trace, loss_value, _, grads) = current.backprop(x, y, loss)?;
+            rows.push(StepRow {
+                step,
+                prediction: trace.output().to_vec(),
+                loss: loss_value,
+                params: NamedValues(
+                    named
+                        .iter()
+                        .map(|(n, id)| (n.clone(), current.get(*id)))
+                        .collect(),
+                ),
+            });
+            if step < steps {
+                current.apply_gradients(&grads, lr);
+            }
+        }
+        Ok(StepsReport {
+            steps,
+            lr,
+            rows,
+            first,
+        })
+    }
+}
