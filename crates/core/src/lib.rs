@@ -23,6 +23,7 @@ pub mod course;
 mod error;
 mod gradcheck;
 pub mod init;
+pub mod lanes;
 mod loss;
 mod named;
 mod network;
