@@ -9,15 +9,19 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use nnlab_lab::LabError;
 use nnlab_report::ReportError;
 
+mod experiment_flags;
 mod step;
+mod train;
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  unexpected failure
-  2  bad input (a flag's value, a missing or invalid file, or a usage error)";
+  2  bad input (a flag's value, a missing or invalid file, or a usage error)
+  3  training diverged (the loss became inf or NaN; outputs up to then are written)";
 
 /// A laboratory for the mathematics of small neural networks.
 #[derive(Debug, Parser)]
@@ -32,6 +36,9 @@ enum Command {
     /// One gradient-descent step on one example, explained by the chain rule.
     #[command(after_help = EXIT_CODES)]
     Step(step::StepArgs),
+    /// Train a network (the course's 2-2-1 on generated data by default) and show everything.
+    #[command(after_help = EXIT_CODES)]
+    Train(train::TrainArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,11 +46,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // Bad input gets its one-line message and 2; anything else is our failure.
-            let code = match err.downcast_ref::<ReportError>() {
-                Some(e) if e.is_input_error() => 2,
+            let code = match (err.downcast_ref::<ReportError>(), err.downcast_ref::<LabError>()) {
+                (Some(e), _) if e.is_input_error() => 2,
+                (_, Some(e)) if e.is_input_error() => 2,
                 _ => 1,
             };
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", one_line(&err));
             ExitCode::from(code)
         }
     }
@@ -54,5 +62,22 @@ fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
     match cli.command {
         Command::Step(args) => step::run(&args),
+        Command::Train(args) => train::run_train(&args),
     }
+}
+
+/// The error and its causes on one line, leaving out a cause whose text the message
+/// before it already contains (library errors often quote their source).
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line.replace('\n', " ")
 }

@@ -5,14 +5,14 @@
 
 /// How a column's cells line up.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Align {
+pub enum Align {
     Left,
     Right,
 }
 
 /// A header row and body rows of already formatted cells.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Table {
+pub struct Table {
     pub headers: Vec<String>,
     pub align: Vec<Align>,
     pub rows: Vec<Vec<String>>,

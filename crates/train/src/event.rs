@@ -52,6 +52,11 @@ pub enum Event {
         rows: usize,
     },
     Epoch(EpochRecord),
+    /// The parameters at the end of epoch `epoch`, flat in [`Network::param_ids`] order.
+    Params {
+        epoch: usize,
+        params: Vec<f64>,
+    },
     /// A step drop or a plateau reduction: `lr` applies from epoch `epoch` on (1-based).
     /// (The exponential schedule changes the rate every epoch; see [`EpochRecord::lr`].)
     LrChanged {

@@ -167,6 +167,13 @@ fn drive<E: Engine>(
         };
         history.push(record);
         on_event(&Event::Epoch(record));
+        // The end-of-epoch parameters, for diagnostics that ask when something stopped
+        // moving (nine numbers per epoch on the course network: no per-sample cost).
+        engine.write_back(net);
+        on_event(&Event::Params {
+            epoch,
+            params: net.params_flat(),
+        });
         let monitored = test_loss.unwrap_or(train_loss);
         if argmin.map_or(true, |(best, _)| monitored < best) {
             argmin = Some((monitored, epoch));

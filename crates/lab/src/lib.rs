@@ -1,0 +1,30 @@
+//! # nnlab-lab: experiments as data
+//!
+//! One [`Experiment`] (a serde struct with defaults, read from flags, TOML files, sweeps or
+//! the web page) flows into [`run`]; one [`RunResult`] flows back out, with the history,
+//! both networks, metrics in scaled and original units, predictions and [`diagnostics`].
+//! [`output::write_outputs`] writes the files of `--out DIR`, atomically.
+//!
+//! ```no_run
+//! use nnlab_lab::{run, Experiment};
+//! let mut exp = Experiment::default();
+//! exp.set("lr", "0.05").unwrap();
+//! exp.set("rows", "300").unwrap();
+//! let result = run(&exp, &mut |_| {}).unwrap();
+//! assert_eq!(result.epochs_run, 300);
+//! ```
+
+pub mod config;
+pub mod diagnostics;
+mod error;
+pub mod files;
+pub mod output;
+pub mod result;
+mod run;
+mod serde_util;
+pub mod summary;
+
+pub use config::{DataConfig, Experiment, ModelConfig, KEYS};
+pub use error::LabError;
+pub use result::RunResult;
+pub use run::{diverged, load_data, run, run_on, LoadedData};

@@ -1,0 +1,167 @@
+//! The files a run writes with `--out DIR`, each written atomically:
+//!
+//! | file | what |
+//! |---|---|
+//! | `config.toml` | the resolved configuration; `nnlab train DIR/config.toml` reruns it to the same bits |
+//! | `history.csv` | `epoch,train_loss,test_loss,lr` (pandas: `pd.read_csv`) |
+//! | `params.json` | initial and final parameters by name, both networks, the fitted scaler |
+//! | `predictions.csv` | `set,row,<inputs>,target,prediction` in original units |
+//! | `result.json` | the whole result, as `nnlab train --json` prints it |
+//! | `loss.png`, `loss.svg` | the loss curves, titled, with labelled axes |
+//!
+//! Numbers are written as the shortest text that reads back to the same f64.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use nnlab_core::{NamedValues, Network};
+use nnlab_data::Scaler;
+use nnlab_plot::{LineChart, Series};
+
+use crate::files::write_atomic;
+use crate::result::RunResult;
+use crate::LabError;
+
+/// Options for the written plots.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlotOptions {
+    pub log_y: bool,
+}
+
+/// `params.json`.
+#[derive(Serialize)]
+struct ParamsFile<'a> {
+    initial: &'a NamedValues,
+    #[serde(rename = "final")]
+    final_params: &'a NamedValues,
+    initial_network: &'a Network,
+    final_network: &'a Network,
+    scaler: &'a Scaler,
+}
+
+/// Writes every output file of `result` into `dir`; returns the paths written.
+pub fn write_outputs(
+    dir: &Path,
+    result: &RunResult,
+    plot: PlotOptions,
+) -> Result<Vec<PathBuf>, LabError> {
+    let mut written = Vec::new();
+    let mut put = |name: &str, bytes: &[u8]| -> Result<(), LabError> {
+        let path = dir.join(name);
+        write_atomic(&path, bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    put("config.toml", result.config.to_toml()?.as_bytes())?;
+    put("history.csv", history_csv(result).as_bytes())?;
+    let params = ParamsFile {
+        initial: &result.initial,
+        final_params: &result.final_params,
+        initial_network: &result.initial_network,
+        final_network: &result.final_network,
+        scaler: &result.scaler,
+    };
+    put("params.json", &to_json(&params)?)?;
+    put("predictions.csv", predictions_csv(result).as_bytes())?;
+    put("result.json", &to_json(result)?)?;
+    let chart = loss_chart(result, plot.log_y);
+    put("loss.svg", chart.to_svg(800, 500)?.as_bytes())?;
+    put("loss.png", &chart.to_png(800, 500)?)?;
+    Ok(written)
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, LabError> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| LabError::Config {
+        key: "json".into(),
+        message: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// A number as CSV text: shortest round-trip digits; empty for a missing value.
+fn cell(v: Option<f64>) -> String {
+    match v {
+        Some(v) => format!("{v:?}"),
+        None => String::new(),
+    }
+}
+
+/// `epoch,train_loss,test_loss,lr`, one row per completed epoch.
+pub fn history_csv(result: &RunResult) -> String {
+    let mut s = String::from("epoch,train_loss,test_loss,lr\n");
+    for r in &result.history {
+        let _ = writeln!(
+            s,
+            "{},{},{},{}",
+            r.epoch,
+            cell(Some(r.train_loss)),
+            cell(r.test_loss),
+            cell(Some(r.lr))
+        );
+    }
+    s
+}
+
+/// `set,row,<input names>,target,prediction` in the data's original units.
+pub fn predictions_csv(result: &RunResult) -> String {
+    let mut s = String::from("set,row");
+    for name in &result.data.inputs {
+        s.push(',');
+        s.push_str(&csv_field(name));
+    }
+    let _ = writeln!(s, ",{},prediction", csv_field(&result.data.target));
+    for p in &result.predictions {
+        let _ = write!(s, "{},{}", p.set, p.row);
+        for v in &p.inputs {
+            let _ = write!(s, ",{}", cell(Some(*v)));
+        }
+        let _ = writeln!(s, ",{},{}", cell(Some(p.target)), cell(Some(p.prediction)));
+    }
+    s
+}
+
+/// Quotes a header field that contains a comma or a quote (`region=north,east` stays one column).
+fn csv_field(name: &str) -> String {
+    if name.contains([',', '"', '\n']) {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.to_string()
+    }
+}
+
+/// The training (and test) loss per epoch.
+pub fn loss_chart(result: &RunResult, log_y: bool) -> LineChart {
+    let mut series = vec![Series {
+        name: "train loss".into(),
+        points: result
+            .history
+            .iter()
+            .map(|r| (r.epoch as f64, r.train_loss))
+            .collect(),
+        band: None,
+    }];
+    if result.test_loss.is_some() {
+        series.push(Series {
+            name: "test loss".into(),
+            points: result
+                .history
+                .iter()
+                .filter_map(|r| r.test_loss.map(|t| (r.epoch as f64, t)))
+                .collect(),
+            band: None,
+        });
+    }
+    LineChart {
+        title: format!(
+            "Loss per epoch: {} on {} (lr {})",
+            result.config.model.arch, result.data.source, result.config.train.lr
+        ),
+        x_label: "epoch".into(),
+        y_label: format!("mean {} (scaled units)", result.config.train.loss),
+        log_y,
+        series,
+    }
+}

@@ -1,0 +1,200 @@
+//! One experiment in, one [`RunResult`] out: load the data, split, scale, build the network,
+//! train, predict, measure and diagnose.
+//!
+//! ```no_run
+//! use nnlab_lab::{run, Experiment};
+//! let result = run(&Experiment::default(), &mut |_| {}).unwrap();
+//! println!("final loss {}", result.epoch_loss.last().unwrap());
+//! ```
+
+use nnlab_core::NamedValues;
+use nnlab_data::{builtin, load_csv, split, CsvOptions, Dataset, LoadReport, Scaler};
+use nnlab_train::{compute, predict_all, train, Event, Samples, TrainStatus};
+
+use crate::config::Experiment;
+use crate::diagnostics::{diagnose, Evidence};
+use crate::result::{DataSummary, MetricsBySet, Prediction, RunResult, SetMetrics};
+use crate::LabError;
+
+/// The rows of a run after loading, before scaling.
+pub struct LoadedData {
+    pub all: Dataset,
+    pub report: LoadReport,
+}
+
+/// Loads the experiment's data source (generated with the data seed, a CSV, or a bundled table).
+pub fn load_data(exp: &Experiment) -> Result<LoadedData, LabError> {
+    let exp = exp.resolved();
+    let source = exp.data.source.trim();
+    let (all, report) = if source.is_empty() || source == "generate" {
+        exp.data.generator.validate()?;
+        (exp.data.generator.generate()?, LoadReport::default())
+    } else if let Some(name) = source.strip_prefix("builtin:") {
+        (builtin(name)?, LoadReport::default())
+    } else {
+        if exp.data.target.is_empty() || exp.data.inputs.is_empty() {
+            return Err(LabError::Config {
+                key: "data".into(),
+                message: format!(
+                    "a CSV needs its columns: give --inputs COL,COL and --target COL for {source}"
+                ),
+            });
+        }
+        let options = CsvOptions {
+            inputs: exp.data.inputs.clone(),
+            target: exp.data.target.clone(),
+            skip_bad_rows: exp.data.skip_bad_rows,
+        };
+        load_csv(source, &options)?
+    };
+    Ok(LoadedData { all, report })
+}
+
+fn samples(d: &Dataset) -> Samples<'_> {
+    Samples {
+        x: &d.x,
+        y: &d.y,
+        n_inputs: d.n_inputs(),
+        n_outputs: 1,
+    }
+}
+
+/// Runs the experiment, streaming training events to `on_event`.
+pub fn run(exp: &Experiment, on_event: &mut dyn FnMut(&Event)) -> Result<RunResult, LabError> {
+    let exp = exp.resolved();
+    exp.validate()?;
+    let loaded = load_data(&exp)?;
+    run_on(&exp, loaded, on_event)
+}
+
+/// Runs the experiment on data already loaded (sweeps reuse one load for many runs).
+pub fn run_on(
+    exp: &Experiment,
+    loaded: LoadedData,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<RunResult, LabError> {
+    let exp = exp.resolved();
+    let (data_seed, _, _) = exp.seeds();
+    let (train_raw, test_raw) = split(&loaded.all, exp.data.test_fraction, data_seed)?;
+    let scaler = Scaler::fit(&train_raw, exp.data.scale)?;
+    let train_set = scaler.transform(&train_raw)?;
+    let test_set = match &test_raw {
+        Some(t) => Some(scaler.transform(t)?),
+        None => None,
+    };
+    let mut net = exp.initial_network()?;
+    if net.n_inputs() != train_set.n_inputs() {
+        return Err(LabError::Config {
+            key: "arch".into(),
+            message: format!(
+                "the network '{}' takes {} inputs but the data has {} ({})",
+                exp.model.arch,
+                net.n_inputs(),
+                train_set.n_inputs(),
+                train_set.input_names.join(", ")
+            ),
+        });
+    }
+    let initial_network = net.clone();
+    let train_samples = samples(&train_set);
+    let test_samples = test_set.as_ref().map(samples);
+    let mut snapshots: Vec<Vec<f64>> = Vec::new();
+    let outcome = train(
+        &mut net,
+        &train_samples,
+        test_samples.as_ref(),
+        &exp.train,
+        &mut |event| {
+            if let Event::Params { params, .. } = event {
+                snapshots.push(params.clone());
+            }
+            on_event(event);
+        },
+    )?;
+    let final_network = outcome.final_net.clone();
+
+    let set_metrics = |set: &Dataset, s: &Samples| -> (SetMetrics, Vec<f64>) {
+        let pred = predict_all(&final_network, s);
+        let scaled = compute(&pred, &set.y);
+        let pred_orig: Vec<f64> = pred.iter().map(|&p| scaler.inverse_target(p)).collect();
+        let y_orig: Vec<f64> = set.y.iter().map(|&y| scaler.inverse_target(y)).collect();
+        let original = compute(&pred_orig, &y_orig);
+        (SetMetrics { scaled, original }, pred_orig)
+    };
+    let (train_metrics, train_pred) = set_metrics(&train_set, &train_samples);
+    let mut predictions = rows_of("train", &train_raw, &train_pred);
+    let test_metrics = match (&test_set, &test_samples, &test_raw) {
+        (Some(set), Some(s), Some(raw)) => {
+            let (m, p) = set_metrics(set, s);
+            predictions.extend(rows_of("test", raw, &p));
+            Some(m)
+        }
+        _ => None,
+    };
+
+    let diagnostics = diagnose(&Evidence {
+        initial: &initial_network,
+        final_net: &final_network,
+        history: &outcome.history,
+        status: &outcome.status,
+        train_x: &train_set.x,
+        snapshots: &snapshots,
+        frozen: &exp.train.freeze,
+    });
+
+    let epoch_loss: Vec<f64> = outcome.history.iter().map(|r| r.train_loss).collect();
+    let test_loss = test_set.as_ref().map(|_| {
+        outcome
+            .history
+            .iter()
+            .map(|r| r.test_loss.unwrap_or(f64::NAN))
+            .collect()
+    });
+    Ok(RunResult {
+        data: DataSummary {
+            source: loaded.all.source.clone(),
+            inputs: loaded.all.input_names.clone(),
+            target: loaded.all.target_name.clone(),
+            rows: loaded.all.n_rows(),
+            train_rows: train_set.n_rows(),
+            test_rows: test_set.as_ref().map_or(0, Dataset::n_rows),
+            rows_skipped: loaded.report.rows_skipped,
+            encoding: loaded.all.encoding.clone(),
+        },
+        status: outcome.status.clone(),
+        epochs_run: outcome.history.len(),
+        epoch_loss,
+        test_loss,
+        history: outcome.history.clone(),
+        initial: NamedValues::of(&initial_network),
+        final_params: NamedValues::of(&final_network),
+        initial_network,
+        final_network,
+        metrics: MetricsBySet {
+            train: train_metrics,
+            test: test_metrics,
+        },
+        diagnostics,
+        scaler,
+        predictions,
+        sample_steps: outcome.sample_steps,
+        config: exp,
+    })
+}
+
+fn rows_of(set: &str, raw: &Dataset, pred: &[f64]) -> Vec<Prediction> {
+    (0..raw.n_rows())
+        .map(|i| Prediction {
+            set: set.to_string(),
+            row: i + 1,
+            inputs: raw.row(i).to_vec(),
+            target: raw.y[i],
+            prediction: pred[i],
+        })
+        .collect()
+}
+
+/// True when the run ended with a non-finite loss.
+pub fn diverged(result: &RunResult) -> bool {
+    matches!(result.status, TrainStatus::Diverged { .. })
+}
