@@ -31,6 +31,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per process: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// One gradient-descent step on one example, explained by the chain rule.
@@ -46,7 +48,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // Bad input gets its one-line message and 2; anything else is our failure.
-            let code = match (err.downcast_ref::<ReportError>(), err.downcast_ref::<LabError>()) {
+            let code = match (
+                err.downcast_ref::<ReportError>(),
+                err.downcast_ref::<LabError>(),
+            ) {
                 (Some(e), _) if e.is_input_error() => 2,
                 (_, Some(e)) if e.is_input_error() => 2,
                 _ => 1,

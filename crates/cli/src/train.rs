@@ -73,7 +73,11 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         serde_json::to_writer_pretty(&mut out, &result)?;
         writeln!(out)?;
     } else {
-        let width = if std::io::stdout().is_terminal() { 60 } else { 50 };
+        let width = if std::io::stdout().is_terminal() {
+            60
+        } else {
+            50
+        };
         write!(out, "{}", render_summary(&result, width))?;
     }
     if diverged(&result) {
@@ -131,7 +135,10 @@ impl Progress {
                 );
                 self.drawn = true;
             } else if r.epoch % step == 0 || r.epoch == 1 {
-                eprintln!("epoch {}/{}: train loss {}", r.epoch, self.epochs, r.train_loss);
+                eprintln!(
+                    "epoch {}/{}: train loss {}",
+                    r.epoch, self.epochs, r.train_loss
+                );
             }
         }
     }

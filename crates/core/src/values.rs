@@ -131,6 +131,13 @@ fn set_all(
         });
     }
     for (&id, &v) in ids.iter().zip(values) {
+        // A file or TOML array can carry nan/inf where a flag's parser would refuse them.
+        if !v.is_finite() {
+            return Err(CoreError::NotFinite {
+                what: format!("{what} value {}", net.param_name(id)),
+                value: v,
+            });
+        }
         net.set(id, v);
     }
     Ok(())

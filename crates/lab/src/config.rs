@@ -150,7 +150,6 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("freeze", "train.freeze", "Parameters that never change, comma-separated: b1,b2 or L1.w[1][2]"),
 ];
 
-
 impl Experiment {
     /// Reads a TOML file; unknown keys and wrong types are errors naming the key.
     pub fn from_toml_file(path: &Path) -> Result<Experiment, LabError> {
@@ -192,7 +191,11 @@ impl Experiment {
             .or_else(|| KEYS.iter().find(|(_, p, _)| *p == key).map(|(_, p, _)| *p))
             .ok_or_else(|| LabError::UnknownKey {
                 key: key.to_string(),
-                known: KEYS.iter().map(|(k, _, _)| *k).collect::<Vec<_>>().join(", "),
+                known: KEYS
+                    .iter()
+                    .map(|(k, _, _)| *k)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })?;
         let mut doc = toml::Value::try_from(&*self).map_err(|e| LabError::Config {
             key: key.into(),
@@ -208,7 +211,16 @@ impl Experiment {
             }
         }
         let remove = matches!(&parsed, toml::Value::String(s) if s == "off" || s == "none")
-            && matches!(path, "train.early_stopping" | "model.init" | "model.weights" | "model.biases" | "data_seed" | "init_seed" | "shuffle_seed");
+            && matches!(
+                path,
+                "train.early_stopping"
+                    | "model.init"
+                    | "model.weights"
+                    | "model.biases"
+                    | "data_seed"
+                    | "init_seed"
+                    | "shuffle_seed"
+            );
         let mut slot = &mut doc;
         let parts: Vec<&str> = path.split('.').collect();
         for (i, part) in parts.iter().enumerate() {
@@ -217,6 +229,18 @@ impl Experiment {
                 message: "is not a table".into(),
             })?;
             if i + 1 == parts.len() {
+                // A list option given as `b1,b2` (a string to TOML) becomes a list of strings.
+                if let (Some(toml::Value::Array(_)), toml::Value::String(text)) =
+                    (table.get(*part), &parsed)
+                {
+                    parsed = toml::Value::Array(
+                        text.split(',')
+                            .map(|p| p.trim())
+                            .filter(|p| !p.is_empty())
+                            .map(|p| toml::Value::String(p.to_string()))
+                            .collect(),
+                    );
+                }
                 if remove {
                     table.remove(*part);
                 } else {
@@ -228,10 +252,12 @@ impl Experiment {
                 .entry((*part).to_string())
                 .or_insert_with(|| toml::Value::Table(Default::default()));
         }
-        let updated: Experiment = doc.try_into().map_err(|e: toml::de::Error| LabError::Config {
-            key: key.into(),
-            message: format!("'{value}': {}", e.message()),
-        })?;
+        let updated: Experiment =
+            doc.try_into()
+                .map_err(|e: toml::de::Error| LabError::Config {
+                    key: key.into(),
+                    message: format!("'{value}': {}", e.message()),
+                })?;
         *self = updated;
         Ok(())
     }
@@ -317,7 +343,11 @@ impl Experiment {
                     key: "init".into(),
                     message: format!(
                         "unknown preset '{name}' (known: {})",
-                        course::PRESETS.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
+                        course::PRESETS
+                            .iter()
+                            .map(|p| p.0)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 })?;
                 (ParamValues::List(w.to_vec()), ParamValues::List(b.to_vec()))

@@ -104,10 +104,7 @@ fn divergence(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     let losses: Vec<f64> = ev.history.iter().map(|r| r.train_loss).collect();
     if let (Some(&first), Some((i, &peak))) = (
         losses.first(),
-        losses
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1)),
+        losses.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)),
     ) {
         if first > 0.0 && peak / first >= EXPLODING_FACTOR {
             out.push(Diagnostic {
@@ -135,7 +132,8 @@ fn twins(net: &Network) -> Vec<(usize, usize, usize)> {
         let next = &layers[l + 1];
         for j in 0..layer.n_out() {
             for k in j + 1..layer.n_out() {
-                let same_in = layer.weights_of(j) == layer.weights_of(k) && layer.b(j) == layer.b(k);
+                let same_in =
+                    layer.weights_of(j) == layer.weights_of(k) && layer.b(j) == layer.b(k);
                 let same_out = (0..next.n_out()).all(|m| next.w(m, j) == next.w(m, k));
                 if same_in && same_out {
                     found.push((l, j, k));
@@ -171,7 +169,11 @@ fn dead_relu(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     if n_in == 0 || ev.train_x.is_empty() {
         return;
     }
-    let mut alive: Vec<Vec<bool>> = net.layers().iter().map(|l| vec![false; l.n_out()]).collect();
+    let mut alive: Vec<Vec<bool>> = net
+        .layers()
+        .iter()
+        .map(|l| vec![false; l.n_out()])
+        .collect();
     let mut trace = Trace::new(net);
     for row in ev.train_x.chunks_exact(n_in) {
         net.forward_into(row, &mut trace);
@@ -225,7 +227,10 @@ fn frozen_since(snapshots: &[Vec<f64>], params: &[usize]) -> Option<usize> {
     let last = snapshots.last()?;
     let mut since = snapshots.len();
     for e in (0..snapshots.len()).rev() {
-        if params.iter().all(|&p| snapshots[e][p].to_bits() == last[p].to_bits()) {
+        if params
+            .iter()
+            .all(|&p| snapshots[e][p].to_bits() == last[p].to_bits())
+        {
             since = e + 1;
         } else {
             break;
@@ -239,7 +244,10 @@ fn oscillation(ev: &Evidence, out: &mut Vec<Diagnostic>) {
         return;
     }
     let losses: Vec<f64> = ev.history.iter().map(|r| r.train_loss).collect();
-    let rises = losses.windows(2).filter(|w| w[1] > w[0] * (1.0 + 1e-9)).count();
+    let rises = losses
+        .windows(2)
+        .filter(|w| w[1] > w[0] * (1.0 + 1e-9))
+        .count();
     let share = rises as f64 / (losses.len() - 1) as f64;
     if rises >= 5 && share >= OSCILLATION_SHARE {
         let first_rise = losses.windows(2).position(|w| w[1] > w[0] * (1.0 + 1e-9));
@@ -270,7 +278,12 @@ fn stagnation(ev: &Evidence, out: &mut Vec<Diagnostic>) {
         .named_param_ids()
         .into_iter()
         .filter(|(_, id)| {
-            let k = ev.final_net.param_ids().iter().position(|x| x == id).unwrap_or(0);
+            let k = ev
+                .final_net
+                .param_ids()
+                .iter()
+                .position(|x| x == id)
+                .unwrap_or(0);
             init[k].to_bits() == fin[k].to_bits()
         })
         .map(|(n, _)| n)
@@ -279,7 +292,10 @@ fn stagnation(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     let loss_flat = first.train_loss > 0.0 && change < STAGNATION_CHANGE && ev.history.len() > 1;
     if loss_flat || !unchanged.is_empty() {
         let frozen: Vec<&String> = unchanged.iter().filter(|n| ev.frozen.contains(n)).collect();
-        let zero_grad: Vec<&String> = unchanged.iter().filter(|n| !ev.frozen.contains(n)).collect();
+        let zero_grad: Vec<&String> = unchanged
+            .iter()
+            .filter(|n| !ev.frozen.contains(n))
+            .collect();
         let mut parts = Vec::new();
         if loss_flat {
             parts.push(format!(
@@ -311,7 +327,11 @@ fn stagnation(ev: &Evidence, out: &mut Vec<Diagnostic>) {
 }
 
 fn join(names: &[&String]) -> String {
-    names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn largest_movers(ev: &Evidence, out: &mut Vec<Diagnostic>) {
@@ -332,7 +352,11 @@ fn largest_movers(ev: &Evidence, out: &mut Vec<Diagnostic>) {
         return;
     }
     moves.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let top: Vec<String> = moves.iter().take(3).map(|(n, d)| format!("{n} ({d:.4})")).collect();
+    let top: Vec<String> = moves
+        .iter()
+        .take(3)
+        .map(|(n, d)| format!("{n} ({d:.4})"))
+        .collect();
     let least: Vec<String> = moves
         .iter()
         .rev()

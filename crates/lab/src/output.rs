@@ -66,9 +66,17 @@ pub fn write_outputs(
     put("params.json", &to_json(&params)?)?;
     put("predictions.csv", predictions_csv(result).as_bytes())?;
     put("result.json", &to_json(result)?)?;
+    // A run that diverged in its first epoch has no finite loss to draw: it gets no plot
+    // rather than a failed write (its other files say what happened).
     let chart = loss_chart(result, plot.log_y);
-    put("loss.svg", chart.to_svg(800, 500)?.as_bytes())?;
-    put("loss.png", &chart.to_png(800, 500)?)?;
+    match chart.to_svg(800, 500) {
+        Ok(svg) => {
+            put("loss.svg", svg.as_bytes())?;
+            put("loss.png", &chart.to_png(800, 500)?)?;
+        }
+        Err(nnlab_plot::PlotError::NoFiniteValues { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     Ok(written)
 }
 

@@ -58,6 +58,9 @@ mod tests {
             parse_value("uniform:-10,10,round=2"),
             toml::Value::String("uniform:-10,10,round=2".into())
         );
-        assert_eq!(parse_value("relu,identity"), toml::Value::String("relu,identity".into()));
+        assert_eq!(
+            parse_value("relu,identity"),
+            toml::Value::String("relu,identity".into())
+        );
     }
 }

@@ -118,11 +118,21 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
     if plot_width > 0 && !r.epoch_loss.is_empty() {
         let _ = writeln!(s, "Train loss per epoch");
         // A log axis when the loss spans more than a decade, so the tail is not a flat line.
-        let finite: Vec<f64> = r.epoch_loss.iter().copied().filter(|v| v.is_finite() && *v > 0.0).collect();
+        let finite: Vec<f64> = r
+            .epoch_loss
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .collect();
         let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = finite.iter().copied().fold(0.0, f64::max);
         let log_y = hi / lo > 10.0;
-        s.push_str(&nnlab_plot::terminal_plot(&r.epoch_loss, plot_width, 10, log_y));
+        s.push_str(&nnlab_plot::terminal_plot(
+            &r.epoch_loss,
+            plot_width,
+            10,
+            log_y,
+        ));
         if !s.ends_with('\n') {
             s.push('\n');
         }
@@ -167,7 +177,11 @@ fn metric_row(set: &str, m: &SetMetrics) -> Vec<String> {
 /// A number to 6 significant digits for tables of metrics.
 pub fn sig(v: f64) -> String {
     if !v.is_finite() {
-        return if v.is_nan() { "n/a".into() } else { format!("{v}") };
+        return if v.is_nan() {
+            "n/a".into()
+        } else {
+            format!("{v}")
+        };
     }
     if v == 0.0 {
         return "0".into();

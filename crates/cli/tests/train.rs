@@ -1,0 +1,255 @@
+//! `nnlab train` run as a user runs it: the real binary in a temporary folder.
+
+use std::process::{Command, Output};
+
+fn nnlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nnlab"))
+        .args(args)
+        .env(
+            "NNLAB_STORE",
+            std::env::temp_dir().join("nnlab-cli-train-tests.sqlite"),
+        )
+        .output()
+        .expect("run nnlab")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The main job with no arguments: the course network on the generated data.
+#[test]
+fn default_train_shows_everything_a_student_wants() {
+    let o = nnlab(&["train", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for part in [
+        "Configuration",
+        "network 2-2-1 (relu), loss squared_error, optimizer sgd, lr 0.01",
+        "generated: 100 rows of y = x1^2 + x2 + noise",
+        "completed 300 epochs",
+        "Parameters (largest change first)",
+        "Metrics (scaled units | original units)",
+        "Diagnostics",
+        "Train loss per epoch",
+    ] {
+        assert!(out.contains(part), "missing '{part}' in\n{out}");
+    }
+    // Parameters: the initial values are the course's (w4 = -1.0, b2 = 0.0).
+    assert!(out
+        .lines()
+        .any(|l| l.trim_start().starts_with("w4") && l.contains("-1.0")));
+}
+
+#[test]
+fn json_has_the_documented_keys_and_reruns_bit_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("run");
+    let o = nnlab(&[
+        "train",
+        "-q",
+        "--json",
+        "--epochs",
+        "25",
+        "--test-fraction",
+        "0.2",
+        "--seed",
+        "3",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for key in [
+        "epoch_loss",
+        "test_loss",
+        "initial",
+        "final",
+        "metrics",
+        "diagnostics",
+        "config",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["epoch_loss"].as_array().unwrap().len(), 25);
+    for set in ["train", "test"] {
+        for m in ["mse", "rmse", "mae", "r2", "mape"] {
+            assert!(v["metrics"][set].get(m).is_some(), "metrics.{set}.{m}");
+        }
+    }
+    let names: Vec<&String> = v["final"].as_object().unwrap().keys().collect();
+    assert_eq!(names.len(), 9);
+    for f in [
+        "config.toml",
+        "history.csv",
+        "params.json",
+        "predictions.csv",
+        "loss.png",
+        "loss.svg",
+    ] {
+        assert!(out_dir.join(f).is_file(), "{f}");
+    }
+    // `nnlab train DIR/config.toml` reruns to the same bits.
+    let again = nnlab(&[
+        "train",
+        "-q",
+        "--json",
+        out_dir.join("config.toml").to_str().unwrap(),
+    ]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let w: serde_json::Value = serde_json::from_str(&stdout(&again)).unwrap();
+    assert_eq!(v["epoch_loss"], w["epoch_loss"]);
+    assert_eq!(v["final"], w["final"]);
+}
+
+#[test]
+fn print_config_shows_the_defaults_as_toml() {
+    let o = nnlab(&["train", "--print-config"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(
+        text.contains("epochs = 300") && text.contains("lr = 0.01") && text.contains("rows = 100")
+    );
+    assert!(text.contains("[data.generator]"));
+}
+
+#[test]
+fn flags_override_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("run.toml");
+    std::fs::write(&cfg, "[train]\nepochs = 7\nlr = 0.05\n").unwrap();
+    let o = nnlab(&[
+        "train",
+        "-q",
+        "--json",
+        cfg.to_str().unwrap(),
+        "--epochs",
+        "4",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["epoch_loss"].as_array().unwrap().len(), 4);
+    assert_eq!(v["config"]["train"]["lr"], 0.05);
+}
+
+#[test]
+fn insurance_example() {
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/insurance.csv"
+    );
+    let o = nnlab(&[
+        "train",
+        "-q",
+        "--data",
+        data,
+        "--inputs",
+        "age,bmi,smoker",
+        "--target",
+        "charges",
+        "--arch",
+        "3-4-1",
+        "--activation",
+        "relu,identity",
+        "--epochs",
+        "10",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("1338 rows") && out.contains("encoding: smoker: no=0, yes=1"),
+        "{out}"
+    );
+}
+
+/// A diverging run: a message that says where, exit code 3, and outputs still written.
+#[test]
+fn divergence_exits_3_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = nnlab(&[
+        "train",
+        "-q",
+        "--activation",
+        "tanh,identity",
+        "--weights",
+        "const:100",
+        "--lr",
+        "1",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("diverged at epoch 3") && err.contains("smaller learning rate"),
+        "{err}"
+    );
+    assert!(dir.path().join("history.csv").is_file());
+    let history = std::fs::read_to_string(dir.path().join("history.csv")).unwrap();
+    assert_eq!(
+        history.lines().count(),
+        3,
+        "two complete epochs before the divergence"
+    );
+}
+
+/// Bad input: one line on stderr naming the flag or file, exit code 2, nothing on stdout.
+#[test]
+fn bad_input_gets_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_csv = dir.path().join("bad.csv");
+    std::fs::write(&bad_csv, "a,b,y\n1,2,3\n4,oops,6\n").unwrap();
+    let constant = dir.path().join("const.csv");
+    std::fs::write(&constant, "a,b,y\n1,2,3\n1,5,6\n").unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--lr", "abc"], "--lr"),
+        (vec!["--epochs", "-3"], "--epochs"),
+        (vec!["--rows", "0"], "rows"),
+        (vec!["--activation", "softmax"], "softmax"),
+        (vec!["--arch", "3-2-1"], "3 inputs"),
+        (vec!["--weights", "1,2,3"], "weights"),
+        (vec!["--weights", "1,nan,1,1,1,1"], "w2 is not finite"),
+        (vec!["--init", "giant"], "giant"),
+        (
+            vec!["--data", "/no/such.csv", "--inputs", "a", "--target", "b"],
+            "/no/such.csv",
+        ),
+        (
+            vec![
+                "--data",
+                bad_csv.to_str().unwrap(),
+                "--inputs",
+                "a,b",
+                "--target",
+                "y",
+            ],
+            "line 3",
+        ),
+        (
+            vec![
+                "--data",
+                constant.to_str().unwrap(),
+                "--inputs",
+                "a,b",
+                "--target",
+                "y",
+            ],
+            "'a' is constant",
+        ),
+        (vec!["--freeze", "w9"], "w9"),
+        (vec!["/no/such/config.toml"], "config.toml"),
+    ];
+    for (args, needle) in cases {
+        let mut full = vec!["train", "-q"];
+        full.extend(args.iter().copied());
+        let o = nnlab(&full);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: '{needle}' not in {err}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
