@@ -54,7 +54,8 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
     }
 
     let _ = writeln!(s, "Result");
-    let _ = writeln!(s, "  {}", status_line(&r.status, r.epochs_run));
+    let restored = c.train.early_stopping.is_some_and(|e| e.restore_best);
+    let _ = writeln!(s, "  {}", status_line(&r.status, r.epochs_run, restored));
     if let (Some(first), Some(last)) = (r.epoch_loss.first(), r.epoch_loss.last()) {
         let _ = writeln!(
             s,
@@ -140,12 +141,15 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
     s
 }
 
-fn status_line(status: &TrainStatus, epochs: usize) -> String {
+fn status_line(status: &TrainStatus, epochs: usize, restored: bool) -> String {
     match status {
         TrainStatus::Completed => format!("completed {epochs} epochs"),
-        TrainStatus::StoppedEarly { epoch, best_epoch } => {
-            format!("stopped early after epoch {epoch}; best epoch {best_epoch} restored or kept")
-        }
+        TrainStatus::StoppedEarly { epoch, best_epoch } if restored => format!(
+            "stopped early after epoch {epoch}; the parameters of the best epoch, {best_epoch}, were restored"
+        ),
+        TrainStatus::StoppedEarly { epoch, best_epoch } => format!(
+            "stopped early after epoch {epoch} (best epoch {best_epoch}); the parameters are epoch {epoch}'s"
+        ),
         TrainStatus::Diverged {
             epoch,
             sample,
