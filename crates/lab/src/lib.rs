@@ -23,8 +23,9 @@ pub mod result;
 mod run;
 mod serde_util;
 pub mod summary;
+pub mod sweep;
 
 pub use config::{DataConfig, Experiment, ModelConfig, KEYS};
 pub use error::LabError;
 pub use result::RunResult;
-pub use run::{diverged, load_data, run, run_on, LoadedData};
+pub use run::{data_source, diverged, load_data, run, run_on, LoadedData};

@@ -8,7 +8,7 @@
 //! ```
 
 use nnlab_core::NamedValues;
-use nnlab_data::{builtin, load_csv, split, CsvOptions, Dataset, LoadReport, Scaler};
+use nnlab_data::{split, DataSource, Dataset, LoadReport, Scaler};
 use nnlab_train::{compute, predict_all, train, Event, Samples, TrainStatus};
 
 use crate::config::Experiment;
@@ -22,31 +22,39 @@ pub struct LoadedData {
     pub report: LoadReport,
 }
 
-/// Loads the experiment's data source (generated with the data seed, a CSV, or a bundled table).
-pub fn load_data(exp: &Experiment) -> Result<LoadedData, LabError> {
+/// The experiment's data source with the configuration's columns and generator filled in.
+pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
     let exp = exp.resolved();
-    let source = exp.data.source.trim();
-    let (all, report) = if source.is_empty() || source == "generate" {
-        exp.data.generator.validate()?;
-        (exp.data.generator.generate()?, LoadReport::default())
-    } else if let Some(name) = source.strip_prefix("builtin:") {
-        (builtin(name)?, LoadReport::default())
-    } else {
-        if exp.data.target.is_empty() || exp.data.inputs.is_empty() {
-            return Err(LabError::Config {
-                key: "data".into(),
-                message: format!(
-                    "a CSV needs its columns: give --inputs COL,COL and --target COL for {source}"
-                ),
-            });
-        }
-        let options = CsvOptions {
-            inputs: exp.data.inputs.clone(),
-            target: exp.data.target.clone(),
-            skip_bad_rows: exp.data.skip_bad_rows,
-        };
-        load_csv(source, &options)?
+    let source = match exp.data.source.trim() {
+        "" => DataSource::default(),
+        text => text.parse::<DataSource>()?,
     };
+    Ok(match source {
+        DataSource::Generate(_) => DataSource::Generate(exp.data.generator.clone()),
+        DataSource::Csv { path, .. } => {
+            if exp.data.target.is_empty() || exp.data.inputs.is_empty() {
+                return Err(LabError::Config {
+                    key: "data".into(),
+                    message: format!(
+                        "a CSV needs its columns: give --inputs COL,COL and --target COL for {}",
+                        path.display()
+                    ),
+                });
+            }
+            DataSource::Csv {
+                path,
+                inputs: exp.data.inputs.clone(),
+                target: exp.data.target.clone(),
+                skip_bad_rows: exp.data.skip_bad_rows,
+            }
+        }
+        builtin => builtin,
+    })
+}
+
+/// Loads the experiment's data (generated with the data seed, a CSV, or a bundled table).
+pub fn load_data(exp: &Experiment) -> Result<LoadedData, LabError> {
+    let (all, report) = data_source(exp)?.load()?;
     Ok(LoadedData { all, report })
 }
 

@@ -1,0 +1,156 @@
+//! Running a grid: build every run's experiment, load each distinct data set once, advance
+//! the course-kernel runs together in lanes ([`super::fast`]) and every other run through
+//! [`crate::run_on`], all in parallel with rayon.
+//!
+//! Each run's record is the same, to the bit, as the record of `nnlab train` with the same
+//! settings ([`RunRecord::from_result`] of [`crate::run`]); which path a run took, and how
+//! many threads ran, changes nothing (tested in `tests/sweep_parity.rs`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use nnlab_core::lanes::RunData;
+use nnlab_data::{split, Dataset, LoadReport, Scaler};
+
+use super::fast;
+use super::grid::{shard_indices, Shard, SweepSpec};
+use super::record::RunRecord;
+use crate::{load_data, run_on, Experiment, LabError, LoadedData};
+
+/// The records of a sweep (or of one shard), in grid order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepResult {
+    pub spec: SweepSpec,
+    pub shard: Option<Shard>,
+    pub runs: Vec<RunRecord>,
+}
+
+/// One distinct data set: the rows as loaded, and (for runs with no test split) the
+/// scaled training rows the lane kernel needs.
+pub(crate) struct Prepared {
+    pub all: Dataset,
+    pub report: LoadReport,
+    /// `(scaled train set, scaler)` when the data has no test split.
+    pub scaled: Option<(Dataset, Scaler)>,
+    /// The scaled columns `x1`, `x2` when `scaled` has two inputs (the lanes' layout).
+    columns: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+impl Prepared {
+    /// The scaled rows as the lane kernel reads them (empty without two scaled inputs).
+    pub fn lane_data(&self) -> RunData<'_> {
+        match (&self.scaled, &self.columns) {
+            (Some((set, _)), Some((x1, x2))) => RunData { x1, x2, y: &set.y },
+            _ => RunData { x1: &[], x2: &[], y: &[] },
+        }
+    }
+}
+
+/// The text that identifies a run's data: its data settings and data seed. Runs with equal
+/// keys load identical rows, so the rows are loaded once per key.
+fn data_key(e: &Experiment) -> String {
+    let (data_seed, _, _) = e.seeds();
+    format!(
+        "{data_seed}|{}",
+        serde_json::to_string(&e.data).unwrap_or_default()
+    )
+}
+
+fn prepare(e: &Experiment) -> Result<Prepared, LabError> {
+    let LoadedData { all, report } = load_data(e)?;
+    let scaled = if e.data.test_fraction == 0.0 {
+        // The same calls as `run_on`, so the lanes see exactly the rows `nnlab train` sees.
+        let (train_raw, _) = split(&all, 0.0, e.seeds().0)?;
+        let scaler = Scaler::fit(&train_raw, e.data.scale)?;
+        Some((scaler.transform(&train_raw)?, scaler))
+    } else {
+        None
+    };
+    let columns = scaled
+        .as_ref()
+        .filter(|(set, _)| set.n_inputs() == 2)
+        .map(|(set, _)| (set.input_column(0), set.input_column(1)));
+    Ok(Prepared {
+        all,
+        report,
+        scaled,
+        columns,
+    })
+}
+
+/// Runs the whole grid, or the runs of `shard`.
+///
+/// Errors before any training for a bad spec, a data set that cannot be loaded, or an
+/// experiment that cannot be built; a run that diverges is a record, not an error.
+pub fn run_sweep(spec: &SweepSpec, shard: Option<Shard>) -> Result<SweepResult, LabError> {
+    spec.validate()?;
+    let indices = shard_indices(spec.n_runs(), shard);
+    let experiments: Vec<Experiment> = indices
+        .par_iter()
+        .map(|&i| spec.experiment(&spec.point(i)))
+        .collect::<Result<_, _>>()?;
+
+    // Distinct data sets, in first-use order, loaded in parallel.
+    let mut first_use: HashMap<String, usize> = HashMap::new();
+    let mut key_of_run = Vec::with_capacity(experiments.len());
+    for (r, e) in experiments.iter().enumerate() {
+        key_of_run.push(*first_use.entry(data_key(e)).or_insert(r));
+    }
+    let distinct: Vec<usize> = {
+        let mut v: Vec<usize> = first_use.values().copied().collect();
+        v.sort_unstable();
+        v
+    };
+    let prepared: Vec<(usize, Arc<Prepared>)> = distinct
+        .par_iter()
+        .map(|&r| prepare(&experiments[r]).map(|p| (r, Arc::new(p))))
+        .collect::<Result<_, _>>()?;
+    let by_first: HashMap<usize, Arc<Prepared>> = prepared.into_iter().collect();
+    let data: Vec<Arc<Prepared>> = key_of_run
+        .iter()
+        .map(|k| Arc::clone(&by_first[k]))
+        .collect();
+
+    // Fast runs go through the lanes; the rest, and any fast run whose lane result is not
+    // certainly what `nnlab train` gives, through `run_on`.
+    let plans: Vec<Option<fast::FastRun>> = experiments
+        .par_iter()
+        .zip(&data)
+        .map(|(e, d)| fast::plan(e, d))
+        .collect::<Result<_, _>>()?;
+    let fast_runs: Vec<usize> = (0..experiments.len())
+        .filter(|&r| plans[r].is_some())
+        .collect();
+    let mut records: Vec<Option<RunRecord>> = vec![None; experiments.len()];
+    for (r, rec) in fast::run_fast(&fast_runs, &plans, &experiments, &data, |r| {
+        (indices[r], spec.point(indices[r]).values)
+    })? {
+        records[r] = rec;
+    }
+    let slow: Vec<usize> = (0..experiments.len())
+        .filter(|&r| records[r].is_none())
+        .collect();
+    let slow_records: Vec<(usize, RunRecord)> = slow
+        .par_iter()
+        .map(|&r| {
+            let d = &data[r];
+            let loaded = LoadedData {
+                all: d.all.clone(),
+                report: d.report.clone(),
+            };
+            let result = run_on(&experiments[r], loaded, &mut |_| {})?;
+            let i = indices[r];
+            Ok((r, RunRecord::from_result(i, spec.point(i).values, &result)))
+        })
+        .collect::<Result<_, LabError>>()?;
+    for (r, rec) in slow_records {
+        records[r] = Some(rec);
+    }
+    Ok(SweepResult {
+        spec: spec.clone(),
+        shard,
+        runs: records.into_iter().flatten().collect(),
+    })
+}

@@ -1,0 +1,309 @@
+//! The grid of a sweep: which keys vary, over which values, and the runs they make.
+//!
+//! A factor is written `KEY=VALUES` with a key of [`crate::KEYS`]. `VALUES` is a comma list
+//! (`lr=0.001,0.01,0.1`), where an element may be an integer range: `0..10` is Rust's
+//! half-open range `0, 1, ..., 9` and `0..=9` the inclusive one, the same ten values. A value
+//! that itself contains commas (an `x1` range, a weight list) is written with `;` between
+//! the values instead: `x1=0,5;0,20;-50,50` is three values.
+//!
+//! The grid is the cartesian product in the order the factors are given, the last factor
+//! changing fastest: `--vary lr=0.1,1 --vary seed=0..2` runs `(0.1,0) (0.1,1) (1,0) (1,1)`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Experiment, LabError, KEYS};
+
+/// Keys whose values are repetitions rather than settings: the summary spreads over them.
+pub const SEED_KEYS: [&str; 4] = ["seed", "data_seed", "init_seed", "shuffle_seed"];
+
+/// The most runs one grid may have (a typo like `seed=0..10000000` stops here, not in memory).
+pub const MAX_RUNS: usize = 10_000_000;
+
+/// One varied key and its values, as typed (`"0.01"`, `"high-high"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Factor {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+impl Factor {
+    /// Parses `KEY=VALUES` (see the module doc). Errors name the factor.
+    pub fn parse(text: &str) -> Result<Factor, LabError> {
+        let bad = |message: String| LabError::Config {
+            key: format!("--vary {text}"),
+            message,
+        };
+        let (key, list) = text
+            .split_once('=')
+            .ok_or_else(|| bad("expected KEY=V1,V2,... (e.g. lr=0.01,0.1)".into()))?;
+        let key = key.trim();
+        if !KEYS.iter().any(|(k, _, _)| *k == key) {
+            return Err(LabError::UnknownKey {
+                key: key.to_string(),
+                known: KEYS.iter().map(|(k, _, _)| *k).collect::<Vec<_>>().join(", "),
+            });
+        }
+        let sep = if list.contains(';') { ';' } else { ',' };
+        let mut values = Vec::new();
+        for part in list.split(sep).map(str::trim) {
+            if part.is_empty() {
+                return Err(bad("an empty value".into()));
+            }
+            if part.chars().any(char::is_control) {
+                // Values become CSV fields read back line by line (`sweep merge`).
+                return Err(bad(format!("{part:?} contains a control character")));
+            }
+            match parse_range(part).map_err(bad)? {
+                Some(range) => values.extend(range),
+                None => values.push(part.to_string()),
+            }
+            if values.len() > MAX_RUNS {
+                return Err(bad(format!("more than {MAX_RUNS} values")));
+            }
+        }
+        Ok(Factor {
+            key: key.to_string(),
+            values,
+        })
+    }
+}
+
+/// `A..B` (half-open) or `A..=B` (inclusive) as its integers; `None` when `part` is not a range.
+fn parse_range(part: &str) -> Result<Option<Vec<String>>, String> {
+    let Some((lo, hi)) = part.split_once("..") else {
+        return Ok(None);
+    };
+    let (hi, inclusive) = match hi.strip_prefix('=') {
+        Some(h) => (h, true),
+        None => (hi, false),
+    };
+    let int = |s: &str| {
+        s.trim()
+            .parse::<i64>()
+            .map_err(|_| format!("range '{part}' needs integers, like 0..10 or 0..=9"))
+    };
+    let (lo, hi) = (int(lo)?, int(hi)?);
+    let end = if inclusive { hi.checked_add(1) } else { Some(hi) }
+        .ok_or_else(|| format!("range '{part}' is too large"))?;
+    if end <= lo {
+        return Err(format!("range '{part}' is empty"));
+    }
+    if (end - lo) as u128 > MAX_RUNS as u128 {
+        return Err(format!("range '{part}' has more than {MAX_RUNS} values"));
+    }
+    Ok(Some((lo..end).map(|v| v.to_string()).collect()))
+}
+
+/// A sweep: a base experiment and the factors varied over it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepSpec {
+    pub base: Experiment,
+    pub vary: Vec<Factor>,
+}
+
+/// One point of the grid: its position and the value index of each factor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridPoint {
+    /// 0-based position in the whole grid.
+    pub index: usize,
+    /// `values[f]` is the value of factor `f` (as typed).
+    pub values: Vec<String>,
+}
+
+impl SweepSpec {
+    /// A spec from `KEY=VALUES` texts; checks every factor (see [`SweepSpec::validate`]).
+    pub fn parse(base: Experiment, vary: &[String]) -> Result<SweepSpec, LabError> {
+        let factors = vary
+            .iter()
+            .map(|v| Factor::parse(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        let spec = SweepSpec {
+            base,
+            vary: factors,
+        };
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    /// The number of runs: the product of the factors' value counts (1 with no factor).
+    pub fn n_runs(&self) -> usize {
+        self.vary
+            .iter()
+            .fold(1usize, |n, f| n.saturating_mul(f.values.len()))
+    }
+
+    /// The factor keys, in order.
+    pub fn keys(&self) -> Vec<String> {
+        self.vary.iter().map(|f| f.key.clone()).collect()
+    }
+
+    /// Checks, before anything runs: no key twice, no factor without values, at most
+    /// [`MAX_RUNS`] runs, and every value accepted by [`Experiment::set`] and
+    /// [`Experiment::validate`] on the base. The error names the key and the value.
+    pub fn validate(&self) -> Result<(), LabError> {
+        for (i, f) in self.vary.iter().enumerate() {
+            if self.vary[..i].iter().any(|g| g.key == f.key) {
+                return Err(LabError::Config {
+                    key: format!("--vary {}", f.key),
+                    message: "the key is varied twice".into(),
+                });
+            }
+            if f.values.is_empty() {
+                return Err(LabError::Config {
+                    key: format!("--vary {}", f.key),
+                    message: "no values".into(),
+                });
+            }
+            for v in &f.values {
+                let mut e = self.base.clone();
+                e.set(&f.key, v)
+                    .and_then(|_| e.validate())
+                    .map_err(|err| LabError::Config {
+                        key: format!("--vary {}={v}", f.key),
+                        message: err.to_string(),
+                    })?;
+            }
+        }
+        if self.vary.iter().map(|f| f.values.len() as u128).product::<u128>() > MAX_RUNS as u128 {
+            return Err(LabError::Config {
+                key: "--vary".into(),
+                message: format!("the grid has more than {MAX_RUNS} runs"),
+            });
+        }
+        Ok(())
+    }
+
+    /// The grid point at `index` (row-major: the last factor changes fastest).
+    pub fn point(&self, index: usize) -> GridPoint {
+        let mut rest = index;
+        let mut values = vec![String::new(); self.vary.len()];
+        for (f, factor) in self.vary.iter().enumerate().rev() {
+            let n = factor.values.len();
+            values[f] = factor.values[rest % n].clone();
+            rest /= n;
+        }
+        GridPoint { index, values }
+    }
+
+    /// The experiment of one grid point: the base with each factor's value set in order,
+    /// resolved and validated. The error names the point's settings.
+    pub fn experiment(&self, point: &GridPoint) -> Result<Experiment, LabError> {
+        let mut e = self.base.clone();
+        for (f, v) in self.vary.iter().zip(&point.values) {
+            e.set(&f.key, v)?;
+        }
+        e.validate().map_err(|err| LabError::Config {
+            key: self.describe(point),
+            message: err.to_string(),
+        })?;
+        Ok(e.resolved())
+    }
+
+    /// `lr=0.1, seed=3` for a grid point.
+    pub fn describe(&self, point: &GridPoint) -> String {
+        self.vary
+            .iter()
+            .zip(&point.values)
+            .map(|(f, v)| format!("{}={v}", f.key))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The indices of the factors that are not seeds (the summary groups by these).
+    pub fn setting_factors(&self) -> Vec<usize> {
+        (0..self.vary.len())
+            .filter(|&f| !SEED_KEYS.contains(&self.vary[f].key.as_str()))
+            .collect()
+    }
+}
+
+/// The grid indices of shard `k` of `n` (1-based `k`): every `i` with `i % n == k - 1`.
+pub fn shard_indices(n_runs: usize, shard: Option<Shard>) -> Vec<usize> {
+    match shard {
+        None => (0..n_runs).collect(),
+        Some(s) => (s.k - 1..n_runs).step_by(s.n).collect(),
+    }
+}
+
+/// `--shard K/N`: the K-th (1-based) of N interleaved slices of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = LabError;
+    fn from_str(s: &str) -> Result<Shard, LabError> {
+        let bad = || LabError::Config {
+            key: "--shard".into(),
+            message: format!("'{s}' is not K/N with 1 <= K <= N (e.g. 3/10)"),
+        };
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: usize = k.trim().parse().map_err(|_| bad())?;
+        let n: usize = n.trim().parse().map_err(|_| bad())?;
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_half_open_or_inclusive() {
+        let f = Factor::parse("seed=0..3").unwrap();
+        assert_eq!(f.values, ["0", "1", "2"]);
+        let g = Factor::parse("seed=0..=2").unwrap();
+        assert_eq!(g.values, f.values);
+        let h = Factor::parse("seed=5,0..2,9").unwrap();
+        assert_eq!(h.values, ["5", "0", "1", "9"]);
+        assert!(Factor::parse("seed=3..3").is_err());
+        assert!(Factor::parse("seed=a..3").is_err());
+    }
+
+    #[test]
+    fn semicolons_separate_values_with_commas() {
+        let f = Factor::parse("x1=0,5;0,20;-50,50").unwrap();
+        assert_eq!(f.values, ["0,5", "0,20", "-50,50"]);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        let e = Factor::parse("learning_rate=1").unwrap_err().to_string();
+        assert!(e.contains("learning_rate"), "{e}");
+        let e = SweepSpec::parse(Experiment::default(), &["lr=0.1,-1".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("lr=-1"), "{e}");
+        let e = SweepSpec::parse(Experiment::default(), &["init=course,nope".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("init=nope"), "{e}");
+        let e = SweepSpec::parse(Experiment::default(), &["lr=1".into(), "lr=2".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("twice"), "{e}");
+    }
+
+    #[test]
+    fn grid_is_row_major_and_shards_interleave() {
+        let spec =
+            SweepSpec::parse(Experiment::default(), &["lr=0.1,1".into(), "seed=0..3".into()])
+                .unwrap();
+        assert_eq!(spec.n_runs(), 6);
+        let pts: Vec<Vec<String>> = (0..6).map(|i| spec.point(i).values).collect();
+        assert_eq!(pts[0], ["0.1", "0"]);
+        assert_eq!(pts[2], ["0.1", "2"]);
+        assert_eq!(pts[3], ["1", "0"]);
+        assert_eq!(pts[5], ["1", "2"]);
+        let s: Shard = "2/4".parse().unwrap();
+        assert_eq!(shard_indices(10, Some(s)), [1, 5, 9]);
+        assert!("0/4".parse::<Shard>().is_err());
+        assert!("5/4".parse::<Shard>().is_err());
+        assert_eq!(spec.setting_factors(), [0]);
+    }
+}

@@ -1,0 +1,199 @@
+//! The spread of a sweep's final losses: per combination of the non-seed factors (the rows
+//! of `summary.csv`) and per value of one factor (the report's paragraphs).
+//!
+//! Over the `n` runs of a group, with `L_i` the final loss of run `i` (the last epoch's
+//! mean train loss; `+inf` for a diverged run, see [`RunRecord::final_loss`]):
+//!
+//! ```text
+//! min, max     over all n runs
+//! median       the middle L of the sorted n, or the mean of the two middle ones for even n
+//! mean         m = Σ L_i / c             over the c converged runs only
+//! std          sqrt(Σ (L_i - m)² / c)    population standard deviation, converged runs only
+//! converged    c / n                     share that did not diverge and ended finite
+//! ```
+//!
+//! Mean and std leave diverged runs out because one `inf` would make both meaningless; they
+//! are NaN when no run converged.
+
+use serde::{Deserialize, Serialize};
+
+use super::engine::SweepResult;
+use super::record::{RunRecord, Status};
+
+/// The statistics of one group of runs (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub n: usize,
+    pub min: f64,
+    pub median: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub std: f64,
+    /// Runs that did not diverge and ended with a finite loss.
+    pub converged: usize,
+    pub diverged: usize,
+    /// The median epoch in which the diverged runs diverged (lower middle for even counts).
+    pub median_diverged_epoch: Option<usize>,
+}
+
+impl Stats {
+    /// The statistics of `runs` (see the module doc). `n = 0` gives NaN everywhere.
+    pub fn of(runs: &[&RunRecord]) -> Stats {
+        let mut losses: Vec<f64> = runs.iter().map(|r| r.final_loss()).collect();
+        losses.sort_by(f64::total_cmp);
+        let n = losses.len();
+        let median = match n {
+            0 => f64::NAN,
+            _ if n % 2 == 1 => losses[n / 2],
+            _ => (losses[n / 2 - 1] + losses[n / 2]) / 2.0,
+        };
+        let ok: Vec<f64> = runs
+            .iter()
+            .filter(|r| r.converged())
+            .map(|r| r.final_loss())
+            .collect();
+        let c = ok.len() as f64;
+        let mean = ok.iter().sum::<f64>() / c;
+        let std = (ok.iter().map(|l| (l - mean) * (l - mean)).sum::<f64>() / c).sqrt();
+        let mut div_epochs: Vec<usize> = runs.iter().filter_map(|r| r.diverged_epoch).collect();
+        div_epochs.sort_unstable();
+        Stats {
+            n,
+            min: losses.first().copied().unwrap_or(f64::NAN),
+            median,
+            max: losses.last().copied().unwrap_or(f64::NAN),
+            mean,
+            std,
+            converged: ok.len(),
+            diverged: runs.iter().filter(|r| r.status == Status::Diverged).count(),
+            median_diverged_epoch: div_epochs.get(div_epochs.len().saturating_sub(1) / 2).copied(),
+        }
+    }
+
+    /// `converged / n`.
+    pub fn share_converged(&self) -> f64 {
+        self.converged as f64 / self.n as f64
+    }
+}
+
+/// One row of `summary.csv`: a combination of the non-seed factors' values and its stats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    /// `(key, value)` of every non-seed factor.
+    pub settings: Vec<(String, String)>,
+    pub stats: Stats,
+}
+
+/// Groups the runs by the values of the non-seed factors, in the order each combination
+/// first appears in the grid.
+pub fn summarize(result: &SweepResult) -> Vec<GroupSummary> {
+    let factors = result.spec.setting_factors();
+    let mut groups: Vec<(Vec<String>, Vec<&RunRecord>)> = Vec::new();
+    for r in &result.runs {
+        let key: Vec<String> = factors.iter().map(|&f| r.values[f].clone()).collect();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(r),
+            None => groups.push((key, vec![r])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(key, runs)| GroupSummary {
+            settings: factors
+                .iter()
+                .zip(key)
+                .map(|(&f, v)| (result.spec.vary[f].key.clone(), v))
+                .collect(),
+            stats: Stats::of(&runs),
+        })
+        .collect()
+}
+
+/// Per value of factor `f` (in the factor's order), the stats of every run with that value.
+pub fn by_factor(result: &SweepResult, f: usize) -> Vec<(String, Stats)> {
+    result.spec.vary[f]
+        .values
+        .iter()
+        .map(|v| {
+            let runs: Vec<&RunRecord> = result.runs.iter().filter(|r| &r.values[f] == v).collect();
+            (v.clone(), Stats::of(&runs))
+        })
+        .filter(|(_, s)| s.n > 0)
+        .collect()
+}
+
+/// The groups ordered by median final loss, lowest first (ties keep grid order).
+pub fn sorted_by_median(groups: &[GroupSummary]) -> Vec<&GroupSummary> {
+    let mut v: Vec<&GroupSummary> = groups.iter().collect();
+    v.sort_by(|a, b| a.stats.median.total_cmp(&b.stats.median));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(loss: f64, status: Status, div: Option<usize>) -> RunRecord {
+        RunRecord {
+            index: 0,
+            values: vec![],
+            status,
+            diverged_epoch: div,
+            epochs_run: 3,
+            train_loss: loss,
+            test_loss: None,
+            r2: f64::NAN,
+            mape: None,
+            diagnostics: vec![],
+            epoch_loss: vec![],
+        }
+    }
+
+    #[test]
+    fn stats_match_hand_computation() {
+        // Losses 1, 2, 4 and a diverged run (counted as +inf).
+        // Sorted 1, 2, 4, inf: median (2 + 4) / 2 = 3, min 1, max inf.
+        // Converged 1, 2, 4: mean 7/3; population variance
+        // ((1-7/3)² + (2-7/3)² + (4-7/3)²) / 3 = (16/9 + 1/9 + 25/9) / 3 = 42/27 = 14/9,
+        // std = sqrt(14)/3 = 1.247219128924647.
+        let rs = [
+            run(2.0, Status::Completed, None),
+            run(4.0, Status::Completed, None),
+            run(0.5, Status::Diverged, Some(3)),
+            run(1.0, Status::StoppedEarly, None),
+        ];
+        let refs: Vec<&RunRecord> = rs.iter().collect();
+        let s = Stats::of(&refs);
+        assert_eq!((s.n, s.converged, s.diverged), (4, 3, 1));
+        assert_eq!((s.min, s.median, s.max), (1.0, 3.0, f64::INFINITY));
+        assert_eq!(s.mean, 7.0 / 3.0);
+        assert!((s.std - 14f64.sqrt() / 3.0).abs() < 1e-15, "{}", s.std);
+        assert_eq!(s.share_converged(), 0.75);
+        assert_eq!(s.median_diverged_epoch, Some(3));
+    }
+
+    #[test]
+    fn odd_count_median_is_the_middle_value() {
+        let rs = [
+            run(5.0, Status::Completed, None),
+            run(1.0, Status::Completed, None),
+            run(3.0, Status::Completed, None),
+        ];
+        let refs: Vec<&RunRecord> = rs.iter().collect();
+        let s = Stats::of(&refs);
+        // mean 3, deviations -2, 0, 2: variance 8/3.
+        assert_eq!((s.median, s.mean, s.std), (3.0, 3.0, (8.0f64 / 3.0).sqrt()));
+        assert_eq!(s.median_diverged_epoch, None);
+    }
+
+    #[test]
+    fn nothing_converged_gives_nan_mean() {
+        let rs = [run(1.0, Status::Diverged, Some(2)), run(1.0, Status::Diverged, Some(4))];
+        let refs: Vec<&RunRecord> = rs.iter().collect();
+        let s = Stats::of(&refs);
+        assert!(s.mean.is_nan() && s.std.is_nan());
+        assert_eq!(s.median, f64::INFINITY);
+        // Lower middle of (2, 4).
+        assert_eq!(s.median_diverged_epoch, Some(2));
+    }
+}
