@@ -22,7 +22,14 @@ fn run(kernel: Kernel) -> (Vec<f64>, [f64; 9], usize) {
         ..TrainConfig::default()
     };
     let mut events = 0;
-    let out = train(&mut net, &data, None, &cfg, &mut |_: &Event| events += 1).unwrap();
+    let mut params_events = 0;
+    let out = train(&mut net, &data, None, &cfg, &mut |e: &Event| match e {
+        Event::Params { .. } => params_events += 1,
+        _ => events += 1,
+    })
+    .unwrap();
+    // One parameter snapshot per epoch, for the diagnostics that follow parameters over time.
+    assert_eq!(params_events, 300);
     assert_eq!(out.status, TrainStatus::Completed);
     assert_eq!(out.sample_steps, 30_000);
     assert_eq!(out.fast_kernel, kernel == Kernel::Auto);
