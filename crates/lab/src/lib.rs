@@ -17,8 +17,10 @@
 pub mod config;
 pub mod diagnostics;
 mod error;
+pub mod experiments;
 pub mod files;
 pub mod output;
+pub mod report;
 pub mod result;
 mod run;
 mod serde_util;

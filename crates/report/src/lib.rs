@@ -40,5 +40,5 @@ pub use render::{
     render_markdown, render_steps_markdown, render_steps_text, render_text, STEPS_TABLE_MAX_PARAMS,
 };
 pub use step::{NodeReport, StepReport};
-pub use table::{Align, Table};
 pub use steps::{StepRow, StepsReport, MAX_STEPS};
+pub use table::{Align, Table};

@@ -25,6 +25,8 @@ pub struct SweepResult {
     pub spec: SweepSpec,
     pub shard: Option<Shard>,
     pub runs: Vec<RunRecord>,
+    /// How many runs the lanes gave (the rest ran through `run_on`; 0 for merged shards).
+    pub lane_runs: usize,
 }
 
 /// One distinct data set: the rows as loaded, and (for runs with no test split) the
@@ -43,7 +45,11 @@ impl Prepared {
     pub fn lane_data(&self) -> RunData<'_> {
         match (&self.scaled, &self.columns) {
             (Some((set, _)), Some((x1, x2))) => RunData { x1, x2, y: &set.y },
-            _ => RunData { x1: &[], x2: &[], y: &[] },
+            _ => RunData {
+                x1: &[],
+                x2: &[],
+                y: &[],
+            },
         }
     }
 }
@@ -87,9 +93,10 @@ fn prepare(e: &Experiment) -> Result<Prepared, LabError> {
 pub fn run_sweep(spec: &SweepSpec, shard: Option<Shard>) -> Result<SweepResult, LabError> {
     spec.validate()?;
     let indices = shard_indices(spec.n_runs(), shard);
+    let singles = spec.singles()?;
     let experiments: Vec<Experiment> = indices
         .par_iter()
-        .map(|&i| spec.experiment(&spec.point(i)))
+        .map(|&i| spec.experiments_for(&singles, &spec.point(i)))
         .collect::<Result<_, _>>()?;
 
     // Distinct data sets, in first-use order, loaded in parallel.
@@ -124,9 +131,11 @@ pub fn run_sweep(spec: &SweepSpec, shard: Option<Shard>) -> Result<SweepResult, 
         .filter(|&r| plans[r].is_some())
         .collect();
     let mut records: Vec<Option<RunRecord>> = vec![None; experiments.len()];
+    let mut lane_runs = 0;
     for (r, rec) in fast::run_fast(&fast_runs, &plans, &experiments, &data, |r| {
         (indices[r], spec.point(indices[r]).values)
     })? {
+        lane_runs += usize::from(rec.is_some());
         records[r] = rec;
     }
     let slow: Vec<usize> = (0..experiments.len())
@@ -152,5 +161,6 @@ pub fn run_sweep(spec: &SweepSpec, shard: Option<Shard>) -> Result<SweepResult, 
         spec: spec.clone(),
         shard,
         runs: records.into_iter().flatten().collect(),
+        lane_runs,
     })
 }

@@ -20,8 +20,7 @@ use nnlab_core::course::{CourseParams, NAMES};
 use nnlab_core::lanes::{train_lanes, RunData, LANES};
 use nnlab_core::{Loss, Network};
 use nnlab_train::{
-    compute, predict_all, BatchSize, EpochRecord, Kernel, Optimizer, Samples, Schedule,
-    TrainStatus,
+    compute, predict_all, BatchSize, EpochRecord, Kernel, Optimizer, Samples, Schedule, TrainStatus,
 };
 
 use super::engine::Prepared;
@@ -104,10 +103,23 @@ pub(crate) fn run_fast(
                 .map(|(&(r, plan), res)| {
                     let clean = res.diverged_at.is_none()
                         && res.epoch_losses.iter().all(|l| l.is_finite())
-                        && res.params.w.iter().chain(&res.params.b).all(|v| v.is_finite());
+                        && res
+                            .params
+                            .w
+                            .iter()
+                            .chain(&res.params.b)
+                            .all(|v| v.is_finite());
                     let rec = clean.then(|| {
                         let (index, values) = label(r);
-                        record(index, values, &experiments[r], plan, &data[r], &res.params, res.epoch_losses)
+                        record(
+                            index,
+                            values,
+                            &experiments[r],
+                            plan,
+                            &data[r],
+                            &res.params,
+                            res.epoch_losses,
+                        )
                     });
                     (r, rec.flatten())
                 })

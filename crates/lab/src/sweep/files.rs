@@ -119,7 +119,9 @@ pub fn summary_csv(spec: &SweepSpec, groups: &[GroupSummary]) -> String {
     for &f in &spec.setting_factors() {
         let _ = write!(s, "{},", field(&spec.vary[f].key));
     }
-    s.push_str("n,converged,share_converged,min,median,max,mean,std,diverged,median_diverged_epoch\n");
+    s.push_str(
+        "n,converged,share_converged,min,median,max,mean,std,diverged,median_diverged_epoch\n",
+    );
     for g in groups {
         for (_, v) in &g.settings {
             let _ = write!(s, "{},", field(v));
@@ -137,7 +139,9 @@ pub fn summary_csv(spec: &SweepSpec, groups: &[GroupSummary]) -> String {
             num(t.mean),
             num(t.std),
             t.diverged,
-            t.median_diverged_epoch.map(|e| e.to_string()).unwrap_or_default()
+            t.median_diverged_epoch
+                .map(|e| e.to_string())
+                .unwrap_or_default()
         );
     }
     s
@@ -167,7 +171,10 @@ pub fn write_sweep(dir: &Path, result: &SweepResult) -> Result<Vec<PathBuf>, Lab
     put("runs.csv", runs_csv(&result.spec, &result.runs).as_bytes())?;
     put("curves.csv", curves_csv(&result.runs).as_bytes())?;
     if result.shard.is_none() {
-        put("summary.csv", summary_csv(&result.spec, &summarize(result)).as_bytes())?;
+        put(
+            "summary.csv",
+            summary_csv(&result.spec, &summarize(result)).as_bytes(),
+        )?;
         for (name, chart) in plots::factor_charts(result) {
             put(&format!("{name}.svg"), chart.to_svg(900, 560)?.as_bytes())?;
             put(&format!("{name}.png"), &chart.to_png(900, 560)?)?;
@@ -198,13 +205,23 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<RunRecord>, LabErro
     let expected = runs_csv(spec, &[]);
     match lines.next() {
         Some((_, h)) if format!("{h}\n") == expected => {}
-        _ => return Err(bad(&path, 1, "the header does not match sweep.toml's factors")),
+        _ => {
+            return Err(bad(
+                &path,
+                1,
+                "the header does not match sweep.toml's factors",
+            ))
+        }
     }
     for (i, line) in lines {
         let n = i + 1;
         let f = parse_line(line);
         if f.len() != k + 9 {
-            return Err(bad(&path, n, format!("{} fields, expected {}", f.len(), k + 9)));
+            return Err(bad(
+                &path,
+                n,
+                format!("{} fields, expected {}", f.len(), k + 9),
+            ));
         }
         let int = |s: &str| {
             s.parse::<usize>()
@@ -233,7 +250,11 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<RunRecord>, LabErro
             values: f[1..=k].to_vec(),
             status: Status::parse(&rest[0])
                 .ok_or_else(|| bad(&path, n, format!("unknown status '{}'", rest[0])))?,
-            diverged_epoch: if rest[1].is_empty() { None } else { Some(int(&rest[1])?) },
+            diverged_epoch: if rest[1].is_empty() {
+                None
+            } else {
+                Some(int(&rest[1])?)
+            },
             epochs_run: int(&rest[2])?,
             train_loss: parse_f64(&path, n, &rest[3])?,
             test_loss: optf(&rest[4])?,
@@ -278,7 +299,10 @@ pub fn merge(dirs: &[PathBuf]) -> Result<SweepResult, LabError> {
         if read_spec(&path)? != spec {
             return Err(LabError::Config {
                 key: path.display().to_string(),
-                message: format!("a different sweep than {}", first.join("sweep.toml").display()),
+                message: format!(
+                    "a different sweep than {}",
+                    first.join("sweep.toml").display()
+                ),
             });
         }
         runs.extend(read_runs(d, &spec)?);
@@ -308,6 +332,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<SweepResult, LabError> {
         spec,
         shard: None::<Shard>,
         runs,
+        lane_runs: 0,
     })
 }
 

@@ -19,7 +19,11 @@ pub fn factor_charts(result: &SweepResult) -> Vec<(String, LineChart)> {
     let mut out = Vec::new();
     let settings = spec.setting_factors();
     if settings.is_empty() {
-        let curves: Vec<&[f64]> = result.runs.iter().map(|r| r.epoch_loss.as_slice()).collect();
+        let curves: Vec<&[f64]> = result
+            .runs
+            .iter()
+            .map(|r| r.epoch_loss.as_slice())
+            .collect();
         let mut chart = chart("final loss over seeds".into());
         let s = band_series("all runs".into(), &curves);
         if drawable(&s) {

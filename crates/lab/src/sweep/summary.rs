@@ -17,6 +17,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use nnlab_report::{num, Table};
+
 use super::engine::SweepResult;
 use super::record::{RunRecord, Status};
 
@@ -66,7 +68,9 @@ impl Stats {
             std,
             converged: ok.len(),
             diverged: runs.iter().filter(|r| r.status == Status::Diverged).count(),
-            median_diverged_epoch: div_epochs.get(div_epochs.len().saturating_sub(1) / 2).copied(),
+            median_diverged_epoch: div_epochs
+                .get(div_epochs.len().saturating_sub(1) / 2)
+                .copied(),
         }
     }
 
@@ -129,6 +133,53 @@ pub fn sorted_by_median(groups: &[GroupSummary]) -> Vec<&GroupSummary> {
     v
 }
 
+/// The summary as a [`Table`], sorted by median final loss: settings, runs, converged
+/// share, median, min, max, mean ± std. Losses with 4 significant digits.
+pub fn summary_table(groups: &[GroupSummary]) -> Table {
+    let mut headers: Vec<String> = match groups.first() {
+        Some(g) if !g.settings.is_empty() => g.settings.iter().map(|(k, _)| k.clone()).collect(),
+        _ => vec!["runs".to_string()],
+    };
+    headers.extend(
+        ["n", "converged", "median", "min", "max", "mean", "std"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut t = Table::new(&h);
+    for g in sorted_by_median(groups) {
+        let mut row: Vec<String> = if g.settings.is_empty() {
+            vec!["all".into()]
+        } else {
+            g.settings.iter().map(|(_, v)| v.clone()).collect()
+        };
+        let st = &g.stats;
+        row.push(st.n.to_string());
+        row.push(format!("{:.0}%", 100.0 * st.share_converged()));
+        for x in [st.median, st.min, st.max, st.mean, st.std] {
+            row.push(sig4(x));
+        }
+        t.push(row);
+    }
+    t
+}
+
+/// `x` with 4 significant digits (`0.01157`, `1.235e-7`, `inf`).
+pub fn sig4(x: f64) -> String {
+    if !x.is_finite() {
+        return num(x);
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if (-4..6).contains(&mag) {
+        format!("{:.*}", (3 - mag).max(0) as usize, x)
+    } else {
+        format!("{x:.3e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +224,14 @@ mod tests {
     }
 
     #[test]
+    fn four_significant_digits() {
+        assert_eq!(sig4(0.011574), "0.01157");
+        assert_eq!(sig4(123.456), "123.5");
+        assert_eq!(sig4(1.23456e-7), "1.235e-7");
+        assert_eq!(sig4(f64::INFINITY), "inf");
+    }
+
+    #[test]
     fn odd_count_median_is_the_middle_value() {
         let rs = [
             run(5.0, Status::Completed, None),
@@ -188,7 +247,10 @@ mod tests {
 
     #[test]
     fn nothing_converged_gives_nan_mean() {
-        let rs = [run(1.0, Status::Diverged, Some(2)), run(1.0, Status::Diverged, Some(4))];
+        let rs = [
+            run(1.0, Status::Diverged, Some(2)),
+            run(1.0, Status::Diverged, Some(4)),
+        ];
         let refs: Vec<&RunRecord> = rs.iter().collect();
         let s = Stats::of(&refs);
         assert!(s.mean.is_nan() && s.std.is_nan());

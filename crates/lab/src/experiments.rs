@@ -1,0 +1,204 @@
+//! The experiment catalogue: the course's questions as ready-made sweeps, each with a
+//! written report. `nnlab experiment list` names them; `nnlab experiment run NAME` runs one.
+//!
+//! Every entry is a [`SweepSpec`] (fixed settings on a base [`Experiment`] plus the varied
+//! keys) and an [`Extra`] (title, question, extra tables). [`Options::epochs`] shortens every
+//! entry (tests and quick looks); [`Options::data`] points `real-data` at the insurance table.
+//!
+//! ```
+//! use nnlab_lab::experiments::{run_entry, Options};
+//! let out = run_entry("symmetry", &Options { epochs: Some(5), ..Options::default() }).unwrap();
+//! assert!(out.result.runs.iter().any(|r| !r.diagnostics.is_empty()));
+//! ```
+
+use std::path::PathBuf;
+
+use nnlab_core::course;
+use nnlab_report::{num, Table};
+
+use crate::report::{Extra, Report, Section};
+use crate::sweep::{run_sweep, Factor, SweepResult, SweepSpec};
+use crate::{Experiment, LabError};
+
+/// Settings that apply to every entry.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Override every run's epochs.
+    pub epochs: Option<usize>,
+    /// The insurance CSV for `real-data` (else the bundled diabetes table).
+    pub data: Option<PathBuf>,
+}
+
+/// One catalogue entry: name, one-line summary.
+pub const CATALOGUE: &[(&str, &str)] = &[
+    (
+        "init-grid",
+        "small/medium/high weights × biases: the forward pass at the start, then training",
+    ),
+    (
+        "symmetry",
+        "identical vs unique vs mixed starting weights: equal neurons stay equal",
+    ),
+    (
+        "learning-rate",
+        "lr from 0.00005 to 1: too slow, just right, diverging",
+    ),
+    (
+        "dataset-size",
+        "30 to 3000 rows with a 20% test set: R² and MAPE",
+    ),
+    ("distribution", "uniform vs skewed vs normal inputs"),
+    ("input-range", "x1 in [0,5) vs [0,20) vs [-50,50)"),
+    ("seeds", "50 seeds of the default run: the spread"),
+    ("dead-relu", "biases of -5 kill the ReLUs (dead_relu fires)"),
+    (
+        "exploding",
+        "weights around 100 on a linear network: lr 1 diverges, lr 0.00001 does not",
+    ),
+    (
+        "bias-vs-weights",
+        "weights 0 with biases 2, weights 2 with biases 0, everything 0",
+    ),
+    ("schedule", "constant vs plateau learning rate"),
+    ("optimizer", "sgd vs momentum vs adam"),
+    (
+        "real-data",
+        "the insurance table (--data) or the bundled diabetes table",
+    ),
+];
+
+/// What running an entry gives: the sweep and its report.
+#[derive(Debug)]
+pub struct EntryRun {
+    pub result: SweepResult,
+    pub report: Report,
+}
+
+fn set(e: &mut Experiment, pairs: &[(&str, &str)]) -> Result<(), LabError> {
+    for (k, v) in pairs {
+        e.set(k, v)?;
+    }
+    Ok(())
+}
+
+fn vary(list: &[&str]) -> Result<Vec<Factor>, LabError> {
+    list.iter().map(|v| Factor::parse(v)).collect()
+}
+
+/// The sweep and the report extras of entry `name`.
+pub fn entry(name: &str, opts: &Options) -> Result<(SweepSpec, Extra), LabError> {
+    let mut base = Experiment::default();
+    let mut sections = Vec::new();
+    let (title, question, factors): (&str, String, Vec<Factor>) = match name {
+        "init-grid" => {
+            let names: Vec<&str> = course::PRESETS
+                .iter()
+                .map(|p| p.0)
+                .filter(|n| n.contains('-') && !n.starts_with("course"))
+                .collect();
+            sections.push(forward_pass_section(&names));
+            ("Initialization grid", "How do small, medium and high starting weights and biases change the first prediction and the training that follows?".into(),
+             vary(&[&format!("init={}", names.join(",")), "seed=0..10"])?)
+        }
+        "symmetry" => ("Symmetry", "Two hidden neurons that start identical get identical gradients: do they ever become different?".into(),
+            vary(&["init=identical,unique,mixed", "seed=0..10"])?),
+        "learning-rate" => ("Learning rate", "Which learning rates learn slowly, well, or diverge?".into(),
+            vary(&["lr=0.00005,0.001,0.005,0.01,0.05,0.1,0.25,1", "seed=0..20"])?),
+        "dataset-size" => {
+            set(&mut base, &[("test_fraction", "0.2")])?;
+            ("Dataset size", "How do more rows change the loss and the held-out R² and MAPE (20% test set)?".into(),
+             vary(&["rows=30,100,300,500,3000", "seed=0..10"])?)
+        }
+        "distribution" => ("Input distribution", "Does the shape of the input distribution change what the network learns?".into(),
+            vary(&["distribution=uniform,skewed,normal", "seed=0..10"])?),
+        "input-range" => ("Input range", "Does a wider or signed x1 range make y = x1² + x2 harder to fit?".into(),
+            vary(&["x1=0,5;0,20;-50,50", "seed=0..10"])?),
+        "seeds" => ("Seeds", "How much does the final loss vary over 50 seeds of the same settings?".into(),
+            vary(&["seed=0..50"])?),
+        "dead-relu" => ("Dead ReLUs", "With biases of -5 every hidden z is negative on the scaled inputs: the ReLUs output 0 and get no gradient.".into(),
+            vary(&["biases=const:-5,const:0.5", "seed=0..5"])?),
+        "exploding" => {
+            // With ReLUs the huge first steps push every unit negative and the network dies
+            // instead of diverging (checked: relu,identity at lr 1 ends finite), so the
+            // network is linear here.
+            set(&mut base, &[("activation", "identity"), ("weights", "normal:100,10")])?;
+            ("Exploding", "Weights around 100 on a linear (identity) network: at lr 1 the steps overshoot and the loss becomes non-finite; at lr 0.00001 it survives. (A ReLU network would die rather than diverge.)".into(),
+             vary(&["lr=0.00001,1", "seed=0..5"])?)
+        }
+        "bias-vs-weights" => ("Biases vs weights", "Starting from weights 0 with biases 2, weights 2 with biases 0, or everything 0 (the grid also has weights 2 with biases 2): what can learn?".into(),
+            vary(&["weights=const:0,const:2", "biases=const:2,const:0", "seed=0..5"])?),
+        "schedule" => {
+            set(&mut base, &[("lr", "0.05")])?;
+            ("Learning-rate schedule", "Does reducing the learning rate on a plateau beat a constant rate?".into(),
+             vary(&["schedule=constant,plateau", "seed=0..10"])?)
+        }
+        "optimizer" => ("Optimizer", "Plain SGD vs momentum vs Adam on the course network.".into(),
+            vary(&["optimizer=sgd,momentum,adam", "seed=0..10"])?),
+        "real-data" => {
+            match &opts.data {
+                Some(path) => set(&mut base, &[
+                    ("data", &path.display().to_string()), ("inputs", "age,bmi,children,smoker"),
+                    ("target", "charges"), ("arch", "4-8-1"), ("activation", "relu,identity"),
+                ])?,
+                None => set(&mut base, &[("data", "builtin:diabetes"), ("arch", "10-8-1"), ("activation", "relu,identity")])?,
+            }
+            set(&mut base, &[("test_fraction", "0.2")])?;
+            ("Real data", format!("A small network on {}: how well does it predict held-out rows?", base.data.source),
+             vary(&["lr=0.001,0.01", "seed=0..5"])?)
+        }
+        other => {
+            return Err(LabError::Config {
+                key: "experiment".into(),
+                message: format!(
+                    "unknown experiment '{other}' (known: {})",
+                    CATALOGUE.iter().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                ),
+            })
+        }
+    };
+    if let Some(e) = opts.epochs {
+        base.set("epochs", &e.to_string())?;
+    }
+    let spec = SweepSpec {
+        base,
+        vary: factors,
+    };
+    spec.validate()?;
+    Ok((
+        spec,
+        Extra {
+            title: format!("{title} ({name})"),
+            question,
+            sections,
+        },
+    ))
+}
+
+/// The course's forward pass at the start for each preset, on input (1, 0) with target 2:
+/// `y_hat` and the squared error `(y_hat - 2)²`.
+fn forward_pass_section(names: &[&str]) -> Section {
+    let mut t = Table::new(&["preset", "y_hat", "loss (y_hat - 2)²"]);
+    for n in names {
+        if let Some((w, b)) = course::preset(n) {
+            let y_hat = course::CourseParams { w, b }.predict(1.0, 0.0);
+            t.push(vec![
+                n.to_string(),
+                num(y_hat),
+                num((y_hat - 2.0) * (y_hat - 2.0)),
+            ]);
+        }
+    }
+    Section {
+        heading: "Forward pass at the start".into(),
+        intro: "Each preset's prediction for the course's example x = (1, 0), target 2, before any training (unscaled).".into(),
+        table: t,
+    }
+}
+
+/// Runs entry `name` and builds its report.
+pub fn run_entry(name: &str, opts: &Options) -> Result<EntryRun, LabError> {
+    let (spec, extra) = entry(name, opts)?;
+    let result = run_sweep(&spec, None)?;
+    let report = Report::of_sweep(&result, Some(extra));
+    Ok(EntryRun { result, report })
+}

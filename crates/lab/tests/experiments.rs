@@ -1,0 +1,107 @@
+//! Every catalogue entry runs (with 4 epochs, to keep CI fast), and the purpose-built ones
+//! show what they were built to show.
+
+use nnlab_lab::diagnostics::Kind;
+use nnlab_lab::experiments::{run_entry, Options, CATALOGUE};
+use nnlab_lab::sweep::Status;
+
+fn quick() -> Options {
+    Options {
+        epochs: Some(4),
+        data: None,
+    }
+}
+
+#[test]
+fn every_entry_runs_and_reports() {
+    for (name, _) in CATALOGUE {
+        let ran = run_entry(name, &quick()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(ran.result.runs.len(), ran.result.spec.n_runs(), "{name}");
+        assert!(ran.report.title.contains(name));
+        assert!(
+            !ran.report.paragraphs.is_empty() || name == &"seeds",
+            "{name}"
+        );
+    }
+    let err = run_entry("nope", &quick()).unwrap_err().to_string();
+    assert!(err.contains("unknown experiment 'nope'"), "{err}");
+}
+
+fn share_with(name: &str, value: &str, kind: Kind) -> (usize, usize) {
+    let ran = run_entry(
+        name,
+        &Options {
+            epochs: Some(30),
+            data: None,
+        },
+    )
+    .unwrap();
+    let runs: Vec<_> = ran
+        .result
+        .runs
+        .iter()
+        .filter(|r| r.values[0] == value)
+        .collect();
+    (
+        runs.iter()
+            .filter(|r| r.diagnostics.contains(&kind))
+            .count(),
+        runs.len(),
+    )
+}
+
+#[test]
+fn dead_relu_fires_with_negative_biases_only() {
+    // Biases -5 on inputs scaled to [0, 1] with the course's weights (|w| <= 1):
+    // z <= 1 + 1 - 5 < 0 on every row, so both hidden ReLUs are dead from the start.
+    let (with, n) = share_with("dead-relu", "const:-5", Kind::DeadRelu);
+    assert_eq!((with, n), (5, 5));
+    let (healthy, _) = share_with("dead-relu", "const:0.5", Kind::DeadRelu);
+    assert!(healthy < 5, "dead_relu fired in all healthy runs too");
+}
+
+#[test]
+fn exploding_diverges_at_lr_1_only() {
+    let ran = run_entry(
+        "exploding",
+        &Options {
+            epochs: Some(30),
+            data: None,
+        },
+    )
+    .unwrap();
+    for r in &ran.result.runs {
+        let blew_up =
+            r.diagnostics.contains(&Kind::Divergence) || r.diagnostics.contains(&Kind::Exploding);
+        if r.values[0] == "1" {
+            assert!(
+                blew_up,
+                "lr 1 run {:?} did not blow up: {:?}",
+                r.values, r.diagnostics
+            );
+            assert_eq!(r.status, Status::Diverged, "{:?}", r.values);
+        } else {
+            assert_eq!(r.status, Status::Completed, "{:?}", r.values);
+        }
+    }
+}
+
+#[test]
+fn symmetry_fires_for_identical_starts_only() {
+    let (identical, n) = share_with("symmetry", "identical", Kind::Symmetry);
+    assert_eq!(identical, n);
+    assert_eq!(share_with("symmetry", "unique", Kind::Symmetry).0, 0);
+}
+
+#[test]
+fn init_grid_reports_the_forward_pass() {
+    let ran = run_entry("init-grid", &quick()).unwrap();
+    let t = &ran.report.sections[0].table;
+    // small-small: z1 = 1·0.3 + 0.2 = 0.5, z2 = 1·0.1 + 0 = 0.1,
+    // y_hat = 0.5·0.5 + 0.1·0.3 + 0.2 = 0.48 (0.48000000000000004 in f64, as the course's
+    // notebook prints it), loss = (0.48 - 2)² = 2.3104.
+    let row = t.rows.iter().find(|r| r[0] == "small-small").unwrap();
+    assert_eq!(row[1], "0.48000000000000004");
+    assert!(row[2].starts_with("2.310"), "{}", row[2]);
+    assert_eq!(t.rows.len(), 9);
+}
