@@ -37,6 +37,7 @@ mod early_stop;
 mod error;
 mod event;
 mod fast;
+mod fast_batch;
 mod form;
 mod general;
 pub mod metrics;

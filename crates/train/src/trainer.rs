@@ -16,6 +16,7 @@ use nnlab_core::{Loss, Network};
 
 use crate::early_stop::{EarlyStopper, StopDecision};
 use crate::fast::FastEngine;
+use crate::fast_batch::FastBatchEngine;
 use crate::general::GeneralEngine;
 use crate::schedule::PlateauState;
 use crate::{
@@ -77,12 +78,23 @@ pub fn train(
         && cfg.optimizer == Optimizer::Sgd
         && batch == 1
         && frozen.is_empty();
-    match CourseParams::from_network(net).filter(|_| fast) {
-        Some(p) => {
+    // Full-batch gradient descent on the same network and settings has its own fast kernel.
+    let full_batch = cfg.kernel == Kernel::Auto
+        && cfg.loss == Loss::SquaredError
+        && cfg.optimizer == Optimizer::Sgd
+        && batch == train.n_rows()
+        && batch > 1
+        && frozen.is_empty();
+    match CourseParams::from_network(net) {
+        Some(p) if fast => {
             let mut engine = FastEngine::new(p, train);
             Ok(drive(&mut engine, net, train, test, cfg, on_event, true))
         }
-        None => {
+        Some(p) if full_batch => {
+            let mut engine = FastBatchEngine::new(p, train);
+            Ok(drive(&mut engine, net, train, test, cfg, on_event, true))
+        }
+        _ => {
             let mut engine =
                 GeneralEngine::new(net, *train, cfg.loss, batch, cfg.optimizer, frozen);
             Ok(drive(&mut engine, net, train, test, cfg, on_event, false))
