@@ -1,0 +1,62 @@
+//! The store's error type: every failure names the store file it concerns.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The file exists but is not an nnlab run store (a text file, another program's
+    /// SQLite database): we refuse to touch it rather than add tables to someone else's data.
+    #[error("{path}: not an nnlab run store ({why}); choose another file with --store PATH or NNLAB_STORE")]
+    NotAStore { path: String, why: String },
+    /// Written by a newer nnlab whose schema this one does not know.
+    #[error("{path}: run store schema version {found} is newer than this nnlab understands ({supported}); upgrade nnlab")]
+    TooNew {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{path}: the run store is read-only (make it writable, or pass --no-store)")]
+    ReadOnly { path: String },
+    #[error("no platform data directory to keep runs in; pass --store PATH or set NNLAB_STORE")]
+    NoDataDir,
+    #[error("no run with id {id} in {path}")]
+    NotFound { path: String, id: i64 },
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A stored JSON column that does not read back (a hand-edited row).
+    #[error("{path}: run {id}: {what}: {message}")]
+    Corrupt {
+        path: String,
+        id: i64,
+        what: String,
+        message: String,
+    },
+    #[error("{key}: {message}")]
+    Input { key: String, message: String },
+    #[error(transparent)]
+    Lab(#[from] nnlab_lab::LabError),
+}
+
+impl StoreError {
+    /// True when the user can fix it (a path, a flag, a file); false for our own failures.
+    pub fn is_input_error(&self) -> bool {
+        match self {
+            StoreError::Sqlite { source, .. } => !matches!(
+                source,
+                rusqlite::Error::ToSqlConversionFailure(_) | rusqlite::Error::InvalidQuery
+            ),
+            StoreError::Lab(e) => e.is_input_error(),
+            _ => true,
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! # nnlab-store: every run remembered
+//!
+//! An embedded SQLite file (default `dirs::data_dir()/nnlab/runs.sqlite`, or `NNLAB_STORE`)
+//! keeps each run's resolved configuration, seeds, nnlab version, initial and final
+//! parameters, metrics, diagnostics and per-epoch history, so runs can be listed, compared,
+//! exported and rerun to the bit.
+//!
+//! ```no_run
+//! use nnlab_lab::{run, Experiment};
+//! use nnlab_store::{clock::now_rfc3339, Filter, RunRecord, Store};
+//!
+//! let mut store = Store::open("runs.sqlite".as_ref()).unwrap();
+//! // A sweep records its runs in one transaction:
+//! let started = now_rfc3339();
+//! let result = run(&Experiment::default(), &mut |_| {}).unwrap();
+//! let record = RunRecord::finished(&result, started, now_rfc3339())
+//!     .unwrap()
+//!     .tagged(None, Some("lr-sweep"));
+//! let ids = store.record_many(&[record]).unwrap();
+//! let runs = store.list(&Filter::default()).unwrap();
+//! assert_eq!(runs[0].id, ids[0]);
+//! ```
+//!
+//! Schema and migrations: [`schema`]. Reliability (WAL, busy timeout, interrupted runs):
+//! [`store`].
+
+pub mod clock;
+pub mod compare;
+mod error;
+pub mod export;
+pub mod query;
+pub mod read;
+pub mod record;
+pub mod render;
+pub mod rerun;
+pub mod schema;
+pub mod store;
+
+pub use error::StoreError;
+pub use query::Condition;
+pub use read::{Filter, RunSummary, StoredRun};
+pub use record::{ParamList, RunOutcome, RunRecord, RunStatus, VERSION};
+pub use rerun::{rerun, RerunReport};
+pub use store::{default_path, Recorder, Store};

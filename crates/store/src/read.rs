@@ -1,0 +1,215 @@
+//! Reading, listing and deleting stored runs.
+
+use rusqlite::{params_from_iter, Row};
+use serde::Serialize;
+use serde_json::Value;
+
+use nnlab_train::EpochRecord;
+
+use crate::query::Condition;
+use crate::record::RunStatus;
+use crate::{Store, StoreError};
+
+/// What `runs list` selects.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<RunStatus>,
+    pub experiment: Option<String>,
+    pub sweep: Option<String>,
+    pub conditions: Vec<Condition>,
+    pub limit: Option<usize>,
+}
+
+/// One run as listed: everything but the history and the parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunSummary {
+    pub id: i64,
+    pub status: RunStatus,
+    pub started: String,
+    pub finished: Option<String>,
+    pub experiment: Option<String>,
+    pub sweep: Option<String>,
+    pub version: String,
+    pub seeds: (u64, u64, u64),
+    pub epochs_run: Option<usize>,
+    /// The last epoch's mean training loss (`None` while running or if it was not finite).
+    pub final_loss: Option<f64>,
+    pub config: Value,
+    /// JSON of `MetricsBySet` (`null` while running).
+    pub metrics: Value,
+}
+
+/// One run with everything stored about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredRun {
+    #[serde(flatten)]
+    pub summary: RunSummary,
+    pub config_toml: String,
+    pub status_detail: Value,
+    pub initial_params: Option<String>,
+    pub final_params: Option<String>,
+    pub diagnostics: Value,
+    pub history: Vec<EpochRecord>,
+}
+
+const SUMMARY_COLUMNS: &str = "id, status, started, finished, experiment, sweep, version,
+    data_seed, init_seed, shuffle_seed, epochs_run, final_loss, config_json, metrics";
+
+impl Store {
+    /// Runs matching `filter`, newest first (by start time, then id).
+    pub fn list(&self, filter: &Filter) -> Result<Vec<RunSummary>, StoreError> {
+        let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM runs WHERE 1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(s) = filter.status {
+            args.push(s.as_str().into());
+            sql += &format!(" AND status = ?{}", args.len());
+        }
+        if let Some(e) = &filter.experiment {
+            args.push(e.clone());
+            sql += &format!(" AND experiment = ?{}", args.len());
+        }
+        if let Some(s) = &filter.sweep {
+            args.push(s.clone());
+            sql += &format!(" AND sweep = ?{}", args.len());
+        }
+        sql += " ORDER BY started DESC, id DESC";
+        let err = self.sql();
+        let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
+        let mut rows = stmt.query(params_from_iter(args.iter())).map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            let run = self.summary(row)?;
+            if filter.conditions.iter().all(|c| c.matches(&run.config)) {
+                out.push(run);
+                if filter.limit.is_some_and(|l| out.len() >= l) {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn summary(&self, row: &Row) -> Result<RunSummary, StoreError> {
+        let err = self.sql();
+        let id: i64 = row.get(0).map_err(&err)?;
+        let status: String = row.get(1).map_err(&err)?;
+        let status = status
+            .parse()
+            .map_err(|_| self.corrupt(id, "status", &status))?;
+        let seed = |i| row.get::<_, i64>(i).map(|s| s as u64).map_err(&err);
+        Ok(RunSummary {
+            id,
+            status,
+            started: row.get(2).map_err(&err)?,
+            finished: row.get(3).map_err(&err)?,
+            experiment: row.get(4).map_err(&err)?,
+            sweep: row.get(5).map_err(&err)?,
+            version: row.get(6).map_err(&err)?,
+            seeds: (seed(7)?, seed(8)?, seed(9)?),
+            epochs_run: row
+                .get::<_, Option<i64>>(10)
+                .map_err(&err)?
+                .map(|n| n.max(0) as usize),
+            final_loss: row.get(11).map_err(&err)?,
+            config: self.json(id, "config_json", row.get(12).map_err(&err)?)?,
+            metrics: self.json(id, "metrics", row.get(13).map_err(&err)?)?,
+        })
+    }
+
+    fn json(&self, id: i64, what: &str, text: Option<String>) -> Result<Value, StoreError> {
+        match text {
+            None => Ok(Value::Null),
+            Some(t) => serde_json::from_str(&t).map_err(|e| self.corrupt(id, what, &e.to_string())),
+        }
+    }
+
+    fn corrupt(&self, id: i64, what: &str, message: &str) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            id,
+            what: what.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Everything stored about run `id`.
+    pub fn get(&self, id: i64) -> Result<StoredRun, StoreError> {
+        let err = self.sql();
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, config_toml, status_detail, initial_params,
+                 final_params, diagnostics FROM runs WHERE id = ?1"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
+        let mut rows = stmt.query([id]).map_err(&err)?;
+        let Some(row) = rows.next().map_err(&err)? else {
+            return Err(StoreError::NotFound {
+                path: self.path.clone(),
+                id,
+            });
+        };
+        let summary = self.summary(row)?;
+        let run = StoredRun {
+            config_toml: row.get(14).map_err(&err)?,
+            status_detail: self.json(id, "status_detail", row.get(15).map_err(&err)?)?,
+            initial_params: row.get(16).map_err(&err)?,
+            final_params: row.get(17).map_err(&err)?,
+            diagnostics: self.json(id, "diagnostics", row.get(18).map_err(&err)?)?,
+            history: self.history(id)?,
+            summary,
+        };
+        Ok(run)
+    }
+
+    /// Run `id`'s per-epoch history; a NULL (non-finite) loss reads back as NaN.
+    pub fn history(&self, id: i64) -> Result<Vec<EpochRecord>, StoreError> {
+        let err = self.sql();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT epoch, train_loss, test_loss, lr FROM epochs WHERE run_id = ?1 ORDER BY epoch",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok(EpochRecord {
+                    epoch: r.get::<_, i64>(0)?.max(0) as usize,
+                    train_loss: r.get::<_, Option<f64>>(1)?.unwrap_or(f64::NAN),
+                    test_loss: r.get(2)?,
+                    lr: r.get(3)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
+    }
+
+    /// Deletes runs by id (their history goes with them); returns how many existed.
+    pub fn delete(&self, ids: &[i64]) -> Result<usize, StoreError> {
+        let err = self.sql();
+        let tx = self.conn.unchecked_transaction().map_err(&err)?;
+        let mut n = 0;
+        for id in ids {
+            n += tx
+                .execute("DELETE FROM runs WHERE id = ?1", [id])
+                .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)?;
+        Ok(n)
+    }
+
+    /// Deletes finished runs (never `running` ones) with `status` (any when `None`),
+    /// keeping the `keep` newest of them; returns the ids deleted.
+    pub fn prune(&self, keep: usize, status: Option<RunStatus>) -> Result<Vec<i64>, StoreError> {
+        let runs = self.list(&Filter {
+            status,
+            ..Filter::default()
+        })?;
+        let doomed: Vec<i64> = runs
+            .iter()
+            .filter(|r| r.status != RunStatus::Running)
+            .skip(keep)
+            .map(|r| r.id)
+            .collect();
+        self.delete(&doomed)?;
+        Ok(doomed)
+    }
+}

@@ -1,0 +1,122 @@
+//! The store's schema, versioned with `PRAGMA user_version`.
+//!
+//! [`MIGRATIONS`]`[k]` takes a store from version `k` to `k + 1`; a new store runs them all.
+//! Each step runs inside one `BEGIN IMMEDIATE` transaction together with the version bump,
+//! so a crash mid-migration leaves the old version intact, and two processes opening a new
+//! store at once migrate it once (the second sees the bumped version after its lock).
+//! The file is marked ours with `PRAGMA application_id` ([`APPLICATION_ID`]).
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::StoreError;
+
+/// `nnlb` in ASCII (0x6E6E6C62): what `PRAGMA application_id` says in an nnlab store.
+pub const APPLICATION_ID: i64 = 0x6E6E_6C62;
+
+/// Version 1: runs and their per-epoch history.
+pub const V1: &str = "
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    status TEXT NOT NULL,          -- running, completed, diverged, stopped_early, interrupted
+    started TEXT NOT NULL,         -- UTC RFC 3339
+    finished TEXT,
+    pid INTEGER,                   -- the recording process, to detect a vanished 'running' row
+    experiment TEXT,
+    sweep TEXT,
+    config_toml TEXT NOT NULL,     -- Experiment::to_toml of the resolved configuration
+    config_json TEXT NOT NULL,
+    data_seed INTEGER NOT NULL,    -- u64 seeds stored as the i64 with the same bits
+    init_seed INTEGER NOT NULL,
+    shuffle_seed INTEGER NOT NULL,
+    version TEXT NOT NULL,
+    status_detail TEXT,            -- JSON of TrainStatus
+    epochs_run INTEGER,
+    initial_params TEXT,           -- JSON of NamedValues
+    final_params TEXT,
+    metrics TEXT,                  -- JSON of MetricsBySet
+    diagnostics TEXT               -- JSON list of Diagnostic
+);
+CREATE TABLE epochs (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL,
+    train_loss REAL,               -- NULL where the loss was not finite (SQLite stores NaN as NULL)
+    test_loss REAL,
+    lr REAL NOT NULL,
+    PRIMARY KEY (run_id, epoch)
+) WITHOUT ROWID;
+";
+
+/// Version 2: the final training loss as a column (filled from the history for existing
+/// runs) and indexes for the list's filters.
+pub const V2: &str = "
+ALTER TABLE runs ADD COLUMN final_loss REAL;
+UPDATE runs SET final_loss =
+    (SELECT train_loss FROM epochs WHERE run_id = runs.id ORDER BY epoch DESC LIMIT 1);
+CREATE INDEX runs_status ON runs(status);
+CREATE INDEX runs_experiment ON runs(experiment);
+";
+
+/// The ordered migration steps: `MIGRATIONS[k]` goes from version `k` to `k + 1`.
+pub const MIGRATIONS: &[&str] = &[V1, V2];
+
+/// The schema version this build reads and writes.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Checks that `conn` is an nnlab store (or an empty database) and migrates it to
+/// [`CURRENT_VERSION`].
+pub fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
+    let sql = |source| sql_error(path, source);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql)?;
+    let app: i64 = tx
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(sql)?;
+    let version: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sql)?;
+    let tables: i64 = tx
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(sql)?;
+    if app != APPLICATION_ID {
+        if app != 0 || version != 0 || tables != 0 {
+            return Err(StoreError::NotAStore {
+                path: path.into(),
+                why: format!(
+                    "a SQLite database with application_id {app} and {tables} schema objects"
+                ),
+            });
+        }
+        tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))
+            .map_err(sql)?;
+    }
+    if version > CURRENT_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.into(),
+            found: version,
+            supported: CURRENT_VERSION,
+        });
+    }
+    for (k, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        tx.execute_batch(step).map_err(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", k + 1))
+            .map_err(sql)?;
+    }
+    tx.commit().map_err(sql)
+}
+
+/// Wraps a SQLite error, recognizing "not a database" and "read-only" as the user's.
+pub fn sql_error(path: &str, source: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match source.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotAStore {
+            path: path.into(),
+            why: "the file is not a SQLite database".into(),
+        },
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: path.into() },
+        _ => StoreError::Sqlite {
+            path: path.into(),
+            source,
+        },
+    }
+}

@@ -1,0 +1,341 @@
+//! Opening a store and writing runs into it.
+//!
+//! Reliability: the database runs in WAL mode (readers never block the writer, and a
+//! process killed mid-write leaves the last committed state), every write is one
+//! `BEGIN IMMEDIATE` transaction (two writing processes queue on the lock for up to
+//! [`BUSY_TIMEOUT`] instead of failing), and `synchronous = NORMAL`, which in WAL mode
+//! survives a killed process (only a power loss may drop the latest commits).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use nnlab_lab::{Experiment, RunResult};
+
+use crate::clock::{now_rfc3339, parse_rfc3339};
+use crate::record::{RunOutcome, RunRecord, RunStatus};
+use crate::schema::{migrate, sql_error};
+use crate::StoreError;
+
+/// How long a writer waits for another process's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where runs are kept unless told otherwise: `NNLAB_STORE`, else the platform's data
+/// directory (`~/.local/share/nnlab/runs.sqlite` on Linux).
+pub fn default_path() -> Result<PathBuf, StoreError> {
+    if let Some(p) = std::env::var_os("NNLAB_STORE").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    dirs::data_dir()
+        .map(|d| d.join("nnlab").join("runs.sqlite"))
+        .ok_or(StoreError::NoDataDir)
+}
+
+/// An open run store.
+pub struct Store {
+    pub(crate) conn: Connection,
+    pub(crate) path: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, migrates it to the current schema,
+    /// and marks `running` rows whose process is gone as `interrupted`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let name = path.display().to_string();
+        let io = |source| StoreError::Io {
+            path: name.clone(),
+            source,
+        };
+        match std::fs::metadata(path) {
+            // Checked by hand because SQLite would quietly open it read-only (and root may
+            // write it anyway): a read-only store is an error, not a silent non-recording.
+            Ok(m) if m.permissions().readonly() => {
+                return Err(StoreError::ReadOnly { path: name });
+            }
+            Ok(m) if m.is_dir() => {
+                return Err(StoreError::NotAStore {
+                    path: name,
+                    why: "it is a directory".into(),
+                })
+            }
+            Ok(_) => {}
+            Err(_) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+            }
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let sql = |source| sql_error(&name, source);
+        let mut conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        // Switching a new file to WAL needs an exclusive lock, and SQLite answers "busy"
+        // at once (without its busy handler) when another process is doing the same: two
+        // processes creating one store race here, so the setup is retried.
+        let started = std::time::Instant::now();
+        let mut wait = Duration::from_millis(5);
+        loop {
+            match setup(&mut conn, &name) {
+                Err(StoreError::Sqlite { source, .. })
+                    if is_busy(&source) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(Duration::from_millis(200));
+                }
+                other => break other?,
+            }
+        }
+        let store = Store { conn, path: name };
+        store.mark_interrupted()?;
+        Ok(store)
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub(crate) fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| sql_error(&self.path, source)
+    }
+
+    /// Inserts one run; returns its id.
+    pub fn record(&mut self, record: &RunRecord) -> Result<i64, StoreError> {
+        Ok(self.record_many(std::slice::from_ref(record))?[0])
+    }
+
+    /// Inserts many runs in one transaction (a sweep's batch: one fsync instead of one per
+    /// run); returns their ids in order. All or none are stored.
+    pub fn record_many(&mut self, records: &[RunRecord]) -> Result<Vec<i64>, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| sql_error(&path, source);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let mut ids = Vec::with_capacity(records.len());
+        for r in records {
+            ids.push(insert(&tx, r, None).map_err(sql)?);
+        }
+        tx.commit().map_err(sql)?;
+        Ok(ids)
+    }
+
+    /// Inserts a `running` row for a run about to start, with this process's id, so a run
+    /// killed before it ends is later seen as `interrupted`.
+    pub fn begin(&mut self, record: &RunRecord) -> Result<i64, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| sql_error(&path, source);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let id = insert(&tx, record, Some(std::process::id())).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(id)
+    }
+
+    /// Completes the row [`Store::begin`] inserted with the run's outcome.
+    pub fn finish(&mut self, id: i64, result: &RunResult) -> Result<(), StoreError> {
+        let outcome = RunOutcome::of(result, now_rfc3339())?;
+        let status = RunStatus::of(&result.status);
+        let path = self.path.clone();
+        let sql = |source| sql_error(&path, source);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        tx.execute(
+            "UPDATE runs SET status = ?1, pid = NULL WHERE id = ?2",
+            params![status.as_str(), id],
+        )
+        .map_err(sql)?;
+        write_outcome(&tx, id, &outcome).map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// Turns `running` rows whose recording process no longer exists into `interrupted`.
+    /// Where `/proc` is missing (not Linux), a run is taken as gone after [`STALE_AFTER`].
+    pub fn mark_interrupted(&self) -> Result<usize, StoreError> {
+        let sql = self.sql();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, pid, started FROM runs WHERE status = 'running'")
+            .map_err(&sql)?;
+        let rows: Vec<(i64, Option<i64>, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(&sql)?
+            .collect::<Result<_, _>>()
+            .map_err(&sql)?;
+        let now = parse_rfc3339(&now_rfc3339()).unwrap_or(0);
+        let mut marked = 0;
+        for (id, pid, started) in rows {
+            if !process_alive(pid, parse_rfc3339(&started), now) {
+                marked += self
+                    .conn
+                    .execute(
+                        "UPDATE runs SET status = 'interrupted' WHERE id = ?1 AND status = 'running'",
+                        [id],
+                    )
+                    .map_err(&sql)?;
+            }
+        }
+        Ok(marked)
+    }
+}
+
+/// WAL mode, pragmas and migrations of a freshly opened connection.
+fn setup(conn: &mut Connection, name: &str) -> Result<(), StoreError> {
+    let sql = |source| sql_error(name, source);
+    // The first read of the header: a text file fails here as "not a database".
+    let _: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(sql)?;
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        .map_err(sql)?;
+    migrate(conn, name)
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Without `/proc`, a `running` row older than this is taken as abandoned.
+pub const STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
+
+fn process_alive(pid: Option<i64>, started: Option<u64>, now: u64) -> bool {
+    let Some(pid) = pid else { return false };
+    if pid == i64::from(std::process::id()) {
+        return true;
+    }
+    if Path::new("/proc/self").exists() {
+        return Path::new(&format!("/proc/{pid}")).exists();
+    }
+    started.is_some_and(|s| now.saturating_sub(s) < STALE_AFTER.as_secs())
+}
+
+/// Seeds are u64; SQLite integers are i64. The cast keeps the bits both ways.
+fn seed_sql(seed: u64) -> i64 {
+    seed as i64
+}
+
+fn insert(tx: &Transaction, r: &RunRecord, pid: Option<u32>) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO runs (status, started, pid, experiment, sweep, config_toml, config_json,
+             data_seed, init_seed, shuffle_seed, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            r.status.as_str(),
+            r.started,
+            pid,
+            r.experiment,
+            r.sweep,
+            r.config_toml,
+            r.config.to_string(),
+            seed_sql(r.seeds.0),
+            seed_sql(r.seeds.1),
+            seed_sql(r.seeds.2),
+            r.version,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    if let Some(outcome) = &r.outcome {
+        write_outcome(tx, id, outcome)?;
+    }
+    Ok(id)
+}
+
+/// SQLite stores NaN as NULL; we store every non-finite loss as NULL on purpose.
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn write_outcome(tx: &Transaction, id: i64, o: &RunOutcome) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE runs SET finished = ?1, status_detail = ?2, epochs_run = ?3,
+             initial_params = ?4, final_params = ?5, metrics = ?6, diagnostics = ?7,
+             final_loss = ?8
+         WHERE id = ?9",
+        params![
+            o.finished,
+            o.status_detail.to_string(),
+            o.epochs_run as i64,
+            o.initial_params,
+            o.final_params,
+            o.metrics.to_string(),
+            o.diagnostics.to_string(),
+            o.history.last().and_then(|h| finite(h.train_loss)),
+            id,
+        ],
+    )?;
+    write_epochs(tx, id, &o.history)
+}
+
+/// Epoch rows per INSERT statement: one statement per row costs about as much SQLite VM
+/// setup as the row itself, and a sweep writes hundreds of rows per run.
+const EPOCH_CHUNK: usize = 64;
+
+fn write_epochs(
+    tx: &Transaction,
+    id: i64,
+    history: &[nnlab_train::EpochRecord],
+) -> rusqlite::Result<()> {
+    for chunk in history.chunks(EPOCH_CHUNK) {
+        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let mut stmt = tx.prepare_cached(&format!(
+            "INSERT INTO epochs (run_id, epoch, train_loss, test_loss, lr) VALUES {values}"
+        ))?;
+        let mut args: Vec<rusqlite::types::Value> = Vec::with_capacity(chunk.len() * 5);
+        for h in chunk {
+            args.push(id.into());
+            args.push((h.epoch as i64).into());
+            args.push(finite(h.train_loss).into());
+            args.push(h.test_loss.and_then(finite).into());
+            args.push(h.lr.into());
+        }
+        stmt.execute(rusqlite::params_from_iter(args))?;
+    }
+    Ok(())
+}
+
+/// Records one `nnlab train` run: a `running` row at the start, its outcome at the end.
+pub struct Recorder {
+    store: Store,
+    id: i64,
+}
+
+impl Recorder {
+    /// Opens the store and inserts the `running` row for `exp`.
+    pub fn start(
+        path: &Path,
+        exp: &Experiment,
+        experiment: Option<&str>,
+    ) -> Result<Recorder, StoreError> {
+        let mut store = Store::open(path)?;
+        let record = RunRecord::starting(exp, now_rfc3339())?.tagged(experiment, None);
+        let id = store.begin(&record)?;
+        Ok(Recorder { store, id })
+    }
+
+    /// The run's id in the store.
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// Stores the outcome; returns the run's id.
+    pub fn finish(mut self, result: &RunResult) -> Result<i64, StoreError> {
+        self.store.finish(self.id, result)?;
+        Ok(self.id)
+    }
+
+    /// Removes the row of a run that never trained (its configuration or data was rejected).
+    pub fn abandon(self) -> Result<(), StoreError> {
+        self.store.delete(&[self.id]).map(|_| ())
+    }
+}
