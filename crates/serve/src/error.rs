@@ -1,0 +1,50 @@
+//! The API's one error type: a status and a one-line message, sent as `{"error": "..."}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// A request that could not be served: 4xx for what the client can fix, 5xx otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub status: u16,
+    pub message: String,
+}
+
+impl ApiError {
+    fn with(status: StatusCode, message: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            status: status.as_u16(),
+            // One line, as the command line prints its errors.
+            message: message.to_string().replace('\n', " "),
+        }
+    }
+    /// 400: the request is wrong (a field's value, a shape, a limit).
+    pub fn bad(message: impl std::fmt::Display) -> ApiError {
+        ApiError::with(StatusCode::BAD_REQUEST, message)
+    }
+    /// 404: no such session (or it expired).
+    pub fn not_found(message: impl std::fmt::Display) -> ApiError {
+        ApiError::with(StatusCode::NOT_FOUND, message)
+    }
+    /// 409: the session's state does not allow it (training ended, nothing to undo).
+    pub fn conflict(message: impl std::fmt::Display) -> ApiError {
+        ApiError::with(StatusCode::CONFLICT, message)
+    }
+    /// 503: the server is at its session limit.
+    pub fn busy(message: impl std::fmt::Display) -> ApiError {
+        ApiError::with(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+    /// 500: our failure.
+    pub fn internal(message: impl std::fmt::Display) -> ApiError {
+        ApiError::with(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
+        (status, Json(serde_json::json!({ "error": self.message }))).into_response()
+    }
+}

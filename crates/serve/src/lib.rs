@@ -1,0 +1,72 @@
+//! # nnlab-serve: a browser playground that shows the math behind every number
+//!
+//! `nnlab serve` starts an HTTP server (axum) with one page and a JSON API. The page does no
+//! math of its own: every number it shows comes from the library through the API, so what a
+//! student sees in the browser is what `nnlab step` and `nnlab train` compute.
+//!
+//! - `POST /api/step` answers with exactly the object `nnlab step --json` prints
+//!   ([`nnlab_report::StepReport`]).
+//! - Sessions train an [`nnlab_lab::Experiment`] one sample, batch or epoch at a time with a
+//!   steppable trainer ([`Stepper`]) that gives the same bits as `nnlab train` for whole
+//!   epochs; they can be reset, undone, edited, played (server-sent events), exported and
+//!   imported.
+//!
+//! The API is documented in `API.md` beside this crate's `Cargo.toml`; the limits are in
+//! [`limits`].
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! nnlab_serve::serve(listener).await
+//! # }
+//! ```
+
+mod data;
+mod error;
+pub mod limits;
+mod play;
+mod routes;
+mod session;
+mod step_api;
+mod stepper;
+mod store;
+
+use std::sync::Arc;
+
+pub use data::{Grid, PredictionRow, Prepared};
+pub use error::ApiError;
+pub use routes::router;
+pub use session::{ParamEdit, Session, SessionState, StepRequest};
+pub use step_api::{step_report, StepApiRequest, Values};
+pub use stepper::{Progress, Stepper, Unit};
+pub use store::Store;
+
+/// The API's documentation (Markdown), as the README shows it.
+pub const API_DOC: &str = include_str!("../API.md");
+
+/// Serves the page and the API on `listener` until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(Arc::new(Store::default()))).await
+}
+
+/// True for addresses that only this machine can reach (127.0.0.0/8, ::1): the server binds
+/// anything else only when asked with an explicit `--host`.
+pub fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_loopback_addresses_are_local() {
+        for host in ["127.0.0.1", "127.5.6.7", "::1", "localhost"] {
+            assert!(super::is_loopback(host), "{host}");
+        }
+        for host in ["0.0.0.0", "192.168.1.2", "::", "example.org"] {
+            assert!(!super::is_loopback(host), "{host}");
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The HTTP routes (see `API.md`): glue from requests to [`Session`] and [`step_report`].
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use nnlab_core::{NamedValues, Network};
+use nnlab_data::Scaler;
+use nnlab_lab::Experiment;
+use nnlab_train::EpochRecord;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::limits::{MAX_BODY_BYTES, MAX_GRID};
+use crate::play;
+use crate::session::{ParamEdit, Session, SessionState, StepRequest};
+use crate::step_api::{step_report, StepApiRequest};
+use crate::store::Store;
+use crate::ApiError;
+
+type Shared = Arc<Store>;
+type ApiResult<T> = Result<T, ApiError>;
+
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const STYLE_CSS: &str = include_str!("../assets/style.css");
+
+/// The whole application: the page, its script and style, and the API.
+pub fn router(store: Arc<Store>) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
+        )
+        .route(
+            "/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/style.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
+        )
+        .route("/api/step", post(api_step))
+        .route("/api/sessions", post(create))
+        .route("/api/sessions/import", post(import))
+        .route("/api/sessions/{id}", get(state))
+        .route("/api/sessions/{id}/step", post(step))
+        .route("/api/sessions/{id}/reset", post(reset))
+        .route("/api/sessions/{id}/undo", post(undo))
+        .route("/api/sessions/{id}/params", axum::routing::put(edit))
+        .route("/api/sessions/{id}/play", post(play::play))
+        .route("/api/sessions/{id}/pause", post(play::pause))
+        .route("/api/sessions/{id}/events", get(play::events))
+        .route("/api/sessions/{id}/export", get(export))
+        .route("/api/sessions/{id}/predictions", get(predictions))
+        .route("/api/sessions/{id}/grid", get(grid))
+        .fallback(|| async { ApiError::not_found("no such page or API route") })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(store)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// Reads a JSON body; a body over the limit is a 413, bad JSON a 400 naming the problem.
+pub(crate) fn parse<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> ApiResult<T> {
+    let bytes = body.map_err(|e| ApiError {
+        status: e.status().as_u16(),
+        message: e.body_text(),
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad(format!("request body: {e}")))
+}
+
+async fn api_step(
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<nnlab_report::StepReport>> {
+    let req: StepApiRequest = parse(body)?;
+    step_report(&req).map(Json)
+}
+
+/// `POST /api/sessions`: an `Experiment`, or `{"experiment": ..., "csv": "..."}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateRequest {
+    experiment: Experiment,
+    csv: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: String,
+}
+
+/// Runs `f` off the async threads: data preparation and stepping can take a while.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::internal(format!("the request failed: {e}")))?
+}
+
+async fn create(
+    State(store): State<Shared>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Created>> {
+    let value: serde_json::Value = parse(body)?;
+    let wrapped = value.get("experiment").is_some();
+    let (exp, csv) = if wrapped {
+        let req: CreateRequest = serde_json::from_value(value)
+            .map_err(|e| ApiError::bad(format!("request body: {e}")))?;
+        (req.experiment, req.csv)
+    } else {
+        let exp: Experiment =
+            serde_json::from_value(value).map_err(|e| ApiError::bad(format!("experiment: {e}")))?;
+        (exp, None)
+    };
+    let session = blocking(move || Session::new(&exp, csv)).await?;
+    let id = store.insert(session)?;
+    Ok(Json(Created { id }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StateQuery {
+    /// The selected training row, 1-based.
+    pub row: Option<usize>,
+    /// The first history record to send (0-based).
+    #[serde(default)]
+    pub since: usize,
+}
+
+pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::bad(e.body_text()))
+}
+
+async fn state(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
+) -> ApiResult<Json<SessionState>> {
+    let q = query(q)?;
+    let entry = store.get(&id)?;
+    blocking(move || entry.lock().state(&id, q.row, q.since))
+        .await
+        .map(Json)
+}
+
+/// Changes a session with `f` off the async threads, wakes its event streams, and answers
+/// with its new state.
+async fn change(
+    store: &Store,
+    id: String,
+    f: impl FnOnce(&mut Session) -> ApiResult<()> + Send + 'static,
+) -> ApiResult<Json<SessionState>> {
+    let entry = store.get(&id)?;
+    let e = entry.clone();
+    let state = blocking(move || {
+        let mut s = e.lock();
+        f(&mut s)?;
+        s.state(&id, None, 0)
+    })
+    .await?;
+    entry.notify();
+    Ok(Json(state))
+}
+
+async fn step(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<SessionState>> {
+    let req: StepRequest = parse(body)?;
+    change(&store, id, move |s| s.step(req).map(|_| ())).await
+}
+
+async fn reset(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionState>> {
+    change(&store, id, |s| {
+        s.playing = None;
+        s.reset()
+    })
+    .await
+}
+
+async fn undo(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionState>> {
+    change(&store, id, |s| {
+        s.playing = None;
+        s.undo()
+    })
+    .await
+}
+
+async fn edit(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<SessionState>> {
+    let req: ParamEdit = parse(body)?;
+    change(&store, id, move |s| s.edit(&req)).await
+}
+
+/// `params.json`'s shape, as `nnlab train --out` writes it.
+#[derive(Serialize, Deserialize)]
+struct ParamsFile {
+    initial: NamedValues,
+    #[serde(rename = "final")]
+    final_params: NamedValues,
+    initial_network: Network,
+    final_network: Network,
+    scaler: Scaler,
+}
+
+/// `GET .../export` and the body of `POST /api/sessions/import`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Export {
+    config: Experiment,
+    params: ParamsFile,
+    history: Vec<EpochRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    csv: Option<String>,
+}
+
+async fn export(State(store): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Export>> {
+    let entry = store.get(&id)?;
+    let s = entry.lock();
+    let net = s.stepper.progress.net.clone();
+    Ok(Json(Export {
+        config: s.experiment.clone(),
+        params: ParamsFile {
+            initial: NamedValues::of(&s.initial),
+            final_params: NamedValues::of(&net),
+            initial_network: s.initial.clone(),
+            final_network: net,
+            scaler: s.data.scaler.clone(),
+        },
+        history: s.stepper.history.clone(),
+        csv: s.csv.clone(),
+    }))
+}
+
+async fn import(
+    State(store): State<Shared>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Created>> {
+    let req: Export = parse(body)?;
+    let session = blocking(move || {
+        let mut s = Session::new(&req.config, req.csv)?;
+        s.resume(req.params.final_network, req.history)?;
+        Ok(s)
+    })
+    .await?;
+    let id = store.insert(session)?;
+    Ok(Json(Created { id }))
+}
+
+async fn predictions(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let entry = store.get(&id)?;
+    blocking(move || {
+        let s = entry.lock();
+        let rows = s.data.predictions(&s.stepper.progress.net);
+        Ok(Json(
+            serde_json::json!({ "target": s.data.summary.target, "rows": rows }),
+        ))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GridQuery {
+    n: Option<usize>,
+}
+
+async fn grid(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+    q: Result<Query<GridQuery>, QueryRejection>,
+) -> ApiResult<Json<crate::data::Grid>> {
+    let n = query(q)?.n.unwrap_or(30);
+    if !(2..=MAX_GRID).contains(&n) {
+        return Err(ApiError::bad(format!("n: {n} is not in 2..={MAX_GRID}")));
+    }
+    let entry = store.get(&id)?;
+    blocking(move || {
+        let s = entry.lock();
+        s.data.grid(&s.stepper.progress.net, n)
+    })
+    .await
+    .map(Json)
+}

@@ -1,0 +1,138 @@
+//! `POST /api/step` answers with exactly what `nnlab step --json` prints.
+
+mod common;
+
+use serde_json::{json, Value};
+
+/// The fixtures were printed by the real binary:
+/// `nnlab step --json > tests/fixtures/step_course.json` and
+/// `nnlab step --arch 2-3-1 --activation tanh,identity --seed 7 --input 1,0.5 --target 2 --lr 0.1 --json`.
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+}
+
+#[tokio::test]
+async fn course_step_equals_the_cli_json() {
+    let addr = common::start().await;
+    // The course's defaults spelled out: w = 1,0.5,1,-1,1,1, b = 0.5,0,0.5, x = (1, 0), y = 2.
+    let r = common::post(
+        addr,
+        "/api/step",
+        &json!({"weights": [1, 0.5, 1, -1, 1, 1], "biases": "0.5,0,0.5", "input": [1, 0], "target": 2, "lr": 0.01}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let got = r.json();
+    assert_eq!(got, fixture("step_course.json"));
+    // The course's published numbers: y_hat = 2.5, loss 0.25, w5 -> 0.985.
+    assert_eq!(got["prediction"], json!(2.5));
+    assert_eq!(got["after"]["w5"], json!(0.985));
+}
+
+#[tokio::test]
+async fn general_step_equals_the_cli_json() {
+    let addr = common::start().await;
+    let r = common::post(
+        addr,
+        "/api/step",
+        &json!({"arch": "2-3-1", "activation": "tanh,identity", "seed": 7, "input": "1,0.5", "target": [2], "lr": 0.1}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json(), fixture("step_2-3-1.json"));
+}
+
+#[tokio::test]
+async fn a_whole_network_as_params() {
+    let addr = common::start().await;
+    // z = 1·1 + 1·2 + 0 = 3 = y_hat (identity), y = 3: loss 0, every gradient 0.
+    let net = json!({"layers": [{"activation": "identity", "weights": [[1, 1]], "biases": [0]}]});
+    let r = common::post(
+        addr,
+        "/api/step",
+        &json!({"params": net, "input": [1, 2], "target": 3}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["loss"], json!(0.0));
+    let both = json!({"params": net, "arch": "2-1", "input": [1, 2], "target": 3});
+    let r = common::post(addr, "/api/step", &both).await;
+    assert_eq!(
+        (r.status, r.error()),
+        (
+            400,
+            "params: the network is given whole; leave out arch".to_string()
+        )
+    );
+}
+
+#[tokio::test]
+async fn bad_step_requests_get_a_json_400() {
+    let addr = common::start().await;
+    let cases = [
+        (
+            json!({"weights": [1, 2], "input": [1, 0], "target": 2}),
+            "--weights: expected 6 values (w1..w6), got 2",
+        ),
+        (
+            json!({"input": [1, 0], "target": 2, "lr": -1}),
+            "--lr: '-1.0' is negative; gradient descent needs a rate of 0 or more",
+        ),
+        (
+            json!({"input": [1], "target": 2}),
+            "--input: expected 2 values (x1, x2), got 1",
+        ),
+        (
+            json!({"arch": "2-17-1", "input": [1, 0], "target": 2}),
+            "arch: the server allows at most 6 layers of at most 16 neurons",
+        ),
+        (json!({"input": [1, 0], "target": 2, "loss": "cubic"}), ""),
+        (
+            json!({"input": [1, 0]}),
+            "request body: missing field `target` at line 1 column 15",
+        ),
+        (json!({"input": [1, 0], "target": 2, "bogus": 1}), ""),
+    ];
+    for (body, message) in cases {
+        let r = common::post(addr, "/api/step", &body).await;
+        assert_eq!(r.status, 400, "{body}: {}", r.body);
+        if !message.is_empty() {
+            assert_eq!(r.error(), message, "{body}");
+        } else {
+            assert!(!r.error().is_empty());
+        }
+    }
+    let r = common::request(addr, "POST", "/api/step", Some("{not json")).await;
+    assert_eq!(r.status, 400);
+    assert!(r.error().starts_with("request body: "), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_json_413() {
+    let addr = common::start().await;
+    let big = format!(
+        "{{\"input\": [1, 0], \"target\": 2, \"pad\": \"{}\"}}",
+        "x".repeat(nnlab_serve::limits::MAX_BODY_BYTES)
+    );
+    let r = common::request(addr, "POST", "/api/step", Some(&big)).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(!r.error().is_empty());
+}
+
+#[tokio::test]
+async fn the_page_and_unknown_routes() {
+    let addr = common::start().await;
+    let r = common::get(addr, "/").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<svg id=\"net\""));
+    assert!(common::get(addr, "/app.js")
+        .await
+        .body
+        .contains("EventSource"));
+    let r = common::get(addr, "/api/nothing").await;
+    assert_eq!(
+        (r.status, r.error()),
+        (404, "no such page or API route".to_string())
+    );
+}

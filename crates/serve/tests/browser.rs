@@ -1,0 +1,265 @@
+//! End-to-end in headless Chromium (driven by fantoccini through chromedriver): the page
+//! loads the course network, an edited w1 and a Step show the library's numbers, playing 100
+//! epochs lowers the displayed loss, and the URL reproduces the setup.
+//!
+//! Skips (with a message) when /usr/bin/chromium or chromedriver is missing:
+//! `apt-get install -y chromium chromium-driver`.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn chromedriver() -> Option<std::path::PathBuf> {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// A free loopback port (bound, then released for chromedriver).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn browser(driver_port: u16, profile: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1280,800",
+                     format!("--user-data-dir={}", profile.display())],
+        }),
+    );
+    let url = format!("http://127.0.0.1:{driver_port}");
+    // chromedriver takes a moment to listen.
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => return c,
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("chromedriver did not start on port {driver_port}");
+}
+
+/// Waits (up to 15 s) until `script` returns a truthy value; returns it.
+async fn until(c: &Client, script: &str) -> Value {
+    for _ in 0..150 {
+        let v = c.execute(script, vec![]).await.expect("script runs");
+        if !(v.is_null() || v == json!(false) || v == json!("")) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for: {script}");
+}
+
+/// The parameter table as the page shows it: name -> [before, gradient, update, after].
+async fn table(c: &Client) -> Value {
+    c.execute(
+        "const out = {}; for (const tr of document.querySelectorAll('#params tbody tr')) { \
+           const t = [...tr.children]; out[t[0].textContent] = t.slice(1).map((td) => Number(td.dataset.value)); } return out;",
+        vec![],
+    )
+    .await
+    .expect("table")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_in_a_real_browser() {
+    let Some(driver) = chromedriver().filter(|_| Path::new(CHROMIUM).exists()) else {
+        println!("SKIPPED browser test: /usr/bin/chromium or chromedriver is missing (apt-get install -y chromium chromium-driver)");
+        return;
+    };
+    let addr = common::start().await;
+    let port = free_port();
+    let mut child = tokio::process::Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().expect("a profile dir");
+    let c = browser(port, profile.path()).await;
+    let result = run_checks(&c, addr).await;
+    let _ = c.close().await;
+    let _ = child.kill().await;
+    result.expect("browser checks");
+}
+
+async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
+    let base = format!("http://{addr}");
+    // 1. The course network: w1..w6, b1..b3 at the course's values (w1 = 1, b1 = 0.5).
+    c.goto(&format!("{base}/"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(
+        c,
+        "return document.querySelectorAll('#params tbody tr').length === 9",
+    )
+    .await;
+    let t = table(c).await;
+    assert_eq!(
+        (t["w1"][0].as_f64(), t["b1"][0].as_f64()),
+        (Some(1.0), Some(0.5))
+    );
+    assert!(
+        c.find(Locator::Css("text[data-name='w6']")).await.is_ok(),
+        "w6 labels an edge"
+    );
+
+    // 2. Edit w1 (click its edge label, type a value), then Step: the page shows the
+    // library's numbers for the same input.
+    c.find(Locator::Css("text[data-name='w1']"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    c.execute("const e = document.querySelector('#edit-value'); e.value = '0.25'; e.dispatchEvent(new Event('change'));", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return document.querySelector('#params tbody tr[data-name=\"w1\"] td:nth-child(2)').dataset.value === '0.25'").await;
+    let shown_before = table(c).await;
+    c.find(Locator::Id("btn-sample"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.position === 1").await;
+    // After the step w1 is the `after` the page showed for the row it stepped.
+    let shown_after = table(c).await;
+    assert_eq!(
+        shown_after["w1"][0].as_f64(),
+        shown_before["w1"][3].as_f64()
+    );
+    // And the table now equals what /api/step computes for the page's network and row.
+    let state = c
+        .execute("return st", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = json!({"params": state["network"], "input": state["step"]["input"], "target": state["step"]["target"], "lr": state["lr"]});
+    let report = common::post(addr, "/api/step", &body).await.json();
+    for (name, row) in shown_after.as_object().expect("rows") {
+        let want = [
+            &report["before"][name],
+            &report["gradients"][name],
+            &report["update"][name],
+            &report["after"][name],
+        ];
+        for (k, w) in want.iter().enumerate() {
+            assert_eq!(row[k].as_f64(), w.as_f64(), "{name} column {k}");
+        }
+    }
+    // The diagram's z and a text come from the same report: node 1's activation.
+    let z1 = c.execute("return [...document.querySelectorAll('#net text')].map((t) => t.textContent).find((t) => t.startsWith('z1='))", vec![]).await.map_err(|e| e.to_string())?;
+    assert!(z1.as_str().is_some_and(|s| s.starts_with("z1=")), "{z1}");
+
+    // 3. Play 100 epochs: the displayed loss goes down.
+    c.goto(&format!("{base}/?epochs=100"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(
+        c,
+        "return st && st.epoch === 0 && document.querySelector('#losses').textContent",
+    )
+    .await;
+    let loss0 = displayed_loss(c).await;
+    c.execute("document.querySelector('#speed').value = '300';", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    c.find(Locator::Id("btn-play"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    until(
+        c,
+        "return st && st.epoch === 100 && !st.playing && hist.length === 100",
+    )
+    .await;
+    let loss100 = displayed_loss(c).await;
+    assert!(loss100 < loss0, "loss {loss0} -> {loss100}");
+    until(
+        c,
+        "return document.querySelector('#chart-loss path.series-train_loss') !== null",
+    )
+    .await;
+    until(
+        c,
+        "return document.querySelectorAll('#chart-plane rect').length === 576",
+    )
+    .await;
+    let shot = c.screenshot().await.map_err(|e| e.to_string())?;
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nnlab-serve-playground.png");
+    std::fs::write(&path, shot).map_err(|e| e.to_string())?;
+    println!("screenshot: {}", path.display());
+
+    // 4. The URL reproduces the setup, and the page's link is the same setup.
+    let query = "arch=2-3-1&activation=tanh&lr=0.05&seed=4&rows=50&optimizer=adam";
+    c.goto(&format!("{base}/?{query}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.step.arch === '2-3-1'").await;
+    let cfg = c
+        .execute("return st.config", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(cfg["train"]["lr"], json!(0.05));
+    assert_eq!(cfg["seed"], json!(4));
+    assert_eq!(cfg["data"]["generator"]["rows"], json!(50));
+    assert_eq!(cfg["train"]["optimizer"]["kind"], json!("adam"));
+    let link = c
+        .execute("return urlFromForm()", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut want: Vec<&str> = query.split('&').collect();
+    let link = link
+        .as_str()
+        .unwrap_or_default()
+        .trim_start_matches("/?")
+        .to_string();
+    let mut got: Vec<&str> = link.split('&').collect();
+    want.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got, want);
+    Ok(())
+}
+
+/// The train loss in `#losses` ("train loss 12.3   ...").
+async fn displayed_loss(c: &Client) -> f64 {
+    let text = c
+        .execute(
+            "return document.querySelector('#losses').textContent",
+            vec![],
+        )
+        .await
+        .expect("losses");
+    let text = text.as_str().unwrap_or_default();
+    text.trim_start_matches("train loss ")
+        .split_whitespace()
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no loss in '{text}'"))
+}
