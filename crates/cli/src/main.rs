@@ -12,8 +12,12 @@ use clap::{Parser, Subcommand};
 use nnlab_lab::LabError;
 use nnlab_report::ReportError;
 
+mod experiment;
 mod experiment_flags;
+mod runs;
+mod serve;
 mod step;
+mod sweep;
 mod train;
 
 const EXIT_CODES: &str = "\
@@ -41,6 +45,15 @@ enum Command {
     /// Train a network (the course's 2-2-1 on generated data by default) and show everything.
     #[command(after_help = EXIT_CODES)]
     Train(train::TrainArgs),
+    /// The browser playground: the network, its numbers and their math, live.
+    Serve(serve::ServeArgs),
+    /// Every recorded run: list, show, compare, rerun, export, delete, prune.
+    Runs(runs::RunsArgs),
+    /// One experiment over a grid of settings (--vary), in parallel, with the spread over seeds.
+    #[command(after_help = sweep::SWEEP_HELP)]
+    Sweep(sweep::SweepArgs),
+    /// The catalogue of ready-made experiments, each with a report.
+    Experiment(experiment::ExperimentArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +81,10 @@ fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Step(args) => step::run(&args),
         Command::Train(args) => train::run_train(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Runs(args) => runs::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
+        Command::Experiment(args) => experiment::run(&args),
     }
 }
 

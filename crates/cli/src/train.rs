@@ -38,6 +38,8 @@ pub struct TrainArgs {
     quiet: bool,
     #[command(flatten)]
     flags: ExperimentFlags,
+    #[command(flatten)]
+    record: crate::runs::RecordFlags,
 }
 
 /// Reads the configuration file (if any), then applies the flags over it.
@@ -58,8 +60,10 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut progress = Progress::new(!args.quiet, exp.train.epochs);
-    let result = run(&exp, &mut |e| progress.event(e))?;
+    let recorder = args.record.start(&exp)?;
+    let result = run(&exp, &mut |e| progress.event(e));
     progress.finish();
+    let result = crate::runs::finish(recorder, result, args.quiet)?;
 
     if let Some(dir) = &args.out {
         let written = write_outputs(dir, &result, PlotOptions { log_y: args.log_y })

@@ -1,0 +1,87 @@
+//! `nnlab experiment list | run NAME`: the catalogue of ready-made sweeps
+//! (`nnlab_lab::experiments`), each with a report.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use nnlab_lab::experiments::{run_entry, Options, CATALOGUE};
+use nnlab_lab::report::write_reports;
+use nnlab_lab::sweep::files::write_sweep;
+
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    #[command(subcommand)]
+    command: ExperimentCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExperimentCommand {
+    /// Name every experiment of the catalogue
+    List,
+    /// Run one experiment and print its findings
+    Run {
+        /// The experiment's name (see `nnlab experiment list`)
+        name: String,
+        /// Write the sweep's files, report.html and report.md into DIR
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The insurance CSV for real-data (else the bundled diabetes table)
+        #[arg(long, value_name = "PATH")]
+        data: Option<PathBuf>,
+        /// Override the epochs of every run (a quicker, rougher look)
+        #[arg(long, value_name = "N")]
+        epochs: Option<usize>,
+    },
+}
+
+pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match &args.command {
+        ExperimentCommand::List => {
+            let width = CATALOGUE.iter().map(|c| c.0.len()).max().unwrap_or(0);
+            for (name, what) in CATALOGUE {
+                writeln!(out, "{name:width$}  {what}")?;
+            }
+        }
+        ExperimentCommand::Run {
+            name,
+            out: dir,
+            data,
+            epochs,
+        } => {
+            let opts = Options {
+                epochs: *epochs,
+                data: data.clone(),
+            };
+            let ran = run_entry(name, &opts)?;
+            if let Some(dir) = dir {
+                let mut written = write_sweep(dir, &ran.result)
+                    .with_context(|| format!("writing {}", dir.display()))?;
+                written.extend(
+                    write_reports(dir, &ran.report)
+                        .with_context(|| format!("writing the report into {}", dir.display()))?,
+                );
+                eprintln!("wrote {} files to {}", written.len(), dir.display());
+            }
+            let r = &ran.report;
+            writeln!(out, "{}\n{}\n", r.title, r.question)?;
+            for (_, lines) in &r.paragraphs {
+                for l in lines {
+                    writeln!(out, "  {}", l.sentence)?;
+                }
+            }
+            writeln!(out)?;
+            for s in &r.sections {
+                writeln!(out, "{}\n{}", s.heading, s.table.text("  "))?;
+            }
+            write!(out, "{}", r.summary.text("  "))?;
+            for (k, n) in &r.diagnostics {
+                writeln!(out, "  {k}: {n} of {} runs", r.n_runs)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

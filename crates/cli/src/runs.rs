@@ -1,0 +1,287 @@
+//! `nnlab runs`: the run store (every `nnlab train` is recorded there) listed, shown,
+//! compared, rerun, exported and pruned. The logic lives in `nnlab-store`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use nnlab_lab::{Experiment, LabError, RunResult};
+use nnlab_store::{
+    compare, export, render, Condition, Filter, Recorder, RunStatus, Store, StoreError,
+};
+
+/// Where the store is: shared by `nnlab runs` and `nnlab train`.
+#[derive(Debug, Clone, Args)]
+pub struct StoreFlag {
+    /// The run store (a SQLite file) [default: $NNLAB_STORE, else nnlab/runs.sqlite in the
+    /// platform's data directory]
+    #[arg(long, value_name = "PATH", global = true)]
+    store: Option<PathBuf>,
+}
+
+impl StoreFlag {
+    fn path(&self) -> anyhow::Result<PathBuf> {
+        match &self.store {
+            Some(p) => Ok(p.clone()),
+            None => nnlab_store::default_path().map_err(input),
+        }
+    }
+
+    fn open(&self) -> anyhow::Result<Store> {
+        Store::open(&self.path()?).map_err(input)
+    }
+}
+
+/// `nnlab train`'s recording flags.
+#[derive(Debug, Clone, Args)]
+pub struct RecordFlags {
+    #[command(flatten)]
+    store: StoreFlag,
+    /// Do not record this run in the run store
+    #[arg(long, conflicts_with = "store")]
+    no_store: bool,
+    /// Tag the recorded run with an experiment name (`nnlab runs list --experiment NAME`)
+    #[arg(long, value_name = "NAME")]
+    experiment: Option<String>,
+}
+
+impl RecordFlags {
+    /// Inserts the `running` row (unless `--no-store`).
+    pub fn start(&self, exp: &Experiment) -> anyhow::Result<Option<Recorder>> {
+        if self.no_store {
+            return Ok(None);
+        }
+        let path = self.store.path()?;
+        Recorder::start(&path, exp, self.experiment.as_deref())
+            .map(Some)
+            .map_err(input)
+    }
+}
+
+/// Stores the outcome of a run started with [`RecordFlags::start`]; a run that failed
+/// before training (bad data, bad configuration) is removed again.
+pub fn finish(
+    recorder: Option<Recorder>,
+    result: Result<RunResult, LabError>,
+    quiet: bool,
+) -> anyhow::Result<RunResult> {
+    let Some(recorder) = recorder else {
+        return Ok(result?);
+    };
+    match result {
+        Ok(r) => {
+            let id = recorder.finish(&r).map_err(input)?;
+            if !quiet {
+                eprintln!("recorded as run {id} (nnlab runs show {id})");
+            }
+            Ok(r)
+        }
+        Err(e) => {
+            recorder.abandon().map_err(input)?;
+            Err(e.into())
+        }
+    }
+}
+
+/// A store error the user can fix becomes a `LabError` input error, so `main` prints it on
+/// one line and exits 2.
+fn input(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Lab(lab) => lab.into(),
+        e if e.is_input_error() => LabError::Config {
+            key: "store".into(),
+            message: e.to_string(),
+        }
+        .into(),
+        e => e.into(),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    #[command(subcommand)]
+    command: RunsCommand,
+    #[command(flatten)]
+    store: StoreFlag,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum RunsCommand {
+    /// Recorded runs, newest first
+    List {
+        /// Only runs whose configuration has KEY=VALUE (numbers compare numerically), e.g.
+        /// lr=0.01; repeat to require several
+        #[arg(long = "where", value_name = "KEY=VALUE")]
+        conditions: Vec<String>,
+        /// Only runs with this status: running, completed, diverged, stopped_early, interrupted
+        #[arg(long)]
+        status: Option<String>,
+        /// Only runs tagged with this experiment name
+        #[arg(long, value_name = "NAME")]
+        experiment: Option<String>,
+        /// Only runs of this sweep
+        #[arg(long, value_name = "NAME")]
+        sweep: Option<String>,
+        /// At most N runs
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// One run: configuration, metrics, diagnostics, history summary
+    Show {
+        id: i64,
+        /// Print everything stored as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Runs side by side: the configuration keys that differ and the final metrics
+    Compare {
+        #[arg(required = true, num_args = 2..)]
+        ids: Vec<i64>,
+        /// Also write compare.csv and the overlaid loss plot compare.png/.svg into DIR
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Train a stored run again and check the results are bit-identical (exit 0 if so, 1 if not)
+    Rerun { id: i64 },
+    /// Every run as one flat row (configuration keys, final metrics, status)
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Write to FILE instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Delete runs by id
+    Delete {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Delete finished runs: all but the N newest, and/or those with a status
+    Prune {
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+        #[arg(long)]
+        status: Option<String>,
+    },
+}
+
+fn status(s: &Option<String>) -> anyhow::Result<Option<RunStatus>> {
+    s.as_deref().map(str::parse).transpose().map_err(input)
+}
+
+pub fn run(args: &RunsArgs) -> anyhow::Result<ExitCode> {
+    let store = args.store.open()?;
+    let mut out = std::io::stdout().lock();
+    match &args.command {
+        RunsCommand::List {
+            conditions,
+            status: st,
+            experiment,
+            sweep,
+            limit,
+            json,
+        } => {
+            let filter = Filter {
+                status: status(st)?,
+                experiment: experiment.clone(),
+                sweep: sweep.clone(),
+                conditions: conditions
+                    .iter()
+                    .map(|c| Condition::parse(c))
+                    .collect::<Result<_, _>>()
+                    .map_err(input)?,
+                limit: *limit,
+            };
+            let runs = store.list(&filter).map_err(input)?;
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &runs)?;
+                writeln!(out)?;
+            } else if runs.is_empty() {
+                eprintln!("no runs match in {}", store.path());
+            } else {
+                write!(out, "{}", render::list_table(&runs))?;
+            }
+        }
+        RunsCommand::Show { id, json } => {
+            let r = store.get(*id).map_err(input)?;
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &r)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{}", render::show(&r))?;
+            }
+        }
+        RunsCommand::Compare { ids, out: dir } => {
+            let runs = ids
+                .iter()
+                .map(|id| store.get(*id))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(input)?;
+            write!(out, "{}", compare::compare(&runs).table())?;
+            if let Some(dir) = dir {
+                let written = compare::write_comparison(dir, &runs).map_err(input)?;
+                eprintln!("wrote {} files to {}", written.len(), dir.display());
+            }
+        }
+        RunsCommand::Rerun { id } => {
+            let stored = store.get(*id).map_err(input)?;
+            let (report, _) = nnlab_store::rerun(&stored, &mut |_| {}).map_err(input)?;
+            if report.identical() {
+                writeln!(
+                    out,
+                    "run {id}: identical ({} epoch losses and {} parameters, bit for bit)",
+                    report.epochs, report.parameters
+                )?;
+            } else {
+                writeln!(out, "run {id}: differs")?;
+                for d in &report.differences {
+                    writeln!(out, "  {d}")?;
+                }
+                return Ok(ExitCode::from(1));
+            }
+        }
+        RunsCommand::Export { format, out: file } => {
+            let runs = store.list(&Filter::default()).map_err(input)?;
+            let text = match format {
+                Format::Csv => export::to_csv(&runs),
+                Format::Json => export::to_json(&runs),
+            }
+            .map_err(input)?;
+            match file {
+                Some(f) => write_file(f, &text)?,
+                None => write!(out, "{text}")?,
+            }
+        }
+        RunsCommand::Delete { ids } => {
+            let n = store.delete(ids).map_err(input)?;
+            writeln!(out, "deleted {n} of {} runs", ids.len())?;
+        }
+        RunsCommand::Prune { keep, status: st } => {
+            if keep.is_none() && st.is_none() {
+                return Err(LabError::Config {
+                    key: "prune".into(),
+                    message: "give --keep N and/or --status STATUS".into(),
+                }
+                .into());
+            }
+            let gone = store.prune(keep.unwrap_or(0), status(st)?).map_err(input)?;
+            writeln!(out, "deleted {} runs", gone.len())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    nnlab_lab::files::write_atomic(path, text.as_bytes())?;
+    Ok(())
+}

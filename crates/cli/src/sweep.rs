@@ -1,0 +1,141 @@
+//! `nnlab sweep`: one experiment over a grid of settings, in parallel, with the spread over
+//! seeds; `nnlab sweep merge` joins the folders of sharded runs. Logic lives in
+//! `nnlab_lab::sweep`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use nnlab_lab::sweep::files::{merge, read_spec, write_sweep};
+use nnlab_lab::sweep::summary::summary_table;
+use nnlab_lab::sweep::{run_sweep, summarize, Shard, SweepResult, SweepSpec};
+use nnlab_lab::Experiment;
+
+use crate::experiment_flags::ExperimentFlags;
+
+pub const SWEEP_HELP: &str = "\
+Values: --vary lr=0.001,0.01,0.1 --vary seed=0..100 (0..100 is 0 to 99, like Rust;
+0..=99 is the same). Values that contain commas are separated by ';':
+--vary 'x1=0,5;0,20;-50,50'. The grid is every combination, the last factor fastest.
+
+Sharding (e.g. a Slurm array): --shard K/N runs the runs i with i % N == K-1 and writes
+their runs.csv and curves.csv; then `nnlab sweep merge DIR... --out DIR` writes the files of
+one unsharded sweep, byte for byte:
+  #SBATCH --array=0-9
+  nnlab sweep --vary lr=0.01,0.1 --vary seed=0..1000 \\
+      --shard $((SLURM_ARRAY_TASK_ID+1))/$SLURM_ARRAY_TASK_COUNT --out shards/$SLURM_ARRAY_TASK_ID
+  nnlab sweep merge shards/* --out sweep";
+
+/// Flags of `nnlab sweep`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SweepArgs {
+    #[command(subcommand)]
+    merge: Option<SweepCommand>,
+    /// A sweep.toml (from an earlier --out: reruns that sweep) or an experiment TOML (the base)
+    #[arg(value_name = "SWEEP.toml")]
+    config: Option<PathBuf>,
+    /// A varied key and its values: KEY=V1,V2,... or KEY=A..B (repeatable)
+    #[arg(long, value_name = "KEY=VALUES")]
+    vary: Vec<String>,
+    /// Run only slice K of N of the grid (runs i with i % N == K-1)
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Write runs.csv, summary.csv, curves.csv, sweep.toml and the plots into DIR
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also write report.html and report.md (with --out)
+    #[arg(long, requires = "out")]
+    report: bool,
+    /// Print the summary as JSON instead of the table
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    flags: ExperimentFlags,
+}
+
+#[derive(Debug, Subcommand)]
+enum SweepCommand {
+    /// Join the folders of sharded runs into the files of one sweep
+    Merge {
+        /// The shard folders (each written by `nnlab sweep --shard K/N --out DIR`)
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where the merged files go
+        #[arg(long, value_name = "DIR", required = true)]
+        out: PathBuf,
+        /// Also write report.html and report.md
+        #[arg(long)]
+        report: bool,
+    },
+}
+
+/// The spec from a sweep.toml or an experiment TOML (or the defaults), flags, and --vary.
+fn spec(args: &SweepArgs) -> anyhow::Result<SweepSpec> {
+    let (mut base, mut vary) = match &args.config {
+        Some(path) => match read_spec(path) {
+            Ok(s) => (s.base, s.vary),
+            Err(_) => (Experiment::from_toml_file(path)?, Vec::new()),
+        },
+        None => (Experiment::default(), Vec::new()),
+    };
+    args.flags.apply(&mut base)?;
+    let extra = SweepSpec::parse(base.clone(), &args.vary)?;
+    vary.retain(|f| !extra.vary.iter().any(|g| g.key == f.key));
+    vary.extend(extra.vary);
+    let spec = SweepSpec { base, vary };
+    spec.validate()?;
+    Ok(spec)
+}
+
+pub fn run(args: &SweepArgs) -> anyhow::Result<ExitCode> {
+    if let Some(SweepCommand::Merge { dirs, out, report }) = &args.merge {
+        let result = merge(dirs)?;
+        return finish(&result, Some(out), *report, args.json);
+    }
+    let spec = spec(args)?;
+    let shard: Option<Shard> = args.shard.as_deref().map(str::parse).transpose()?;
+    eprintln!(
+        "running {} runs",
+        nnlab_lab::sweep::grid::shard_indices(spec.n_runs(), shard).len()
+    );
+    let result = run_sweep(&spec, shard)?;
+    finish(&result, args.out.as_ref(), args.report, args.json)
+}
+
+fn finish(
+    result: &SweepResult,
+    out: Option<&PathBuf>,
+    report: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    if let Some(dir) = out {
+        let written =
+            write_sweep(dir, result).with_context(|| format!("writing {}", dir.display()))?;
+        let mut n = written.len();
+        if report && result.shard.is_none() {
+            n += nnlab_lab::report::write_reports(
+                dir,
+                &nnlab_lab::report::Report::of_sweep(result, None),
+            )
+            .with_context(|| format!("writing the report into {}", dir.display()))?
+            .len();
+        }
+        eprintln!("wrote {n} files to {}", dir.display());
+    }
+    let mut stdout = std::io::stdout().lock();
+    if result.shard.is_some() {
+        writeln!(stdout, "{} runs of the shard done", result.runs.len())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let groups = summarize(result);
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, &groups)?;
+        writeln!(stdout)?;
+    } else {
+        write!(stdout, "{}", summary_table(&groups).text(""))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

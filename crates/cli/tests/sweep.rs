@@ -1,0 +1,151 @@
+//! `nnlab sweep` and `nnlab experiment`, run as the real binary in a temporary folder.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn nnlab(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nnlab"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+const GRID: &[&str] = &[
+    "--vary",
+    "lr=0.01,0.1,1",
+    "--vary",
+    "seed=0..5",
+    "--epochs",
+    "30",
+];
+
+fn sweep(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["sweep"];
+    args.extend_from_slice(GRID);
+    args.extend_from_slice(extra);
+    let out = nnlab(dir, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn read(p: impl AsRef<Path>) -> Vec<u8> {
+    std::fs::read(p.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", p.as_ref().display()))
+}
+
+#[test]
+fn shards_merge_into_the_unsharded_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let whole = sweep(d, &["--out", "whole"]);
+    let table = String::from_utf8(whole.stdout).unwrap();
+    assert!(table.starts_with("lr "), "{table}");
+    assert_eq!(table.lines().count(), 2 + 3);
+    for k in 1..=3 {
+        sweep(
+            d,
+            &["--shard", &format!("{k}/3"), "--out", &format!("s{k}")],
+        );
+    }
+    let out = nnlab(d, &["sweep", "merge", "s1", "s2", "s3", "--out", "merged"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "runs.csv",
+        "summary.csv",
+        "curves.csv",
+        "sweep.toml",
+        "loss_by_lr.svg",
+    ] {
+        assert_eq!(
+            read(d.join("whole").join(f)),
+            read(d.join("merged").join(f)),
+            "{f}"
+        );
+    }
+    // A missing shard is an error naming the gap.
+    let out = nnlab(d, &["sweep", "merge", "s1", "s3", "--out", "bad"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is in no shard"));
+}
+
+#[test]
+fn sweep_toml_reruns_the_same_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    sweep(d, &["--out", "a", "--report"]);
+    let out = nnlab(d, &["sweep", "a/sweep.toml", "--out", "b"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read(d.join("a/runs.csv")), read(d.join("b/runs.csv")));
+    let html = String::from_utf8(read(d.join("a/report.html"))).unwrap();
+    assert!(html.contains("<h3>lr</h3>"));
+    assert!(d.join("a/report.md").exists() && d.join("a/loss_by_lr.png").exists());
+    let runs = String::from_utf8(read(d.join("a/runs.csv"))).unwrap();
+    assert_eq!(runs.lines().count(), 1 + 15);
+    assert!(runs.starts_with("index,lr,seed,status,"));
+}
+
+#[test]
+fn bad_vary_is_exit_2_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = nnlab(tmp.path(), &["sweep", "--vary", "lrate=1,2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown option 'lrate'"));
+    let out = nnlab(tmp.path(), &["sweep", "--vary", "init=course,bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--vary init=bogus"));
+    let out = nnlab(tmp.path(), &["sweep", "--vary", "lr=1", "--shard", "4/3"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn json_prints_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sweep(tmp.path(), &["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3);
+    assert_eq!(v[0]["stats"]["n"], 5);
+}
+
+#[test]
+fn experiment_list_and_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let out = nnlab(d, &["experiment", "list"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 13);
+    assert!(text.contains("dead-relu"));
+    let out = nnlab(
+        d,
+        &[
+            "experiment",
+            "run",
+            "dead-relu",
+            "--epochs",
+            "5",
+            "--out",
+            "dr",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("dead_relu"), "{text}");
+    assert!(d.join("dr/report.html").exists() && d.join("dr/report.md").exists());
+    let out = nnlab(d, &["experiment", "run", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
