@@ -20,6 +20,10 @@ let sel = null;          // {kind: "param", name} or {kind: "node", layer, neuro
 let events = null;       // EventSource while playing
 let csvText = null;      // uploaded CSV text (never in the URL)
 let lastPredFetch = 0;
+// Stored runs overlaid on the loss chart, by run id: {label, color, points: [[epoch, loss]]}.
+const overlays = new Map();
+// Dashed overlay colours, none of them the live curves' blue (train) or orange (test).
+const OVERLAY_COLORS = ["#16a34a", "#9333ea", "#db2777", "#0891b2", "#a16207", "#475569"];
 
 // ---------- API ----------
 async function api(method, path, body) {
@@ -372,23 +376,35 @@ function drawDiagnostics() {
 }
 
 // ---------- charts (SVG, axes and labels; values from the API) ----------
+// The charts' SVG size (viewBox): small enough that their text stays readable when three
+// charts share the middle column of a 1280-pixel-wide window.
+const CW = 300, CH = 190;
+const BOX = { l: 54, r: CW - 12, t: 18, b: CH - 32 };
+
+// An axis label: three significant digits fit the margin.
+function tick(v) {
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(1);
+  return String(Number(v.toPrecision(3)));
+}
+
 function axes(svg, title, xlab, ylab, xr, yr, logY) {
   svg.innerHTML = "";
-  const box = { l: 46, r: 390, t: 20, b: 196 };
-  el("text", { x: 200, y: 13, "text-anchor": "middle", "font-weight": "600" }, svg, title);
+  const box = BOX;
+  el("text", { x: CW / 2, y: 12, "text-anchor": "middle", "font-weight": "600" }, svg, title);
   el("line", { x1: box.l, y1: box.b, x2: box.r, y2: box.b, stroke: "#333" }, svg);
   el("line", { x1: box.l, y1: box.t, x2: box.l, y2: box.b, stroke: "#333" }, svg);
-  el("text", { x: (box.l + box.r) / 2, y: 226, "text-anchor": "middle" }, svg, xlab);
-  el("text", { x: 10, y: (box.t + box.b) / 2, "text-anchor": "middle", transform: `rotate(-90 10 ${(box.t + box.b) / 2})` }, svg, ylab);
+  el("text", { x: (box.l + box.r) / 2, y: CH - 4, "text-anchor": "middle" }, svg, xlab);
+  el("text", { x: 9, y: (box.t + box.b) / 2, "text-anchor": "middle", transform: `rotate(-90 9 ${(box.t + box.b) / 2})` }, svg, ylab);
   const tY = (v) => (logY ? Math.log10(v) : v);
   const [y0, y1] = [tY(yr[0]), tY(yr[1])];
   const sx = (x) => box.l + ((x - xr[0]) / (xr[1] - xr[0] || 1)) * (box.r - box.l);
   const sy = (y) => box.b - ((tY(y) - y0) / (y1 - y0 || 1)) * (box.b - box.t);
   for (let k = 0; k <= 4; k++) {
     const xv = xr[0] + ((xr[1] - xr[0]) * k) / 4;
-    el("text", { x: sx(xv), y: box.b + 12, "text-anchor": "middle" }, svg, fmt(xv));
+    el("text", { x: sx(xv), y: box.b + 12, "text-anchor": "middle" }, svg, tick(xv));
     const yv = logY ? Math.pow(10, y0 + ((y1 - y0) * k) / 4) : yr[0] + ((yr[1] - yr[0]) * k) / 4;
-    el("text", { x: box.l - 3, y: sy(yv) + 3, "text-anchor": "end" }, svg, fmt(yv));
+    el("text", { x: box.l - 3, y: sy(yv) + 3, "text-anchor": "end" }, svg, tick(yv));
     el("line", { x1: box.l, x2: box.r, y1: sy(yv), y2: sy(yv), stroke: "#eee" }, svg);
   }
   return { sx, sy, box };
@@ -398,19 +414,52 @@ function drawLoss() {
   const svg = $("#chart-loss");
   const logY = $("#log-y").checked;
   const pts = hist.filter((h) => Number.isFinite(h.train_loss));
-  if (!pts.length) { axes(svg, "loss per epoch (no epoch yet)", "epoch", "mean loss", [0, 1], [0, 1], false); return; }
-  const vals = pts.flatMap((h) => [h.train_loss].concat(h.test_loss !== null && h.test_loss !== undefined ? [h.test_loss] : []));
+  const over = [...overlays.values()];
+  const overVals = over.flatMap((o) => o.points.map((p) => p[1]));
+  if (!pts.length && !overVals.length) { axes(svg, "loss per epoch (no epoch yet)", "epoch", "mean loss", [0, 1], [0, 1], false); drawLegend(); return; }
+  const vals = pts.flatMap((h) => [h.train_loss].concat(h.test_loss !== null && h.test_loss !== undefined ? [h.test_loss] : [])).concat(overVals);
   const pos = vals.filter((v) => v > 0);
   const lo = logY ? Math.min(...pos) : Math.min(0, ...vals), hi = Math.max(...vals);
-  const { sx, sy } = axes(svg, "train / test loss per epoch", "epoch", `mean ${st.config.train.loss}` + (logY ? " (log)" : ""), [1, Math.max(2, pts.length)], [lo, hi], logY && pos.length > 0);
+  const lastEpoch = Math.max(2, pts.length ? pts[pts.length - 1].epoch : 0, ...over.map((o) => (o.points.length ? o.points[o.points.length - 1][0] : 0)));
+  const { sx, sy } = axes(svg, "train / test loss per epoch", "epoch", `mean ${st.config.train.loss}` + (logY ? " (log)" : ""), [1, lastEpoch], [lo, hi], logY && pos.length > 0);
+  // Stored runs first (dashed), so the live curves stay on top.
+  for (const [id, o] of overlays) {
+    const d = o.points.filter((p) => !logY || p[1] > 0).map((p, k) => `${k ? "L" : "M"}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join("");
+    if (d) el("path", { d, fill: "none", stroke: o.color, "stroke-width": 1.4, "stroke-dasharray": "5 3", class: `overlay overlay-run-${id}` }, svg);
+  }
   const line = (key, color) => {
     const d = pts.filter((h) => h[key] !== null && h[key] !== undefined && (!logY || h[key] > 0)).map((h, k) => `${k ? "L" : "M"}${sx(h.epoch).toFixed(1)},${sy(h[key]).toFixed(1)}`).join("");
     if (d) el("path", { d, fill: "none", stroke: color, "stroke-width": 1.6, class: `series-${key}` }, svg);
   };
   line("train_loss", "#2563eb");
   line("test_loss", "#ea580c");
-  el("text", { x: 385, y: 30, "text-anchor": "end", fill: "#2563eb" }, svg, "train");
-  if (pts.some((h) => h.test_loss !== null && h.test_loss !== undefined)) el("text", { x: 385, y: 42, "text-anchor": "end", fill: "#ea580c" }, svg, "test");
+  el("text", { x: BOX.r - 4, y: BOX.t + 12, "text-anchor": "end", fill: "#2563eb" }, svg, "train");
+  if (pts.some((h) => h.test_loss !== null && h.test_loss !== undefined)) el("text", { x: BOX.r - 4, y: BOX.t + 25, "text-anchor": "end", fill: "#ea580c" }, svg, "test");
+  drawLegend();
+}
+
+// The overlays' legend under the loss chart: one chip per stored run, × removes it.
+function drawLegend() {
+  const box = $("#overlay-legend");
+  box.innerHTML = "";
+  for (const [id, o] of overlays) {
+    const chip = document.createElement("span");
+    chip.className = "chip";
+    chip.dataset.run = id;
+    chip.style.borderColor = o.color;
+    chip.title = `stored run ${id}: its train loss per epoch (dashed)`;
+    const sw = document.createElement("span");
+    sw.className = "swatch";
+    sw.style.borderColor = o.color;
+    chip.append(sw, document.createTextNode(o.label));
+    const x = document.createElement("button");
+    x.textContent = "×";
+    x.title = `remove run ${id} from the chart`;
+    x.className = "chip-remove";
+    x.addEventListener("click", () => toggleOverlay(id));
+    chip.appendChild(x);
+    box.appendChild(chip);
+  }
 }
 
 async function drawPredictions() {
@@ -444,10 +493,10 @@ async function drawPlane() {
   g.z.forEach((row, j) => row.forEach((z, i) => {
     const t = Number.isFinite(z) ? (z - zlo) / (zhi - zlo || 1) : 0;
     const x0 = sx(g.x1[i] - dx / 2), x1 = sx(g.x1[i] + dx / 2), y0 = sy(g.x2[j] + dy / 2), y1 = sy(g.x2[j] - dy / 2);
-    const rect = el("rect", { x: Math.max(46, x0), y: Math.max(20, y0), width: Math.max(0, Math.min(390, x1) - Math.max(46, x0)), height: Math.max(0, Math.min(196, y1) - Math.max(20, y0)), fill: `hsl(${220 - 200 * t}, 70%, ${85 - 35 * t}%)` }, svg);
+    const rect = el("rect", { x: Math.max(BOX.l, x0), y: Math.max(BOX.t, y0), width: Math.max(0, Math.min(BOX.r, x1) - Math.max(BOX.l, x0)), height: Math.max(0, Math.min(BOX.b, y1) - Math.max(BOX.t, y0)), fill: `hsl(${220 - 200 * t}, 70%, ${85 - 35 * t}%)` }, svg);
     el("title", {}, rect, `y_hat(${fmt(g.x1[i])}, ${fmt(g.x2[j])}) = ${full(z)}`);
   }));
-  el("text", { x: 385, y: 30, "text-anchor": "end" }, svg, `y_hat ${fmt(zlo)} (blue) .. ${fmt(zhi)} (red)`);
+  el("text", { x: BOX.r - 4, y: BOX.t + 12, "text-anchor": "end" }, svg, `${fmt(zlo)} (blue) .. ${fmt(zhi)} (red)`);
 }
 
 // ---------- editing a parameter ----------
@@ -471,6 +520,92 @@ async function loadCsv(file) {
   }
   f.elements.target.value = header[header.length - 1];
   for (const o of f.elements.inputs.options) o.selected = o.value !== header[header.length - 1];
+}
+
+// ---------- stored runs: list, overlay, save ----------
+function shortTime(t) {
+  // "2024-03-01T12:00:00.250Z" -> "03-01 12:00"
+  return typeof t === "string" && t.length >= 16 ? `${t.slice(5, 10)} ${t.slice(11, 16)}` : String(t);
+}
+
+async function loadRuns() {
+  const note = $("#runs-note");
+  let list;
+  try {
+    list = await api("GET", "/api/runs?limit=50");
+  } catch (e) {
+    // The store is disabled or could not be opened: say why; saving is off too.
+    note.textContent = e.message;
+    note.className = "error";
+    $("#btn-save").disabled = true;
+    $("#btn-save").title = e.message;
+    $("#runs tbody").innerHTML = "";
+    return;
+  }
+  $("#btn-save").disabled = false;
+  note.className = "muted";
+  note.textContent = `${list.runs.length ? "newest first" : "no runs yet"} · ${list.store || ""}`;
+  const tb = $("#runs tbody");
+  tb.innerHTML = "";
+  for (const r of list.runs) {
+    const tr = document.createElement("tr");
+    tr.dataset.run = r.id;
+    if (overlays.has(r.id)) tr.className = "overlaid";
+    const cells = [r.id, shortTime(r.started), r.experiment || r.sweep || "", r.arch, r.lr, r.optimizer, r.epochs, r.final_loss, r.status.replace("_", " ")];
+    cells.forEach((v, k) => {
+      const td = document.createElement("td");
+      td.textContent = v === null || v === undefined ? "–" : typeof v === "number" && k >= 4 ? fmt(v) : String(v);
+      if (k === 1) td.title = r.started;
+      if (k === 2) td.title = `data: ${r.data}, activation: ${r.activation}`;
+      tr.appendChild(td);
+    });
+    const td = document.createElement("td");
+    const b = document.createElement("button");
+    b.className = "btn-overlay";
+    b.textContent = overlays.has(r.id) ? "Remove" : "Overlay";
+    b.title = `draw run ${r.id}'s train loss on the loss chart`;
+    b.disabled = !r.epochs;
+    b.addEventListener("click", () => toggleOverlay(r.id, r));
+    td.appendChild(b);
+    tr.appendChild(td);
+    tb.appendChild(tr);
+  }
+}
+
+async function toggleOverlay(id, row) {
+  if (overlays.has(id)) {
+    overlays.delete(id);
+  } else {
+    try {
+      const run = await api("GET", `/api/runs/${id}`);
+      const used = new Set([...overlays.values()].map((o) => o.color));
+      const color = OVERLAY_COLORS.find((c) => !used.has(c)) || OVERLAY_COLORS[overlays.size % OVERLAY_COLORS.length];
+      const points = run.history.filter((h) => Number.isFinite(h.train_loss)).map((h) => [h.epoch, h.train_loss]);
+      const r = row || run;
+      overlays.set(id, { label: `run ${id} · ${r.arch} lr ${fmt(r.lr)}`, color, points });
+    } catch (e) {
+      setStatus(`run ${id}: ${e.message}`, true);
+      return;
+    }
+  }
+  for (const tr of document.querySelectorAll("#runs tbody tr")) {
+    const on = overlays.has(Number(tr.dataset.run));
+    tr.className = on ? "overlaid" : "";
+    const b = tr.querySelector(".btn-overlay");
+    if (b) b.textContent = on ? "Remove" : "Overlay";
+  }
+  if (st) drawLoss();
+}
+
+async function saveRun() {
+  if (!sid) return;
+  try {
+    const saved = await api("POST", `/api/sessions/${sid}/save`);
+    setStatus(`saved as run ${saved.id}` + (saved.reproducible ? " (nnlab runs rerun reproduces it)" : ` (not rerunnable: ${saved.notes.join("; ")})`));
+    await loadRuns();
+  } catch (e) {
+    setStatus(`save: ${e.message}`, true);
+  }
 }
 
 // ---------- export / import ----------
@@ -512,6 +647,8 @@ function wire() {
   $("#edit-value").addEventListener("change", (e) => editValue(Number(e.target.value), true));
   $("#edit-slider").addEventListener("input", (e) => editValue(Number(e.target.value), false));
   $("#btn-export").addEventListener("click", exportJson);
+  $("#btn-save").addEventListener("click", saveRun);
+  $("#btn-runs-refresh").addEventListener("click", loadRuns);
   $("#file-import").addEventListener("change", (e) => e.target.files[0] && importJson(e.target.files[0]));
   $("#btn-link").addEventListener("click", () => {
     const link = location.origin + urlFromForm();
@@ -523,3 +660,4 @@ function wire() {
 wire();
 formFromUrl();
 applySetup();
+loadRuns();

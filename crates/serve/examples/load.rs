@@ -45,7 +45,10 @@ async fn main() {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = nnlab_serve::router(Arc::new(nnlab_serve::Store::default()));
+    let app = nnlab_serve::router(
+        Arc::new(nnlab_serve::Store::default()),
+        Arc::new(nnlab_serve::RunStore::disabled()),
+    );
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     // 1. Round trip of one sample step on the course network (step + full state back).

@@ -24,7 +24,7 @@ impl ApiError {
     pub fn bad(message: impl std::fmt::Display) -> ApiError {
         ApiError::with(StatusCode::BAD_REQUEST, message)
     }
-    /// 404: no such session (or it expired).
+    /// 404: no such session (or it expired), no such stored run.
     pub fn not_found(message: impl std::fmt::Display) -> ApiError {
         ApiError::with(StatusCode::NOT_FOUND, message)
     }
@@ -34,6 +34,11 @@ impl ApiError {
     }
     /// 503: the server is at its session limit.
     pub fn busy(message: impl std::fmt::Display) -> ApiError {
+        ApiError::with(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+    /// 503: a service the request needs is not there (the run store is disabled or could
+    /// not be opened, or another process holds its lock).
+    pub fn unavailable(message: impl std::fmt::Display) -> ApiError {
         ApiError::with(StatusCode::SERVICE_UNAVAILABLE, message)
     }
     /// 500: our failure.

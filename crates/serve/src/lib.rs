@@ -10,6 +10,8 @@
 //!   steppable trainer ([`Stepper`]) that gives the same bits as `nnlab train` for whole
 //!   epochs; they can be reset, undone, edited, played (server-sent events), exported and
 //!   imported.
+//! - Sessions can be saved into the run store `nnlab train` records into ([`RunStore`]),
+//!   whose recent runs the page lists and overlays on its loss chart.
 //!
 //! The API is documented in `API.md` beside this crate's `Cargo.toml`; the limits are in
 //! [`limits`].
@@ -17,15 +19,19 @@
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! nnlab_serve::serve(listener).await
+//! let runs = nnlab_serve::RunStore::open("runs.sqlite".as_ref());
+//! nnlab_serve::serve(listener, runs).await
 //! # }
 //! ```
 
 mod data;
 mod error;
+mod exchange;
 pub mod limits;
 mod play;
 mod routes;
+pub mod runs;
+mod save;
 mod session;
 mod step_api;
 mod stepper;
@@ -35,7 +41,9 @@ use std::sync::Arc;
 
 pub use data::{Grid, PredictionRow, Prepared};
 pub use error::ApiError;
-pub use routes::router;
+pub use routes::{router, AppState};
+pub use runs::RunStore;
+pub use save::{run_result, saved_run, SavedRun};
 pub use session::{ParamEdit, Session, SessionState, StepRequest};
 pub use step_api::{step_report, StepApiRequest, Values};
 pub use stepper::{Progress, Stepper, Unit};
@@ -44,9 +52,10 @@ pub use store::Store;
 /// The API's documentation (Markdown), as the README shows it.
 pub const API_DOC: &str = include_str!("../API.md");
 
-/// Serves the page and the API on `listener` until the process ends.
-pub async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(Arc::new(Store::default()))).await
+/// Serves the page and the API on `listener` until the process ends, saving runs into
+/// `runs` (see [`RunStore::open`], [`RunStore::disabled`]).
+pub async fn serve(listener: tokio::net::TcpListener, runs: RunStore) -> std::io::Result<()> {
+    axum::serve(listener, router(Arc::new(Store::default()), Arc::new(runs))).await
 }
 
 /// True for addresses that only this machine can reach (127.0.0.0/8, ::1): the server binds

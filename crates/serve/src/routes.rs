@@ -4,24 +4,22 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use nnlab_core::{NamedValues, Network};
-use nnlab_data::Scaler;
 use nnlab_lab::Experiment;
-use nnlab_train::EpochRecord;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{MAX_BODY_BYTES, MAX_GRID};
-use crate::play;
+use crate::runs::{self, RunStore};
 use crate::session::{ParamEdit, Session, SessionState, StepRequest};
 use crate::step_api::{step_report, StepApiRequest};
 use crate::store::Store;
 use crate::ApiError;
+use crate::{exchange, play};
 
 type Shared = Arc<Store>;
 type ApiResult<T> = Result<T, ApiError>;
@@ -30,8 +28,28 @@ const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const STYLE_CSS: &str = include_str!("../assets/style.css");
 
-/// The whole application: the page, its script and style, and the API.
-pub fn router(store: Arc<Store>) -> Router {
+/// What every handler may reach: the sessions and the run store.
+#[derive(Clone)]
+pub struct AppState {
+    pub sessions: Arc<Store>,
+    pub runs: Arc<RunStore>,
+}
+
+impl FromRef<AppState> for Arc<Store> {
+    fn from_ref(app: &AppState) -> Arc<Store> {
+        app.sessions.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<RunStore> {
+    fn from_ref(app: &AppState) -> Arc<RunStore> {
+        app.runs.clone()
+    }
+}
+
+/// The whole application: the page, its script and style, and the API, with the sessions
+/// in `store` and saved runs in `runs`.
+pub fn router(store: Arc<Store>, runs: Arc<RunStore>) -> Router {
     Router::new()
         .route(
             "/",
@@ -47,7 +65,7 @@ pub fn router(store: Arc<Store>) -> Router {
         )
         .route("/api/step", post(api_step))
         .route("/api/sessions", post(create))
-        .route("/api/sessions/import", post(import))
+        .route("/api/sessions/import", post(exchange::import))
         .route("/api/sessions/{id}", get(state))
         .route("/api/sessions/{id}/step", post(step))
         .route("/api/sessions/{id}/reset", post(reset))
@@ -56,12 +74,18 @@ pub fn router(store: Arc<Store>) -> Router {
         .route("/api/sessions/{id}/play", post(play::play))
         .route("/api/sessions/{id}/pause", post(play::pause))
         .route("/api/sessions/{id}/events", get(play::events))
-        .route("/api/sessions/{id}/export", get(export))
+        .route("/api/sessions/{id}/export", get(exchange::export))
+        .route("/api/sessions/{id}/save", post(runs::save))
+        .route("/api/runs", get(runs::list))
+        .route("/api/runs/{id}", get(runs::get))
         .route("/api/sessions/{id}/predictions", get(predictions))
         .route("/api/sessions/{id}/grid", get(grid))
         .fallback(|| async { ApiError::not_found("no such page or API route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(store)
+        .with_state(AppState {
+            sessions: store,
+            runs,
+        })
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -98,7 +122,7 @@ struct Created {
 }
 
 /// Runs `f` off the async threads: data preparation and stepping can take a while.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> ApiResult<T> + Send + 'static,
 ) -> ApiResult<T> {
     tokio::task::spawn_blocking(f)
@@ -210,61 +234,6 @@ async fn edit(
 ) -> ApiResult<Json<SessionState>> {
     let req: ParamEdit = parse(body)?;
     change(&store, id, move |s| s.edit(&req)).await
-}
-
-/// `params.json`'s shape, as `nnlab train --out` writes it.
-#[derive(Serialize, Deserialize)]
-struct ParamsFile {
-    initial: NamedValues,
-    #[serde(rename = "final")]
-    final_params: NamedValues,
-    initial_network: Network,
-    final_network: Network,
-    scaler: Scaler,
-}
-
-/// `GET .../export` and the body of `POST /api/sessions/import`.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Export {
-    config: Experiment,
-    params: ParamsFile,
-    history: Vec<EpochRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    csv: Option<String>,
-}
-
-async fn export(State(store): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Export>> {
-    let entry = store.get(&id)?;
-    let s = entry.lock();
-    let net = s.stepper.progress.net.clone();
-    Ok(Json(Export {
-        config: s.experiment.clone(),
-        params: ParamsFile {
-            initial: NamedValues::of(&s.initial),
-            final_params: NamedValues::of(&net),
-            initial_network: s.initial.clone(),
-            final_network: net,
-            scaler: s.data.scaler.clone(),
-        },
-        history: s.stepper.history.clone(),
-        csv: s.csv.clone(),
-    }))
-}
-
-async fn import(
-    State(store): State<Shared>,
-    body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Created>> {
-    let req: Export = parse(body)?;
-    let session = blocking(move || {
-        let mut s = Session::new(&req.config, req.csv)?;
-        s.resume(req.params.final_network, req.history)?;
-        Ok(s)
-    })
-    .await?;
-    let id = store.insert(session)?;
-    Ok(Json(Created { id }))
 }
 
 async fn predictions(

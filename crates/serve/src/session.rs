@@ -8,6 +8,7 @@ use nnlab_lab::diagnostics::{diagnose, Diagnostic, Evidence};
 use nnlab_lab::result::DataSummary;
 use nnlab_lab::Experiment;
 use nnlab_report::StepReport;
+use nnlab_store::clock::now_rfc3339;
 use nnlab_train::{EpochRecord, TrainStatus};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,8 @@ pub struct Session {
     snapshots: Vec<Vec<f64>>,
     /// Epochs per second while playing.
     pub playing: Option<f64>,
+    /// When training from `initial` began (RFC 3339 UTC): the saved run's start time.
+    pub started: String,
 }
 
 /// `{"unit": "sample" | "batch" | "epoch", "count": n}`.
@@ -112,6 +115,7 @@ impl Session {
             undo: VecDeque::new(),
             snapshots: Vec::new(),
             playing: None,
+            started: now_rfc3339(),
         })
     }
 
@@ -120,11 +124,13 @@ impl Session {
         self.stepper = new_stepper(&self.experiment, &self.data, self.initial.clone())?;
         self.undo.clear();
         self.snapshots.clear();
+        self.started = now_rfc3339();
         Ok(())
     }
 
-    /// Continues from saved parameters and history (an import): the optimizer's moments and
-    /// the position in the shuffle stream start afresh.
+    /// Continues from saved parameters and history (an import that [`Session::replay`]
+    /// could not reproduce): the optimizer's moments and the position in the shuffle stream
+    /// start afresh, so the session is marked as edited.
     pub fn resume(&mut self, net: Network, history: Vec<EpochRecord>) -> Result<(), ApiError> {
         if net.sizes() != self.initial.sizes() {
             return Err(ApiError::bad(format!(
@@ -141,6 +147,7 @@ impl Session {
         }
         let mut stepper = new_stepper(&self.experiment, &self.data, net)?;
         stepper.progress.epoch = history.len();
+        stepper.progress.edited = true;
         stepper.history = history;
         self.stepper = stepper;
         self.undo.clear();
@@ -248,6 +255,7 @@ impl Session {
             .map_err(|e| ApiError::bad(format!("name: {e}")))?;
         self.push_undo();
         self.stepper.progress.net.set(id, edit.value);
+        self.stepper.progress.edited = true;
         Ok(())
     }
 
@@ -273,16 +281,8 @@ impl Session {
             .map_err(ApiError::internal)?;
         let train_loss = mean_loss(&net, train, loss);
         let test_loss = self.stepper.test_loss();
+        let diagnostics = self.diagnostics();
         let history = &self.stepper.history;
-        let diagnostics = diagnose(&Evidence {
-            initial: &self.initial,
-            final_net: &net,
-            history,
-            status: &self.stepper.progress.status,
-            train_x: &train.x,
-            snapshots: &self.snapshots,
-            frozen: &self.experiment.train.freeze,
-        });
         let from = since.min(history.len());
         Ok(SessionState {
             id: id.to_string(),
@@ -307,6 +307,21 @@ impl Session {
             diagnostics,
             undo: self.undo.len(),
             network: net,
+        })
+    }
+}
+
+impl Session {
+    /// The findings `nnlab train` would list for the training so far.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        diagnose(&Evidence {
+            initial: &self.initial,
+            final_net: &self.stepper.progress.net,
+            history: &self.stepper.history,
+            status: &self.stepper.progress.status,
+            train_x: &self.data.train.x,
+            snapshots: &self.snapshots,
+            frozen: &self.experiment.train.freeze,
         })
     }
 }

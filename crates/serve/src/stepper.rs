@@ -60,6 +60,10 @@ pub struct Progress {
     best: Network,
     pub status: TrainStatus,
     history_len: usize,
+    /// True once a parameter was set by hand (or an import resumed without the optimizer's
+    /// state): from then on `nnlab train` on the configuration no longer gives these numbers.
+    /// Part of the progress so that undoing the edit clears it again.
+    pub edited: bool,
 }
 
 /// The steppable trainer: the training rows, the settings and the [`Progress`].
@@ -113,6 +117,7 @@ impl Stepper {
             best: net.clone(),
             status: TrainStatus::Completed,
             history_len: 0,
+            edited: false,
             net,
         };
         let net = &progress.net;

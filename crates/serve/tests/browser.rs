@@ -1,6 +1,8 @@
 //! End-to-end in headless Chromium (driven by fantoccini through chromedriver): the page
 //! loads the course network, an edited w1 and a Step show the library's numbers, playing 100
-//! epochs lowers the displayed loss, and the URL reproduces the setup.
+//! epochs lowers the displayed loss, the run saved into a temporary run store is listed and
+//! overlaid on the loss chart of another run, and the URL reproduces the setup. A screenshot
+//! (1280×800) is written to the test's temporary directory.
 //!
 //! Skips (with a message) when /usr/bin/chromium or chromedriver is missing:
 //! `apt-get install -y chromium chromium-driver`.
@@ -89,7 +91,11 @@ async fn the_page_in_a_real_browser() {
         println!("SKIPPED browser test: /usr/bin/chromium or chromedriver is missing (apt-get install -y chromium chromium-driver)");
         return;
     };
-    let addr = common::start().await;
+    let store = tempfile::tempdir().expect("a store dir");
+    let addr = common::start_with(nnlab_serve::RunStore::open(
+        &store.path().join("runs.sqlite"),
+    ))
+    .await;
     let port = free_port();
     let mut child = tokio::process::Command::new(driver)
         .arg(format!("--port={port}"))
@@ -211,12 +217,112 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
         "return document.querySelectorAll('#chart-plane rect').length === 576",
     )
     .await;
+
+    // 4. Save the run: the runs panel lists it; overlay it on the loss chart of a new run at
+    // another learning rate.
+    until(
+        c,
+        "return document.querySelector('#runs-note').textContent.includes('runs.sqlite')",
+    )
+    .await;
+    click(c, "btn-save").await?;
+    let run_id = until(
+        c,
+        "const tr = document.querySelector('#runs tbody tr'); return tr && Number(tr.dataset.run)",
+    )
+    .await;
+    let run_id = run_id.as_i64().ok_or("a run id")?;
+    let stored = common::get(addr, &format!("/api/runs/{run_id}"))
+        .await
+        .json();
+    assert_eq!(stored["epochs"], json!(100));
+    c.execute("const f = document.querySelector('#setup-form'); f.elements.lr.value = '0.002'; f.requestSubmit();", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.lr === 0.002 && st.epoch === 0").await;
+    c.find(Locator::Css(&format!(
+        "#runs tr[data-run='{run_id}'] .btn-overlay"
+    )))
+    .await
+    .map_err(|e| e.to_string())?
+    .click()
+    .await
+    .map_err(|e| e.to_string())?;
+    until(
+        c,
+        &format!("return document.querySelector('#chart-loss path.overlay-run-{run_id}') !== null"),
+    )
+    .await;
+    // The overlaid points are the stored history's train losses, epoch by epoch.
+    let points = c
+        .execute(&format!("return overlays.get({run_id}).points"), vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let want: Vec<Value> = stored["history"]
+        .as_array()
+        .ok_or("a history")?
+        .iter()
+        .map(|h| json!([h["epoch"], h["train_loss"]]))
+        .collect();
+    assert_eq!(points, Value::Array(want));
+    let legend = c
+        .execute(
+            "return document.querySelector('#overlay-legend').textContent",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    assert!(
+        legend
+            .as_str()
+            .is_some_and(|l| l.starts_with(&format!("run {run_id} · 2-2-1 lr 0.01"))),
+        "{legend}"
+    );
+    c.execute("document.querySelector('#speed').value = '300';", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    click(c, "btn-play").await?;
+    until(c, "return st && st.epoch === 100 && !st.playing").await;
+    // On a log scale the two learning rates' curves part visibly.
+    c.execute("const b = document.querySelector('#log-y'); b.checked = true; b.dispatchEvent(new Event('change'));", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    until(
+        c,
+        &format!("return document.querySelector('#chart-loss path.overlay-run-{run_id}') !== null"),
+    )
+    .await;
     let shot = c.screenshot().await.map_err(|e| e.to_string())?;
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nnlab-serve-playground.png");
     std::fs::write(&path, shot).map_err(|e| e.to_string())?;
     println!("screenshot: {}", path.display());
+    // The loss chart alone, at the size it is drawn, to check the overlay by eye.
+    let chart = c
+        .find(Locator::Id("chart-loss"))
+        .await
+        .map_err(|e| e.to_string())?
+        .screenshot()
+        .await
+        .map_err(|e| e.to_string())?;
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nnlab-serve-loss-overlay.png");
+    std::fs::write(&path, chart).map_err(|e| e.to_string())?;
+    println!("screenshot: {}", path.display());
+    // × in the legend removes the overlay.
+    c.find(Locator::Css(&format!(
+        ".chip[data-run='{run_id}'] .chip-remove"
+    )))
+    .await
+    .map_err(|e| e.to_string())?
+    .click()
+    .await
+    .map_err(|e| e.to_string())?;
+    until(
+        c,
+        "return document.querySelector('#chart-loss path.overlay') === null && overlays.size === 0",
+    )
+    .await;
 
-    // 4. The URL reproduces the setup, and the page's link is the same setup.
+    // 5. The URL reproduces the setup, and the page's link is the same setup.
     let query = "arch=2-3-1&activation=tanh&lr=0.05&seed=4&rows=50&optimizer=adam";
     c.goto(&format!("{base}/?{query}"))
         .await
@@ -245,6 +351,15 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     got.sort_unstable();
     assert_eq!(got, want);
     Ok(())
+}
+
+async fn click(c: &Client, id: &str) -> Result<(), String> {
+    c.find(Locator::Id(id))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// The train loss in `#losses` ("train loss 12.3   ...").

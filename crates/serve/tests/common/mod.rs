@@ -8,13 +8,18 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Starts the server on 127.0.0.1:0 and returns its address.
+/// Starts the server on 127.0.0.1:0 without a run store and returns its address.
 pub async fn start() -> SocketAddr {
+    start_with(nnlab_serve::RunStore::disabled()).await
+}
+
+/// Starts the server on 127.0.0.1:0 saving runs into `runs`; returns its address.
+pub async fn start_with(runs: nnlab_serve::RunStore) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
-    let app = nnlab_serve::router(Arc::new(nnlab_serve::Store::default()));
+    let app = nnlab_serve::router(Arc::new(nnlab_serve::Store::default()), Arc::new(runs));
     tokio::spawn(async move { axum::serve(listener, app).await });
     addr
 }

@@ -1,0 +1,143 @@
+//! A session as a stored run: the [`RunResult`] that `nnlab_lab::run` would give for the
+//! training so far, recorded like an `nnlab train` run (`POST /api/sessions/{id}/save`).
+//!
+//! The stored configuration has `train.epochs` set to the epochs completed (one more when
+//! the run diverged in the next one), so `nnlab runs rerun ID` trains exactly as far as
+//! the session did and, stepping being bit-identical to `nnlab train`, gets the same bits.
+//! What breaks that (a hand-edited parameter, an import without optimizer state, a save in
+//! the middle of an epoch, uploaded CSV data the store does not keep) is said in `notes`.
+
+use nnlab_core::NamedValues;
+use nnlab_data::{Dataset, Scaler};
+use nnlab_lab::result::{MetricsBySet, Prediction, SetMetrics};
+use nnlab_lab::RunResult;
+use nnlab_store::clock::now_rfc3339;
+use nnlab_store::RunRecord;
+use nnlab_train::{compute, predict_all, Samples, TrainStatus};
+
+use crate::session::Session;
+use crate::ApiError;
+
+/// What a save records, and why a rerun would not reproduce it (empty when it would).
+pub struct SavedRun {
+    pub record: RunRecord,
+    pub notes: Vec<String>,
+}
+
+/// The session's run as a finished [`RunRecord`]; 409 before the first epoch.
+pub fn saved_run(s: &Session) -> Result<SavedRun, ApiError> {
+    let (result, notes) = run_result(s)?;
+    let record = RunRecord::finished(&result, s.started.clone(), now_rfc3339())
+        .map_err(ApiError::internal)?;
+    Ok(SavedRun { record, notes })
+}
+
+/// The run so far as `nnlab_lab::run` reports one, with the notes on reproducibility.
+pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
+    let stepper = &s.stepper;
+    let p = &stepper.progress;
+    let history = &stepper.history;
+    let diverged = matches!(p.status, TrainStatus::Diverged { .. });
+    if history.is_empty() && !diverged {
+        return Err(ApiError::conflict(
+            "nothing to save yet: step at least one whole epoch first",
+        ));
+    }
+    let mut notes = Vec::new();
+    if p.edited {
+        notes.push(
+            "a parameter was set by hand, or the run was imported without its optimizer state"
+                .to_string(),
+        );
+    }
+    if p.position > 0 && !diverged {
+        notes.push(format!(
+            "saved in the middle of epoch {} (after row {} of {}): the final parameters include part of an epoch",
+            p.epoch + 1,
+            p.position,
+            stepper.n_rows()
+        ));
+    }
+    if s.csv.is_some() {
+        notes.push(format!(
+            "the data was uploaded CSV text ('{}'), which the store does not keep",
+            s.experiment.data.source
+        ));
+    }
+    let mut config = s.experiment.clone();
+    config.train.epochs = history.len() + usize::from(diverged);
+
+    let net = &p.net;
+    let d = &s.data;
+    let (train_metrics, train_pred) = set_metrics(net, &d.train, &d.scaler);
+    let mut predictions = rows_of("train", &d.raw_train, &train_pred);
+    let test_metrics = match (&d.test, &d.raw_test) {
+        (Some(set), Some(raw)) => {
+            let (m, pred) = set_metrics(net, set, &d.scaler);
+            predictions.extend(rows_of("test", raw, &pred));
+            Some(m)
+        }
+        _ => None,
+    };
+    let test_loss = d.test.as_ref().map(|_| {
+        history
+            .iter()
+            .map(|r| r.test_loss.unwrap_or(f64::NAN))
+            .collect()
+    });
+    let result = RunResult {
+        config,
+        data: d.summary.clone(),
+        status: p.status.clone(),
+        epochs_run: history.len(),
+        epoch_loss: history.iter().map(|r| r.train_loss).collect(),
+        test_loss,
+        history: history.clone(),
+        initial: NamedValues::of(&s.initial),
+        final_params: NamedValues::of(net),
+        initial_network: s.initial.clone(),
+        final_network: net.clone(),
+        metrics: MetricsBySet {
+            train: train_metrics,
+            test: test_metrics,
+        },
+        diagnostics: s.diagnostics(),
+        scaler: d.scaler.clone(),
+        predictions,
+        sample_steps: (history.len() * stepper.n_rows() + p.position) as u64,
+    };
+    Ok((result, notes))
+}
+
+/// Metrics of `net` on a scaled set, in scaled and original units, as `nnlab_lab::run`
+/// computes them; with the predictions in original units.
+fn set_metrics(
+    net: &nnlab_core::Network,
+    set: &Dataset,
+    scaler: &Scaler,
+) -> (SetMetrics, Vec<f64>) {
+    let samples = Samples {
+        x: &set.x,
+        y: &set.y,
+        n_inputs: set.n_inputs(),
+        n_outputs: 1,
+    };
+    let pred = predict_all(net, &samples);
+    let scaled = compute(&pred, &set.y);
+    let pred_orig: Vec<f64> = pred.iter().map(|&v| scaler.inverse_target(v)).collect();
+    let y_orig: Vec<f64> = set.y.iter().map(|&v| scaler.inverse_target(v)).collect();
+    let original = compute(&pred_orig, &y_orig);
+    (SetMetrics { scaled, original }, pred_orig)
+}
+
+fn rows_of(set: &str, raw: &Dataset, pred: &[f64]) -> Vec<Prediction> {
+    (0..raw.n_rows())
+        .map(|i| Prediction {
+            set: set.to_string(),
+            row: i + 1,
+            inputs: raw.row(i).to_vec(),
+            target: raw.y[i],
+            prediction: pred[i],
+        })
+        .collect()
+}
