@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use nnlab_lab::output::{write_outputs, PlotOptions};
+use nnlab_lab::result::RunOptions;
 use nnlab_lab::summary::render_summary;
-use nnlab_lab::{diverged, run, Experiment};
+use nnlab_lab::{diverged, Experiment};
 use nnlab_train::Event;
 
 use crate::experiment_flags::ExperimentFlags;
@@ -61,7 +62,12 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     }
     let mut progress = Progress::new(!args.quiet, exp.train.epochs);
     let recorder = args.record.start(&exp)?;
-    let result = run(&exp, &mut |e| progress.event(e));
+    // Per-row predictions only when a file or --json shows them: without, the data is held
+    // once (scaled in place), not also in original units.
+    let options = RunOptions {
+        predictions: args.out.is_some() || args.json,
+    };
+    let result = options.run(&exp, &mut |e| progress.event(e));
     progress.finish();
     let result = crate::runs::finish(recorder, result, args.quiet)?;
 

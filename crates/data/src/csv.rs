@@ -12,6 +12,10 @@
 //!   file, the 1-based line and the column, or, with `skip_bad_rows`, is skipped and counted in
 //!   the [`LoadReport`]. Text categories are taken from the rows kept.
 //!
+//! Memory: the text streams through once, one reused record at a time; what is held is one
+//! `f64` per chosen value (a table of 10 million rows of three numbers holds 240 MB, the
+//! size of its data set), the distinct texts, and the line of each row that may be bad.
+//!
 //! ```
 //! use nnlab_data::{load_csv_from_reader, CsvOptions};
 //! let text = "age,sex,charges\n19,female,16884.924\n18,male,1725.5523\n";
@@ -36,7 +40,9 @@ use std::path::Path;
 use ::csv::{ReaderBuilder, StringRecord, Trim};
 use serde::{Deserialize, Serialize};
 
-use crate::encode::{looks_numeric, parse_number, NumberProblem, TextEncoding};
+use crate::encode::TextEncoding;
+use crate::lines::LineCounter;
+use crate::table::{Seen, Table};
 use crate::{DataError, Dataset, LoadReport};
 
 /// Which columns to use, and what to do with bad rows.
@@ -65,34 +71,26 @@ pub fn load_csv(
 }
 
 /// Loads CSV text from `reader`; `file` is the name used in messages.
+///
+/// The text is read once, record by record into one reused record: what stays is one `f64`
+/// per chosen value (see the `table` module) and, for rows that may be bad, their line.
 pub fn load_csv_from_reader<R: Read>(
-    mut reader: R,
+    reader: R,
     file: &str,
     options: &CsvOptions,
 ) -> Result<(Dataset, LoadReport), DataError> {
-    // The whole text is kept so that line numbers can be counted from byte offsets: the csv
-    // reader's own line count leaves out the blank lines it skips, and a record's position is
-    // where the reader started looking for it, before those blank lines.
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|source| DataError::Io {
-            file: file.into(),
-            source,
-        })?;
-    let lines = LineIndex::new(&bytes);
     let mut rdr = ReaderBuilder::new()
         .has_headers(true)
         // Field counts are checked here, to report them with the line and allow skipping.
         .flexible(true)
-        .trim(Trim::All)
-        .from_reader(bytes.as_slice());
-    let csv_error = |e: &::csv::Error| DataError::Csv {
-        file: file.into(),
-        line: e.position().map_or(0, |p| lines.record_line(p.byte())),
-        message: e.to_string(),
+        // Fields are trimmed as they are read (`str::trim`, as the reader's own trimming of
+        // string records), which the reader would do by building a new record per row.
+        .trim(Trim::Headers)
+        .from_reader(LineCounter::new(reader));
+    let header = match rdr.headers() {
+        Ok(header) => header.clone(),
+        Err(e) => return Err(csv_error(file, rdr.get_mut(), e)),
     };
-    let header = rdr.headers().map_err(|e| csv_error(&e))?.clone();
     if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
         return Err(DataError::EmptyFile { file: file.into() });
     }
@@ -100,53 +98,54 @@ pub fn load_csv_from_reader<R: Read>(
     check_unique(file, &names)?;
     let chosen = Chosen::resolve(file, &names, options)?;
 
-    let mut rows: Vec<(u64, StringRecord)> = Vec::new();
+    let mut table = Table::new(chosen.inputs.len());
     let mut skipped = Skipped::new(options.skip_bad_rows);
     let mut rows_read = 0;
-    for result in rdr.records() {
-        match result {
-            Ok(record) => {
+    let mut record = StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
                 rows_read += 1;
-                let line = record.position().map_or(0, |p| lines.record_line(p.byte()));
-                rows.push((line, record));
+                let line = record
+                    .position()
+                    .map_or(0, |p| rdr.get_mut().record_line(p.byte()));
+                table.push(line, &record, names.len(), &chosen);
             }
             // A record the reader could not decode (e.g. invalid UTF-8) is a bad row;
             // other failures (I/O) stop the load.
             Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => {
                 rows_read += 1;
-                skipped.add(csv_error(&e))?;
+                skipped.add(csv_error(file, rdr.get_mut(), e))?;
             }
-            Err(e) => return Err(csv_error(&e)),
+            Err(e) => return Err(csv_error(file, rdr.get_mut(), e)),
         }
     }
     if rows_read == 0 {
         return Err(DataError::NoDataRows { file: file.into() });
     }
 
-    // Decide text or number per chosen column from the rows of the right length.
-    let text_samples: Vec<Option<(u64, &str)>> = chosen
-        .columns()
-        .map(|c| text_sample(&rows, names.len(), c))
-        .collect();
-    if let Some(Some((line, value))) = text_samples.last() {
+    // A column is text when no value of a row with the right field count is a number.
+    let is_text: Vec<bool> = table.seen.iter().map(Seen::is_text).collect();
+    if let Some((line, id)) = table.seen.last().and_then(Seen::text_sample) {
         return Err(DataError::TextTarget {
             file: file.into(),
             column: names[chosen.target].clone(),
-            line: *line,
-            value: value.to_string(),
+            line,
+            value: table.texts.get(id).to_string(),
         });
     }
-    let is_text: Vec<bool> = text_samples.iter().map(Option::is_some).collect();
 
-    // Keep the good rows, with the numbers of their numeric columns.
-    let mut kept: Vec<(&StringRecord, Vec<f64>)> = Vec::with_capacity(rows.len());
-    for (line, record) in &rows {
-        match check_row(file, *line, record, &names, &chosen, &is_text) {
-            Ok(numbers) => kept.push((record, numbers)),
-            Err(e) => skipped.add(e)?,
+    // Only the rows noted as suspect while reading can be bad; check them in file order.
+    let mut dropped = Vec::new();
+    for suspect in &table.suspects {
+        if let Err(e) = table.check(file, suspect, &names, &chosen, &is_text) {
+            skipped.add(e)?;
+            dropped.push(suspect.row);
         }
     }
-    if kept.is_empty() {
+    let n_rows = table.target.len();
+    if dropped.len() == n_rows {
         return Err(DataError::AllRowsSkipped {
             file: file.into(),
             rows: rows_read,
@@ -154,14 +153,14 @@ pub fn load_csv_from_reader<R: Read>(
         });
     }
 
-    // Encode: text inputs through their encoding, numbers as they are.
+    // Encode: text inputs through their encoding (categories from the rows kept), numbers
+    // as they are.
     let encodings: Vec<Option<TextEncoding>> = chosen
         .inputs
         .iter()
         .zip(&is_text)
-        .map(|(&c, &text)| {
-            text.then(|| TextEncoding::new(&names[c], kept.iter().map(|(r, _)| &r[c])))
-        })
+        .enumerate()
+        .map(|(j, (&c, &text))| text.then(|| table.encoding(&names[c], j, &dropped)))
         .collect();
     let mut input_names = Vec::new();
     for (&c, enc) in chosen.inputs.iter().zip(&encodings) {
@@ -170,31 +169,20 @@ pub fn load_csv_from_reader<R: Read>(
             None => input_names.push(names[c].clone()),
         }
     }
-    let mut x = Vec::with_capacity(kept.len() * input_names.len());
-    let mut y = Vec::with_capacity(kept.len());
-    for (record, numbers) in &kept {
-        // numbers has one entry per numeric chosen column, inputs first, the target last.
-        let mut numbers = numbers.iter().copied();
-        for (&c, enc) in chosen.inputs.iter().zip(&encodings) {
-            match enc {
-                Some(enc) => enc.encode(&record[c], &mut x),
-                None => x.extend(numbers.next()),
-            }
-        }
-        y.extend(numbers.next());
-    }
     let target_name = names[chosen.target].clone();
     let source = format!(
         "CSV file {file}: inputs {}, target {target_name}",
         options.inputs.join(", ")
     );
+    let encoding = encodings.iter().flatten().map(TextEncoding::note).collect();
+    let (x, y) = table.into_columns(&encodings, input_names.len(), &dropped);
     let dataset = Dataset {
         input_names,
         target_name,
         x,
         y,
         source,
-        encoding: encodings.iter().flatten().map(TextEncoding::note).collect(),
+        encoding,
     };
     let report = LoadReport {
         rows_read,
@@ -204,10 +192,27 @@ pub fn load_csv_from_reader<R: Read>(
     Ok((dataset, report))
 }
 
+/// A csv reader's error as ours: an I/O failure names the file, anything else its line too.
+fn csv_error<R: Read>(file: &str, lines: &mut LineCounter<R>, e: ::csv::Error) -> DataError {
+    let line = e.position().map_or(0, |p| lines.record_line(p.byte()));
+    let message = e.to_string();
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(source) => DataError::Io {
+            file: file.into(),
+            source,
+        },
+        _ => DataError::Csv {
+            file: file.into(),
+            line,
+            message,
+        },
+    }
+}
+
 /// The chosen columns as indices into the header.
-struct Chosen {
-    inputs: Vec<usize>,
-    target: usize,
+pub(crate) struct Chosen {
+    pub(crate) inputs: Vec<usize>,
+    pub(crate) target: usize,
 }
 
 impl Chosen {
@@ -260,7 +265,7 @@ impl Chosen {
     }
 
     /// Inputs, then the target.
-    fn columns(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn columns(&self) -> impl Iterator<Item = usize> + '_ {
         self.inputs.iter().copied().chain([self.target])
     }
 }
@@ -305,121 +310,4 @@ fn check_unique(file: &str, names: &[String]) -> Result<(), DataError> {
         first_seen.insert(name, k);
     }
     Ok(())
-}
-
-/// A chosen column's first non-empty value with its line, if the column is text: no value
-/// of a row with the right field count is a number, and at least one is not empty.
-fn text_sample(rows: &[(u64, StringRecord)], n_fields: usize, c: usize) -> Option<(u64, &str)> {
-    let mut values = rows
-        .iter()
-        .filter(|(_, r)| r.len() == n_fields)
-        .map(|(line, r)| (*line, &r[c]))
-        .filter(|(_, v)| !v.is_empty());
-    let first = values.next()?;
-    let any_number = looks_numeric(first.1) || values.any(|(_, v)| looks_numeric(v));
-    (!any_number).then_some(first)
-}
-
-/// The numbers of a row's chosen numeric columns (inputs in order, then the target), or its
-/// first problem: its field count, then each chosen column in order.
-fn check_row(
-    file: &str,
-    line: u64,
-    record: &StringRecord,
-    names: &[String],
-    chosen: &Chosen,
-    is_text: &[bool],
-) -> Result<Vec<f64>, DataError> {
-    if record.len() != names.len() {
-        return Err(DataError::WrongFieldCount {
-            file: file.into(),
-            line,
-            expected: names.len(),
-            found: record.len(),
-        });
-    }
-    let mut numbers = Vec::with_capacity(is_text.len());
-    for (c, &text) in chosen.columns().zip(is_text) {
-        let value = &record[c];
-        let problem = match (text, parse_number(value)) {
-            (true, _) if value.is_empty() => NumberProblem::Missing,
-            (true, _) => continue,
-            (false, Ok(v)) => {
-                numbers.push(v);
-                continue;
-            }
-            (false, Err(problem)) => problem,
-        };
-        let (file, column, value) = (file.to_string(), names[c].clone(), value.to_string());
-        return Err(match problem {
-            NumberProblem::Missing => DataError::MissingValue { file, line, column },
-            NumberProblem::NotANumber => DataError::NotANumber {
-                file,
-                line,
-                column,
-                value,
-            },
-            NumberProblem::NotFinite => DataError::NotFinite {
-                file,
-                line,
-                column,
-                value,
-            },
-        });
-    }
-    Ok(numbers)
-}
-
-/// The byte offsets where lines start, to turn a record's byte offset into its 1-based line.
-/// A line ends at `\n`, `\r\n` or a lone `\r`, as for the csv reader.
-struct LineIndex<'a> {
-    bytes: &'a [u8],
-    starts: Vec<u64>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(bytes: &'a [u8]) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        for (k, &b) in bytes.iter().enumerate() {
-            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(k + 1) != Some(&b'\n'));
-            if ends_line {
-                starts.push(k as u64 + 1);
-            }
-        }
-        LineIndex { bytes, starts }
-    }
-
-    /// The line holding byte `offset`: the number of line starts at or before it.
-    fn line(&self, offset: u64) -> u64 {
-        self.starts.partition_point(|&s| s <= offset) as u64
-    }
-
-    /// The line of the record the reader started looking for at `offset`: blank lines (only
-    /// line endings) before it are passed over, as the reader does.
-    fn record_line(&self, offset: u64) -> u64 {
-        let skipped = self
-            .bytes
-            .iter()
-            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-            .take_while(|&&b| b == b'\n' || b == b'\r')
-            .count();
-        self.line(offset + skipped as u64)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::LineIndex;
-
-    #[test]
-    fn line_index_counts_every_line_ending() {
-        // Lines start at bytes 0, 2 ("b"), 5 ("c" after \r\n), 7 ("d" after a lone \r).
-        let index = LineIndex::new(b"a\nb\r\nc\rd");
-        let lines: Vec<u64> = (0..9).map(|k| index.line(k)).collect();
-        assert_eq!(lines, vec![1, 1, 2, 2, 2, 3, 3, 4, 4]);
-        // A search starting at the end of line 1 finds the record on line 4 past two blanks.
-        let index = LineIndex::new(b"a\n\n\r\nd");
-        assert_eq!(index.record_line(1), 4);
-        assert_eq!(index.record_line(0), 1);
-    }
 }

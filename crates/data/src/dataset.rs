@@ -96,8 +96,14 @@ impl Dataset {
 
     /// Input column `j` as a vector, top to bottom. Panics if `j >= n_inputs()`.
     pub fn input_column(&self, j: usize) -> Vec<f64> {
+        self.input_values(j).collect()
+    }
+
+    /// Input column `j`, top to bottom, read in place (no copy of the column). Panics if
+    /// `j >= n_inputs()`.
+    pub fn input_values(&self, j: usize) -> impl Iterator<Item = f64> + Clone + '_ {
         assert!(j < self.n_inputs(), "input column {j} out of range");
-        (0..self.n_rows()).map(|i| self.row(i)[j]).collect()
+        self.x.iter().skip(j).step_by(self.n_inputs()).copied()
     }
 
     /// The rows `indices`, in the order given (repeats allowed), with the same names, source and
@@ -115,6 +121,24 @@ impl Dataset {
             source: self.source.clone(),
             encoding: self.encoding.clone(),
         }
+    }
+
+    /// Keeps the rows `i` for which `keep(i)` is true, in order, moving them down in place
+    /// (no second table), and gives back the memory of the others.
+    pub fn retain_rows(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let n = self.n_inputs();
+        let mut w = 0;
+        for i in 0..self.n_rows() {
+            if keep(i) {
+                self.x.copy_within(i * n..(i + 1) * n, w * n);
+                self.y[w] = self.y[i];
+                w += 1;
+            }
+        }
+        self.x.truncate(w * n);
+        self.y.truncate(w);
+        self.x.shrink_to_fit();
+        self.y.shrink_to_fit();
     }
 
     /// Every value finite, or the first that is not, with its column and 0-based row.
@@ -173,6 +197,19 @@ mod tests {
         assert_eq!(s.y, vec![30.0, 10.0]);
         assert_eq!(s.encoding, vec!["note".to_string()]);
         assert_eq!(d.subset(&[]).n_rows(), 0);
+    }
+
+    #[test]
+    fn retain_rows_keeps_the_order_in_place() {
+        let mut d = three_rows();
+        d.retain_rows(|i| i != 1);
+        assert_eq!(d.x, vec![1.0, 2.0, 5.0, 6.0]);
+        assert_eq!(d, three_rows().subset(&[0, 2]));
+        // Keeping every row leaves the buffer where it was: nothing was copied.
+        let mut all = three_rows();
+        let at = all.x.as_ptr();
+        all.retain_rows(|_| true);
+        assert_eq!((all.x.as_ptr(), all), (at, three_rows()));
     }
 
     #[test]

@@ -44,10 +44,12 @@ mod dataset;
 mod encode;
 mod error;
 pub mod generate;
+mod lines;
 mod range;
 mod scale;
 mod source;
 mod split;
+mod table;
 
 pub use crate::builtin::{builtin, BUILTIN_NAMES, DIABETES_INPUTS};
 pub use crate::csv::{load_csv, load_csv_from_reader, CsvOptions};
@@ -57,4 +59,4 @@ pub use crate::generate::{Distribution, Generator, MAX_GENERATED_ROWS};
 pub use crate::range::Range;
 pub use crate::scale::{ColumnStats, ScaleKind, Scaler};
 pub use crate::source::DataSource;
-pub use crate::split::{split, test_rows};
+pub use crate::split::{split, split_owned, test_rows};

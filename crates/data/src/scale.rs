@@ -78,15 +78,16 @@ pub struct ColumnStats {
 }
 
 impl ColumnStats {
-    /// The statistics of `values` (at least one, all finite).
-    fn of(name: &str, values: &[f64]) -> ColumnStats {
-        let n = values.len() as f64;
-        let mean = values.iter().sum::<f64>() / n;
-        let var = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
+    /// The statistics of `values` (at least one, all finite). The values are read where
+    /// they are (an iterator, not a copied column); each sum runs top to bottom.
+    fn of(name: &str, values: impl Iterator<Item = f64> + Clone) -> ColumnStats {
+        let n = values.clone().count() as f64;
+        let mean = values.clone().sum::<f64>() / n;
+        let var = values.clone().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
         ColumnStats {
             name: name.to_string(),
-            min: values.iter().copied().fold(f64::INFINITY, f64::min),
-            max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            min: values.clone().fold(f64::INFINITY, f64::min),
+            max: values.fold(f64::NEG_INFINITY, f64::max),
             mean,
             sd: var.sqrt(),
         }
@@ -192,9 +193,9 @@ impl Scaler {
         }
         data.check_finite()?;
         let inputs: Vec<ColumnStats> = (0..data.n_inputs())
-            .map(|j| ColumnStats::of(&data.input_names[j], &data.input_column(j)))
+            .map(|j| ColumnStats::of(&data.input_names[j], data.input_values(j)))
             .collect();
-        let target = ColumnStats::of(&data.target_name, &data.y);
+        let target = ColumnStats::of(&data.target_name, data.y.iter().copied());
         RawScaler {
             kind,
             inputs,
@@ -205,6 +206,27 @@ impl Scaler {
 
     /// `data` with every input and target scaled. Its columns must be the fitted ones.
     pub fn transform(&self, data: &Dataset) -> Result<Dataset, DataError> {
+        self.check_columns(data)?;
+        let mut scaled = data.clone();
+        self.transform_in_place(&mut scaled)?;
+        Ok(scaled)
+    }
+
+    /// [`Scaler::transform`] over the values where they are, for data whose original units
+    /// are not needed any more: the same numbers, without a second table.
+    pub fn transform_in_place(&self, data: &mut Dataset) -> Result<(), DataError> {
+        self.check_columns(data)?;
+        let n = self.inputs.len();
+        for (k, v) in data.x.iter_mut().enumerate() {
+            *v = self.inputs[k % n].scale(self.kind, *v);
+        }
+        for v in &mut data.y {
+            *v = self.scale_target(*v);
+        }
+        Ok(())
+    }
+
+    fn check_columns(&self, data: &Dataset) -> Result<(), DataError> {
         let fitted: Vec<&str> = self.inputs.iter().map(|c| c.name.as_str()).collect();
         if fitted != data.input_names || self.target.name != data.target_name {
             let show =
@@ -215,19 +237,7 @@ impl Scaler {
                 found: show(&given, &data.target_name),
             });
         }
-        let n = self.inputs.len();
-        let x = data
-            .x
-            .iter()
-            .enumerate()
-            .map(|(k, &v)| self.inputs[k % n].scale(self.kind, v))
-            .collect();
-        let y = data.y.iter().map(|&v| self.scale_target(v)).collect();
-        Ok(Dataset {
-            x,
-            y,
-            ..data.clone()
-        })
+        Ok(())
     }
 
     pub fn scale_target(&self, y: f64) -> f64 {

@@ -35,17 +35,47 @@ pub fn split(
     test_fraction: f64,
     seed: u64,
 ) -> Result<(Dataset, Option<Dataset>), DataError> {
+    Ok(match test_mask(data.n_rows(), test_fraction, seed)? {
+        None => (data.clone(), None),
+        Some(is_test) => {
+            let (test, train): (Vec<usize>, Vec<usize>) =
+                (0..data.n_rows()).partition(|&i| is_test[i]);
+            (data.subset(&train), Some(data.subset(&test)))
+        }
+    })
+}
+
+/// [`split`] of a data set that is no longer needed whole: the same rows, but the training
+/// rows are the data set itself (moved down in place, not copied), so a large table is
+/// never held twice.
+pub fn split_owned(
+    mut data: Dataset,
+    test_fraction: f64,
+    seed: u64,
+) -> Result<(Dataset, Option<Dataset>), DataError> {
+    Ok(match test_mask(data.n_rows(), test_fraction, seed)? {
+        None => (data, None),
+        Some(is_test) => {
+            let test_indices: Vec<usize> = (0..data.n_rows()).filter(|&i| is_test[i]).collect();
+            let test = data.subset(&test_indices);
+            data.retain_rows(|i| !is_test[i]);
+            (data, Some(test))
+        }
+    })
+}
+
+/// Which rows are test rows, or `None` for no test set (`f = 0`); errors as [`split`].
+fn test_mask(n: usize, test_fraction: f64, seed: u64) -> Result<Option<Vec<bool>>, DataError> {
     if !(0.0..1.0).contains(&test_fraction) {
         return Err(DataError::InvalidTestFraction {
             fraction: test_fraction,
         });
     }
-    let n = data.n_rows();
     if n == 0 {
         return Err(DataError::NoRows { action: "split" });
     }
     if test_fraction == 0.0 {
-        return Ok((data.clone(), None));
+        return Ok(None);
     }
     if n < 2 {
         return Err(DataError::TooFewRows { rows: n });
@@ -57,8 +87,7 @@ pub fn split(
     for &i in &order[..n_test] {
         is_test[i] = true;
     }
-    let (test, train): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| is_test[i]);
-    Ok((data.subset(&train), Some(data.subset(&test))))
+    Ok(Some(is_test))
 }
 
 #[cfg(test)]
@@ -142,5 +171,25 @@ mod tests {
         ));
         let (train, test) = split(&numbered(2), 0.99, 0).unwrap();
         assert_eq!((train.n_rows(), test.unwrap().n_rows()), (1, 1));
+        assert!(matches!(
+            split_owned(numbered(5), 1.0, 0),
+            Err(DataError::InvalidTestFraction { .. })
+        ));
+    }
+
+    #[test]
+    fn split_owned_gives_the_same_rows_without_a_copy() {
+        for f in [0.0, 0.25, 0.5] {
+            let d = numbered(20);
+            assert_eq!(
+                split_owned(d.clone(), f, 3).unwrap(),
+                split(&d, f, 3).unwrap()
+            );
+        }
+        // With no test set the data set is handed back as it is.
+        let d = numbered(20);
+        let at = d.x.as_ptr();
+        let (train, test) = split_owned(d, 0.0, 3).unwrap();
+        assert!(train.x.as_ptr() == at && test.is_none());
     }
 }

@@ -48,6 +48,23 @@ pub struct Prediction {
     pub prediction: f64,
 }
 
+/// What a run keeps of its rows, and how to run with it: `RunOptions { predictions: false
+/// }.run(&exp, &mut on_event)`. [`crate::run`] is `RunOptions::default().run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// One [`Prediction`] per row in [`RunResult::predictions`] (what `predictions.csv`,
+    /// `result.json` and `--json` show). Without, the result's `predictions` is empty and
+    /// the rows in original units are not kept beside the scaled ones: the data is scaled
+    /// where it was loaded, so a large table is held once.
+    pub predictions: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions { predictions: true }
+    }
+}
+
 /// Everything one training run produced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
@@ -69,6 +86,7 @@ pub struct RunResult {
     pub metrics: MetricsBySet,
     pub diagnostics: Vec<Diagnostic>,
     pub scaler: Scaler,
+    /// Empty when the run was made with [`RunOptions::predictions`] off.
     pub predictions: Vec<Prediction>,
     pub sample_steps: u64,
 }

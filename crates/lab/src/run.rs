@@ -8,12 +8,12 @@
 //! ```
 
 use nnlab_core::NamedValues;
-use nnlab_data::{split, DataSource, Dataset, LoadReport, Scaler};
+use nnlab_data::{split_owned, DataSource, Dataset, LoadReport, Scaler};
 use nnlab_train::{compute, predict_all, train, Event, Samples, TrainStatus};
 
 use crate::config::Experiment;
 use crate::diagnostics::{diagnose, Evidence};
-use crate::result::{DataSummary, MetricsBySet, Prediction, RunResult, SetMetrics};
+use crate::result::{DataSummary, MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
 use crate::LabError;
 
 /// The rows of a run after loading, before scaling.
@@ -69,10 +69,7 @@ fn samples(d: &Dataset) -> Samples<'_> {
 
 /// Runs the experiment, streaming training events to `on_event`.
 pub fn run(exp: &Experiment, on_event: &mut dyn FnMut(&Event)) -> Result<RunResult, LabError> {
-    let exp = exp.resolved();
-    exp.validate()?;
-    let loaded = load_data(&exp)?;
-    run_on(&exp, loaded, on_event)
+    RunOptions::default().run(exp, on_event)
 }
 
 /// Runs the experiment on data already loaded (sweeps reuse one load for many runs).
@@ -81,14 +78,79 @@ pub fn run_on(
     loaded: LoadedData,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<RunResult, LabError> {
+    RunOptions::default().run_on(exp, loaded, on_event)
+}
+
+impl RunOptions {
+    /// [`run`] keeping what these options say.
+    pub fn run(
+        &self,
+        exp: &Experiment,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Result<RunResult, LabError> {
+        let exp = exp.resolved();
+        exp.validate()?;
+        let loaded = load_data(&exp)?;
+        self.run_on(&exp, loaded, on_event)
+    }
+
+    /// [`run_on`] keeping what these options say.
+    pub fn run_on(
+        &self,
+        exp: &Experiment,
+        loaded: LoadedData,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Result<RunResult, LabError> {
+        run_inner(exp, loaded, *self, on_event)
+    }
+}
+
+/// A set in scaled units, with the same rows in original units when the predictions need
+/// them: the one copy a run makes of its data (the scaled values train, the original ones
+/// are printed). Without predictions the rows are scaled where they are.
+fn scaled(
+    scaler: &Scaler,
+    raw: Dataset,
+    keep_raw: bool,
+) -> Result<(Dataset, Option<Dataset>), LabError> {
+    if keep_raw {
+        Ok((scaler.transform(&raw)?, Some(raw)))
+    } else {
+        let mut set = raw;
+        scaler.transform_in_place(&mut set)?;
+        Ok((set, None))
+    }
+}
+
+fn run_inner(
+    exp: &Experiment,
+    loaded: LoadedData,
+    options: RunOptions,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<RunResult, LabError> {
     let exp = exp.resolved();
     let (data_seed, _, _) = exp.seeds();
-    let (train_raw, test_raw) = split(&loaded.all, exp.data.test_fraction, data_seed)?;
+    let LoadedData { all, report } = loaded;
+    let mut data_summary = DataSummary {
+        rows: all.n_rows(),
+        rows_skipped: report.rows_skipped,
+        source: all.source.clone(),
+        inputs: all.input_names.clone(),
+        target: all.target_name.clone(),
+        encoding: all.encoding.clone(),
+        train_rows: 0,
+        test_rows: 0,
+    };
+    // The loaded table becomes the training set: split, then scaled, where it is.
+    let (train_raw, test_raw) = split_owned(all, exp.data.test_fraction, data_seed)?;
     let scaler = Scaler::fit(&train_raw, exp.data.scale)?;
-    let train_set = scaler.transform(&train_raw)?;
-    let test_set = match &test_raw {
-        Some(t) => Some(scaler.transform(t)?),
-        None => None,
+    let (train_set, train_raw) = scaled(&scaler, train_raw, options.predictions)?;
+    let (test_set, test_raw) = match test_raw {
+        Some(t) => {
+            let (set, raw) = scaled(&scaler, t, options.predictions)?;
+            (Some(set), raw)
+        }
+        None => (None, None),
     };
     let mut net = exp.initial_network()?;
     if net.n_inputs() != train_set.n_inputs() {
@@ -121,20 +183,29 @@ pub fn run_on(
     )?;
     let final_network = outcome.final_net.clone();
 
+    // Predictions in original units, from the scaled ones overwritten in place.
     let set_metrics = |set: &Dataset, s: &Samples| -> (SetMetrics, Vec<f64>) {
-        let pred = predict_all(&final_network, s);
+        let mut pred = predict_all(&final_network, s);
         let scaled = compute(&pred, &set.y);
-        let pred_orig: Vec<f64> = pred.iter().map(|&p| scaler.inverse_target(p)).collect();
+        for p in &mut pred {
+            *p = scaler.inverse_target(*p);
+        }
         let y_orig: Vec<f64> = set.y.iter().map(|&y| scaler.inverse_target(y)).collect();
-        let original = compute(&pred_orig, &y_orig);
-        (SetMetrics { scaled, original }, pred_orig)
+        let original = compute(&pred, &y_orig);
+        (SetMetrics { scaled, original }, pred)
     };
     let (train_metrics, train_pred) = set_metrics(&train_set, &train_samples);
-    let mut predictions = rows_of("train", &train_raw, &train_pred);
-    let test_metrics = match (&test_set, &test_samples, &test_raw) {
-        (Some(set), Some(s), Some(raw)) => {
+    let mut predictions = Vec::new();
+    if let Some(raw) = &train_raw {
+        predictions = rows_of("train", raw, &train_pred);
+    }
+    drop(train_pred);
+    let test_metrics = match (&test_set, &test_samples) {
+        (Some(set), Some(s)) => {
             let (m, p) = set_metrics(set, s);
-            predictions.extend(rows_of("test", raw, &p));
+            if let Some(raw) = &test_raw {
+                predictions.extend(rows_of("test", raw, &p));
+            }
             Some(m)
         }
         _ => None,
@@ -158,17 +229,10 @@ pub fn run_on(
             .map(|r| r.test_loss.unwrap_or(f64::NAN))
             .collect()
     });
+    data_summary.train_rows = train_set.n_rows();
+    data_summary.test_rows = test_set.as_ref().map_or(0, Dataset::n_rows);
     Ok(RunResult {
-        data: DataSummary {
-            source: loaded.all.source.clone(),
-            inputs: loaded.all.input_names.clone(),
-            target: loaded.all.target_name.clone(),
-            rows: loaded.all.n_rows(),
-            train_rows: train_set.n_rows(),
-            test_rows: test_set.as_ref().map_or(0, Dataset::n_rows),
-            rows_skipped: loaded.report.rows_skipped,
-            encoding: loaded.all.encoding.clone(),
-        },
+        data: data_summary,
         status: outcome.status.clone(),
         epochs_run: outcome.history.len(),
         epoch_loss,

@@ -4,6 +4,7 @@
 use nnlab_core::course::CourseParams;
 use nnlab_lab::diagnostics::{Kind, Severity};
 use nnlab_lab::output::{write_outputs, PlotOptions};
+use nnlab_lab::result::RunOptions;
 use nnlab_lab::{run, Experiment, LabError};
 use nnlab_train::TrainStatus;
 
@@ -264,4 +265,35 @@ fn bad_input_is_an_error_naming_what() {
         .unwrap_err()
         .to_string()
         .contains("unknown preset"));
+}
+
+/// Without predictions (what `nnlab train` runs when neither `--out` nor `--json` shows
+/// them) the data is split and scaled where it was loaded instead of copied: the run must
+/// be the same to the bit, only without the per-row predictions. Insurance with a test
+/// split and a text column covers the in-place split, both sets and the encoding.
+#[test]
+fn a_run_without_predictions_is_the_same_run_without_the_rows() {
+    let mut exp = Experiment::default();
+    exp.set("data", INSURANCE).unwrap();
+    exp.set("inputs", "age,bmi,smoker").unwrap();
+    exp.set("target", "charges").unwrap();
+    exp.set("arch", "3-4-1").unwrap();
+    exp.set("activation", "relu,identity").unwrap();
+    exp.set("epochs", "5").unwrap();
+    exp.set("test_fraction", "0.2").unwrap();
+    let full = quiet(&exp);
+    let lean = RunOptions { predictions: false }
+        .run(&exp, &mut |_| {})
+        .unwrap();
+    assert_eq!(full.predictions.len(), 1338);
+    assert!(lean.predictions.is_empty());
+    let same = nnlab_lab::RunResult {
+        predictions: full.predictions.clone(),
+        ..lean
+    };
+    // PartialEq on f64 would take NaN != NaN (an undefined R²); JSON text compares bits.
+    assert_eq!(
+        serde_json::to_string(&same).unwrap(),
+        serde_json::to_string(&full).unwrap()
+    );
 }
