@@ -1,5 +1,5 @@
 //! `nnlab experiment list | run NAME`: the catalogue of ready-made sweeps
-//! (`nnlab_lab::experiments`), each with a report.
+//! (`nnlab_lab::experiments`), each with a report, every run recorded in the run store.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use nnlab_lab::experiments::{run_entry, Options, CATALOGUE};
+use nnlab_lab::experiments::{entry, run_entry, run_entry_with, Options, CATALOGUE};
 use nnlab_lab::report::write_reports;
 use nnlab_lab::sweep::files::write_sweep;
 
@@ -34,6 +34,10 @@ enum ExperimentCommand {
         /// Override the epochs of every run (a quicker, rougher look)
         #[arg(long, value_name = "N")]
         epochs: Option<usize>,
+        /// Every run is recorded in the run store, tagged with the experiment's name
+        /// (`nnlab runs list --experiment NAME`) and a sweep id
+        #[command(flatten)]
+        record: crate::runs::StoreFlags,
     },
 }
 
@@ -51,12 +55,22 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
             out: dir,
             data,
             epochs,
+            record,
         } => {
             let opts = Options {
                 epochs: *epochs,
                 data: data.clone(),
             };
-            let ran = run_entry(name, &opts)?;
+            // An unknown name fails before the store is opened.
+            entry(name, &opts)?;
+            let writer = record.sweep_writer(name)?;
+            let ran = match &writer {
+                Some(w) => run_entry_with(name, &opts, Some(&|runs| w.add(runs))),
+                None => run_entry(name, &opts),
+            };
+            let stored = crate::runs::finish_sweep(writer);
+            let ran = ran?;
+            stored?;
             if let Some(dir) = dir {
                 let mut written = write_sweep(dir, &ran.result)
                     .with_context(|| format!("writing {}", dir.display()))?;

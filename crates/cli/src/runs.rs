@@ -1,4 +1,5 @@
-//! `nnlab runs`: the run store (every `nnlab train` is recorded there) listed, shown,
+//! `nnlab runs`: the run store (every run of `nnlab train`, `nnlab sweep` and `nnlab
+//! experiment run` is recorded there) listed, shown,
 //! compared, rerun, exported and pruned. The logic lives in `nnlab-store`.
 
 use std::io::Write;
@@ -7,8 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use nnlab_lab::{Experiment, LabError, RunResult};
+use nnlab_store::writer::new_sweep_id;
 use nnlab_store::{
-    compare, export, render, Condition, Filter, Recorder, RunStatus, Store, StoreError,
+    compare, export, render, Condition, Filter, Recorder, RunStatus, Store, StoreError, SweepWriter,
 };
 
 /// Where the store is: shared by `nnlab runs` and `nnlab train`.
@@ -33,15 +35,15 @@ impl StoreFlag {
     }
 }
 
-/// `nnlab train`'s recording flags.
+/// `nnlab train`'s and `nnlab sweep`'s recording flags.
 #[derive(Debug, Clone, Args)]
 pub struct RecordFlags {
     #[command(flatten)]
     store: StoreFlag,
-    /// Do not record this run in the run store
+    /// Do not record the run(s) in the run store
     #[arg(long, conflicts_with = "store")]
     no_store: bool,
-    /// Tag the recorded run with an experiment name (`nnlab runs list --experiment NAME`)
+    /// Tag the recorded run(s) with an experiment name (`nnlab runs list --experiment NAME`)
     #[arg(long, value_name = "NAME")]
     experiment: Option<String>,
 }
@@ -57,6 +59,54 @@ impl RecordFlags {
             .map(Some)
             .map_err(input)
     }
+}
+
+impl RecordFlags {
+    /// The writer that records a sweep's runs as they finish (unless `--no-store`),
+    /// tagged with `--experiment` and a fresh sweep id.
+    pub fn sweep_writer(&self) -> anyhow::Result<Option<SweepWriter>> {
+        sweep_writer(&self.store, self.no_store, self.experiment.as_deref())
+    }
+}
+
+/// `nnlab experiment run`'s recording flags (the experiment's name is the tag).
+#[derive(Debug, Clone, Args)]
+pub struct StoreFlags {
+    #[command(flatten)]
+    store: StoreFlag,
+    /// Do not record the runs in the run store
+    #[arg(long, conflicts_with = "store")]
+    no_store: bool,
+}
+
+impl StoreFlags {
+    /// The writer that records every run of experiment `name` as it finishes.
+    pub fn sweep_writer(&self, name: &str) -> anyhow::Result<Option<SweepWriter>> {
+        sweep_writer(&self.store, self.no_store, Some(name))
+    }
+}
+
+fn sweep_writer(
+    store: &StoreFlag,
+    no_store: bool,
+    experiment: Option<&str>,
+) -> anyhow::Result<Option<SweepWriter>> {
+    if no_store {
+        return Ok(None);
+    }
+    SweepWriter::start(&store.path()?, experiment, &new_sweep_id())
+        .map(Some)
+        .map_err(input)
+}
+
+/// Waits for the writer to store every run and says where they are.
+pub fn finish_sweep(writer: Option<SweepWriter>) -> anyhow::Result<()> {
+    if let Some(w) = writer {
+        let id = w.sweep().to_string();
+        let n = w.finish().map_err(input)?.len();
+        eprintln!("recorded {n} runs as sweep {id} (nnlab runs list --sweep {id})");
+    }
+    Ok(())
 }
 
 /// Stores the outcome of a run started with [`RecordFlags::start`]; a run that failed

@@ -1,6 +1,6 @@
 //! `nnlab sweep`: one experiment over a grid of settings, in parallel, with the spread over
-//! seeds; `nnlab sweep merge` joins the folders of sharded runs. Logic lives in
-//! `nnlab_lab::sweep`.
+//! seeds, every run recorded in the run store; `nnlab sweep merge` joins the folders of
+//! sharded runs. Logic lives in `nnlab_lab::sweep` and `nnlab_store::writer`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use nnlab_lab::sweep::files::{merge, read_spec, write_sweep};
 use nnlab_lab::sweep::summary::summary_table;
-use nnlab_lab::sweep::{run_sweep, summarize, Shard, SweepResult, SweepSpec};
+use nnlab_lab::sweep::{run_sweep, run_sweep_with, summarize, Shard, SweepResult, SweepSpec};
 use nnlab_lab::Experiment;
 
 use crate::experiment_flags::ExperimentFlags;
@@ -19,6 +19,10 @@ pub const SWEEP_HELP: &str = "\
 Values: --vary lr=0.001,0.01,0.1 --vary seed=0..100 (0..100 is 0 to 99, like Rust;
 0..=99 is the same). Values that contain commas are separated by ';':
 --vary 'x1=0,5;0,20;-50,50'. The grid is every combination, the last factor fastest.
+
+Every run is recorded in the run store as it finishes (see `nnlab runs`), tagged with a
+fresh sweep id (printed at the end) and --experiment NAME if given:
+  nnlab runs list --sweep ID;  nnlab runs list --experiment NAME.  --no-store records nothing.
 
 Sharding (e.g. a Slurm array): --shard K/N runs the runs i with i % N == K-1 and writes
 their runs.csv and curves.csv; then `nnlab sweep merge DIR... --out DIR` writes the files of
@@ -54,6 +58,8 @@ pub struct SweepArgs {
     json: bool,
     #[command(flatten)]
     flags: ExperimentFlags,
+    #[command(flatten)]
+    record: crate::runs::RecordFlags,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,7 +107,15 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         "running {} runs",
         nnlab_lab::sweep::grid::shard_indices(spec.n_runs(), shard).len()
     );
-    let result = run_sweep(&spec, shard)?;
+    let writer = args.record.sweep_writer()?;
+    let result = match &writer {
+        Some(w) => run_sweep_with(&spec, shard, Some(&|runs| w.add(runs))),
+        None => run_sweep(&spec, shard),
+    };
+    // Runs that finished before an error are stored: wait for them either way.
+    let stored = crate::runs::finish_sweep(writer);
+    let result = result?;
+    stored?;
     finish(&result, args.out.as_ref(), args.report, args.json)
 }
 

@@ -123,7 +123,11 @@ fn rerun_of_a_tampered_run_lists_the_difference_and_exits_1() {
     let tamper = python(
         "import sqlite3, sys\n\
          c = sqlite3.connect(sys.argv[1])\n\
-         c.execute('UPDATE epochs SET train_loss = train_loss * 2 WHERE run_id = 1 AND epoch = 7')\n\
+         import struct\n\
+         (blob,) = c.execute('SELECT train_loss FROM runs WHERE id = 1').fetchone()\n\
+         h = list(struct.unpack('<%dd' % (len(blob) // 8), blob))\n\
+         h[6] *= 2\n\
+         c.execute('UPDATE runs SET train_loss = ? WHERE id = 1', (struct.pack('<%dd' % len(h), *h),))\n\
          c.commit()",
         &store,
     );
@@ -193,4 +197,81 @@ fn a_file_that_is_not_a_store_is_bad_input_naming_it() {
     assert_eq!(std::fs::read_to_string(&notes).unwrap(), text);
     let out = nnlab(&notes, dir, &["runs", "list", "--status", "lost"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Issue 6: every run of an experiment is recorded, tagged with its name, and a stored lane
+/// run (the course network through the sweep's SIMD lanes) reruns to the same bits.
+#[test]
+fn issue_6_experiment_runs_are_recorded_and_rerun_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    // learning-rate: 8 rates × 20 seeds = 160 runs; 5 epochs keep it quick.
+    ok(
+        &store,
+        dir.path(),
+        &["experiment", "run", "learning-rate", "--epochs", "5"],
+    );
+    let listed = ok(
+        &store,
+        dir.path(),
+        &["runs", "list", "--experiment", "learning-rate", "--json"],
+    );
+    let runs: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 160);
+    let sweep = runs[0]["sweep"].as_str().unwrap();
+    assert!(runs.iter().all(|r| r["sweep"] == sweep));
+    assert!(runs
+        .iter()
+        .all(|r| r["epochs_run"] == 5 || r["status"] == "diverged"));
+    // lr 0.01, seed 3: a lane run that completes.
+    let lane = runs
+        .iter()
+        .find(|r| r["config"]["train"]["lr"] == 0.01 && r["config"]["seed"] == 3)
+        .unwrap();
+    let id = lane["id"].to_string();
+    let rerun = ok(&store, dir.path(), &["runs", "rerun", &id]);
+    assert!(rerun.contains("identical"), "{rerun}");
+    // lr 1, seed 0: its steps overshoot; the record and the rerun agree however it ended.
+    let wild = runs
+        .iter()
+        .find(|r| r["config"]["train"]["lr"] == 1.0 && r["config"]["seed"] == 0)
+        .unwrap();
+    let rerun = ok(
+        &store,
+        dir.path(),
+        &["runs", "rerun", &wild["id"].to_string()],
+    );
+    assert!(rerun.contains("identical"), "{rerun}");
+}
+
+#[test]
+fn a_sweep_records_its_runs_unless_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let grid = [
+        "sweep",
+        "--vary",
+        "lr=0.01,0.1",
+        "--vary",
+        "seed=0..3",
+        "--epochs",
+        "4",
+    ];
+    let mut args = grid.to_vec();
+    args.extend(["--experiment", "tagged"]);
+    ok(&store, dir.path(), &args);
+    let listed = ok(
+        &store,
+        dir.path(),
+        &["runs", "list", "--experiment", "tagged", "--json"],
+    );
+    let runs: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 6);
+    let mut args = grid.to_vec();
+    args.push("--no-store");
+    ok(&store, dir.path(), &args);
+    let all = ok(&store, dir.path(), &["runs", "list", "--json"]);
+    let all: serde_json::Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 6);
 }

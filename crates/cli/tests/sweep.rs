@@ -7,6 +7,8 @@ fn nnlab(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nnlab"))
         .args(args)
         .current_dir(dir)
+        // Sweeps record their runs: into the temporary folder, never the user's store.
+        .env("NNLAB_STORE", dir.join("runs.sqlite"))
         .output()
         .unwrap()
 }

@@ -107,9 +107,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group(format!("sweep_1000x100x300_lanes{LANES}"));
     g.sample_size(10);
     g.throughput(Throughput::Elements(steps));
-    let mut kernels = vec![Kernel::portable()];
-    kernels.extend(Kernel::avx2());
-    for kernel in kernels {
+    for kernel in Kernel::available() {
         g.bench_function(format!("train_lanes_{}", kernel.name()), |b| {
             b.iter(|| {
                 train_lanes_with(

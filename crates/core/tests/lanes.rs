@@ -121,9 +121,7 @@ fn assert_same(got: &RunResult, want: &RunResult, what: &str) {
 }
 
 fn kernels() -> Vec<Kernel> {
-    let mut k = vec![Kernel::portable()];
-    k.extend(Kernel::avx2());
-    k
+    Kernel::available()
 }
 
 #[test]

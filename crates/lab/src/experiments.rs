@@ -17,7 +17,7 @@ use nnlab_core::course;
 use nnlab_report::{num, Table};
 
 use crate::report::{Extra, Report, Section};
-use crate::sweep::{run_sweep, Factor, SweepResult, SweepSpec};
+use crate::sweep::{run_sweep_with, Factor, Sink, SweepResult, SweepSpec};
 use crate::{Experiment, LabError};
 
 /// Settings that apply to every entry.
@@ -197,8 +197,18 @@ fn forward_pass_section(names: &[&str]) -> Section {
 
 /// Runs entry `name` and builds its report.
 pub fn run_entry(name: &str, opts: &Options) -> Result<EntryRun, LabError> {
+    run_entry_with(name, opts, None)
+}
+
+/// [`run_entry`], handing each finished run's details to `sink` (see
+/// [`crate::sweep::run_sweep_with`]).
+pub fn run_entry_with(
+    name: &str,
+    opts: &Options,
+    sink: Option<Sink>,
+) -> Result<EntryRun, LabError> {
     let (spec, extra) = entry(name, opts)?;
-    let result = run_sweep(&spec, None)?;
+    let result = run_sweep_with(&spec, None, sink)?;
     let report = Report::of_sweep(&result, Some(extra));
     Ok(EntryRun { result, report })
 }

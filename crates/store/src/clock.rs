@@ -13,6 +13,11 @@ pub fn now_rfc3339() -> String {
     rfc3339(since)
 }
 
+/// An instant as RFC 3339 UTC with milliseconds (the epoch for one before it).
+pub fn rfc3339_at(t: SystemTime) -> String {
+    rfc3339(t.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO))
+}
+
 /// The instant `since` the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn rfc3339(since: Duration) -> String {
     let secs = since.as_secs();

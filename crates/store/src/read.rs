@@ -160,26 +160,27 @@ impl Store {
         Ok(run)
     }
 
-    /// Run `id`'s per-epoch history; a NULL (non-finite) loss reads back as NaN.
+    /// Run `id`'s per-epoch history (empty while it is running). Losses read back with
+    /// their exact bits, NaN and infinities included.
     pub fn history(&self, id: i64) -> Result<Vec<EpochRecord>, StoreError> {
         let err = self.sql();
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT epoch, train_loss, test_loss, lr FROM epochs WHERE run_id = ?1 ORDER BY epoch",
-            )
+            .prepare_cached("SELECT train_loss, test_loss, lr FROM runs WHERE id = ?1")
             .map_err(&err)?;
-        let rows = stmt
-            .query_map([id], |r| {
-                Ok(EpochRecord {
-                    epoch: r.get::<_, i64>(0)?.max(0) as usize,
-                    train_loss: r.get::<_, Option<f64>>(1)?.unwrap_or(f64::NAN),
-                    test_loss: r.get(2)?,
-                    lr: r.get(3)?,
-                })
-            })
-            .map_err(&err)?;
-        rows.collect::<Result<_, _>>().map_err(&err)
+        let mut rows = stmt.query([id]).map_err(&err)?;
+        // No such run reads as no history, as it did when history had its own table.
+        let Some(row) = rows.next().map_err(&err)? else {
+            return Ok(Vec::new());
+        };
+        let train: Option<Vec<u8>> = row.get(0).map_err(&err)?;
+        let test: Option<Vec<u8>> = row.get(1).map_err(&err)?;
+        let lr: Option<Vec<u8>> = row.get(2).map_err(&err)?;
+        match (train, lr) {
+            (Some(train), Some(lr)) => crate::history::decode(&train, test.as_deref(), &lr)
+                .map_err(|m| self.corrupt(id, "history", &m)),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Deletes runs by id (their history goes with them); returns how many existed.

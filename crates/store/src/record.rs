@@ -4,9 +4,11 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use nnlab_lab::sweep::RunDetail;
 use nnlab_lab::{Experiment, RunResult};
 use nnlab_train::{EpochRecord, TrainStatus};
 
+use crate::clock::rfc3339_at;
 use crate::StoreError;
 
 /// How a run ended, or that it has not (yet).
@@ -150,6 +152,31 @@ impl RunRecord {
         record.status = RunStatus::of(&result.status);
         record.outcome = Some(RunOutcome::of(result, finished)?);
         Ok(record)
+    }
+
+    /// The record of a finished run of a sweep (see [`nnlab_lab::sweep::run_sweep_with`]).
+    pub fn of_detail(d: &RunDetail) -> Result<RunRecord, StoreError> {
+        // `d.config` is already resolved; `starting` would clone and resolve it again.
+        Ok(RunRecord {
+            status: RunStatus::of(&d.status),
+            started: rfc3339_at(d.started),
+            experiment: None,
+            sweep: None,
+            config_toml: d.config.to_toml()?,
+            config: json(&d.config, "config")?,
+            seeds: d.config.seeds(),
+            version: VERSION.into(),
+            outcome: Some(RunOutcome {
+                finished: rfc3339_at(d.finished),
+                status_detail: json(&d.status, "status")?,
+                epochs_run: d.history.len(),
+                initial_params: json_text(&d.initial, "initial")?,
+                final_params: json_text(&d.final_params, "final")?,
+                metrics: json(&d.metrics, "metrics")?,
+                diagnostics: json(&d.diagnostics, "diagnostics")?,
+                history: d.history.clone(),
+            }),
+        })
     }
 
     /// Tags the record with an experiment name and/or a sweep name.

@@ -56,8 +56,53 @@ CREATE INDEX runs_status ON runs(status);
 CREATE INDEX runs_experiment ON runs(experiment);
 ";
 
-/// The ordered migration steps: `MIGRATIONS[k]` goes from version `k` to `k + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+/// Version 3: each run's history in its own row, as three blobs of little-endian `f64`
+/// ([`crate::history`]), instead of one `epochs` row per epoch (a 1000-run sweep of 300
+/// epochs wrote 300,000 rows). [`to_v3`] moves the existing rows over and drops `epochs`.
+/// Also an index for `runs list --sweep`.
+pub const V3: &str = "
+ALTER TABLE runs ADD COLUMN train_loss BLOB;   -- f64 LE per epoch; NaN/inf kept
+ALTER TABLE runs ADD COLUMN test_loss BLOB;    -- NULL without a test set
+ALTER TABLE runs ADD COLUMN lr BLOB;           -- one f64 when constant, else one per epoch
+CREATE INDEX runs_sweep ON runs(sweep);
+";
+
+/// The ordered migration steps: `MIGRATIONS[k]` goes from version `k` to `k + 1` (with
+/// [`to_v3`] after `V3`'s SQL).
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+
+/// The part of the v2 → v3 step SQL cannot do: encode each run's `epochs` rows (in epoch
+/// order; a NULL train loss, a non-finite one in v1/v2, becomes NaN) into the blobs, then
+/// drop the table. Runs without epoch rows (running ones) keep NULL blobs.
+pub fn to_v3(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let mut histories: Vec<(i64, Vec<nnlab_train::EpochRecord>)> = Vec::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT run_id, epoch, train_loss, test_loss, lr FROM epochs ORDER BY run_id, epoch",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let h = nnlab_train::EpochRecord {
+                epoch: r.get::<_, i64>(1)?.max(0) as usize,
+                train_loss: r.get::<_, Option<f64>>(2)?.unwrap_or(f64::NAN),
+                test_loss: r.get(3)?,
+                lr: r.get(4)?,
+            };
+            match histories.last_mut() {
+                Some((last, v)) if *last == id => v.push(h),
+                _ => histories.push((id, vec![h])),
+            }
+        }
+    }
+    let mut update =
+        tx.prepare("UPDATE runs SET train_loss = ?1, test_loss = ?2, lr = ?3 WHERE id = ?4")?;
+    for (id, h) in &histories {
+        let c = crate::history::encode(h);
+        update.execute(rusqlite::params![c.train_loss, c.test_loss, c.lr, id])?;
+    }
+    tx.execute_batch("DROP TABLE epochs;")
+}
 
 /// The schema version this build reads and writes.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -99,6 +144,9 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
     }
     for (k, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         tx.execute_batch(step).map_err(sql)?;
+        if k == 2 {
+            to_v3(&tx).map_err(sql)?;
+        }
         tx.execute_batch(&format!("PRAGMA user_version = {}", k + 1))
             .map_err(sql)?;
     }

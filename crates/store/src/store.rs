@@ -14,6 +14,7 @@ use rusqlite::{params, Connection, OpenFlags, Transaction, TransactionBehavior};
 use nnlab_lab::{Experiment, RunResult};
 
 use crate::clock::{now_rfc3339, parse_rfc3339};
+use crate::history::encode;
 use crate::record::{RunOutcome, RunRecord, RunStatus};
 use crate::schema::{migrate, sql_error};
 use crate::StoreError;
@@ -226,11 +227,13 @@ fn seed_sql(seed: u64) -> i64 {
 }
 
 fn insert(tx: &Transaction, r: &RunRecord, pid: Option<u32>) -> rusqlite::Result<i64> {
-    tx.execute(
-        "INSERT INTO runs (status, started, pid, experiment, sweep, config_toml, config_json,
-             data_seed, init_seed, shuffle_seed, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+    let Some(o) = &r.outcome else {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO runs (status, started, pid, experiment, sweep, config_toml, config_json,
+                 data_seed, init_seed, shuffle_seed, version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        stmt.execute(params![
             r.status.as_str(),
             r.started,
             pid,
@@ -242,26 +245,59 @@ fn insert(tx: &Transaction, r: &RunRecord, pid: Option<u32>) -> rusqlite::Result
             seed_sql(r.seeds.1),
             seed_sql(r.seeds.2),
             r.version,
-        ],
+        ])?;
+        return Ok(tx.last_insert_rowid());
+    };
+    // A finished run in one statement (a sweep inserts thousands): no UPDATE afterwards.
+    let h = encode(&o.history);
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO runs (status, started, pid, experiment, sweep, config_toml, config_json,
+             data_seed, init_seed, shuffle_seed, version, finished, status_detail, epochs_run,
+             initial_params, final_params, metrics, diagnostics, final_loss,
+             train_loss, test_loss, lr)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19, ?20, ?21, ?22)",
     )?;
-    let id = tx.last_insert_rowid();
-    if let Some(outcome) = &r.outcome {
-        write_outcome(tx, id, outcome)?;
-    }
-    Ok(id)
+    stmt.execute(params![
+        r.status.as_str(),
+        r.started,
+        pid,
+        r.experiment,
+        r.sweep,
+        r.config_toml,
+        r.config.to_string(),
+        seed_sql(r.seeds.0),
+        seed_sql(r.seeds.1),
+        seed_sql(r.seeds.2),
+        r.version,
+        o.finished,
+        o.status_detail.to_string(),
+        o.epochs_run as i64,
+        o.initial_params,
+        o.final_params,
+        o.metrics.to_string(),
+        o.diagnostics.to_string(),
+        o.history.last().and_then(|h| finite(h.train_loss)),
+        h.train_loss,
+        h.test_loss,
+        h.lr,
+    ])?;
+    Ok(tx.last_insert_rowid())
 }
 
-/// SQLite stores NaN as NULL; we store every non-finite loss as NULL on purpose.
+/// `final_loss` is a plain REAL for sorting and listing; SQLite stores NaN as NULL, and
+/// every non-finite final loss is NULL on purpose (the history blobs keep the bits).
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
 fn write_outcome(tx: &Transaction, id: i64, o: &RunOutcome) -> rusqlite::Result<()> {
+    let h = encode(&o.history);
     tx.execute(
         "UPDATE runs SET finished = ?1, status_detail = ?2, epochs_run = ?3,
              initial_params = ?4, final_params = ?5, metrics = ?6, diagnostics = ?7,
-             final_loss = ?8
-         WHERE id = ?9",
+             final_loss = ?8, train_loss = ?9, test_loss = ?10, lr = ?11
+         WHERE id = ?12",
         params![
             o.finished,
             o.status_detail.to_string(),
@@ -271,36 +307,12 @@ fn write_outcome(tx: &Transaction, id: i64, o: &RunOutcome) -> rusqlite::Result<
             o.metrics.to_string(),
             o.diagnostics.to_string(),
             o.history.last().and_then(|h| finite(h.train_loss)),
+            h.train_loss,
+            h.test_loss,
+            h.lr,
             id,
         ],
     )?;
-    write_epochs(tx, id, &o.history)
-}
-
-/// Epoch rows per INSERT statement: one statement per row costs about as much SQLite VM
-/// setup as the row itself, and a sweep writes hundreds of rows per run.
-const EPOCH_CHUNK: usize = 64;
-
-fn write_epochs(
-    tx: &Transaction,
-    id: i64,
-    history: &[nnlab_train::EpochRecord],
-) -> rusqlite::Result<()> {
-    for chunk in history.chunks(EPOCH_CHUNK) {
-        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let mut stmt = tx.prepare_cached(&format!(
-            "INSERT INTO epochs (run_id, epoch, train_loss, test_loss, lr) VALUES {values}"
-        ))?;
-        let mut args: Vec<rusqlite::types::Value> = Vec::with_capacity(chunk.len() * 5);
-        for h in chunk {
-            args.push(id.into());
-            args.push((h.epoch as i64).into());
-            args.push(finite(h.train_loss).into());
-            args.push(h.test_loss.and_then(finite).into());
-            args.push(h.lr.into());
-        }
-        stmt.execute(rusqlite::params_from_iter(args))?;
-    }
     Ok(())
 }
 

@@ -1,8 +1,9 @@
-//! The store across processes: a writer killed with SIGKILL leaves a consistent file, and
-//! two processes writing at once lose nothing.
+//! The store across processes: a writer (or a sweep) killed with SIGKILL leaves a
+//! consistent file keeping every run it finished, and two processes (two sweeps) writing at
+//! once lose nothing.
 //!
 //! The test binary is its own child: run with `writer PATH TAG COUNT` it records runs (see
-//! [`writer`]); run without arguments it runs the tests (a custom harness, `harness = false`,
+//! [`writer`]), with `sweeper PATH TAG COUNT` it records a sweep (see [`sweeper`]); run without arguments it runs the tests (a custom harness, `harness = false`,
 //! because libtest has no way to start a test binary in a child role).
 
 use std::io::{BufRead, BufReader};
@@ -10,9 +11,10 @@ use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
+use nnlab_lab::sweep::{run_sweep_with, SweepSpec};
 use nnlab_lab::{run, Experiment};
 use nnlab_store::clock::now_rfc3339;
-use nnlab_store::{Filter, RunRecord, RunStatus, Store};
+use nnlab_store::{Filter, RunRecord, RunStatus, Store, SweepWriter};
 
 /// Epochs of every run a writer records (its history rows per run).
 const EPOCHS: usize = 15;
@@ -40,6 +42,78 @@ fn writer(path: &str, tag: &str, count: usize) {
             println!("begun");
         }
     }
+}
+
+/// Child role: a sweep of `count` runs (momentum, so each goes through `run_on` and is
+/// handed to the writer as it finishes) recorded through a `SweepWriter` tagged `tag`.
+fn sweeper(path: &str, tag: &str, count: usize) {
+    let mut base = Experiment::default();
+    base.set("rows", "200").unwrap();
+    base.set("epochs", &EPOCHS.to_string()).unwrap();
+    base.set("optimizer", "momentum").unwrap();
+    let spec = SweepSpec::parse(base, &[format!("seed=0..{count}")]).unwrap();
+    let writer = SweepWriter::start(Path::new(path), None, tag).unwrap();
+    run_sweep_with(&spec, None, Some(&|runs| writer.add(runs))).unwrap();
+    writer.finish().unwrap();
+}
+
+fn sweep_child(path: &Path, tag: &str, count: usize) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["sweeper", path.to_str().unwrap(), tag, &count.to_string()]);
+    cmd
+}
+
+fn tagged(store: &Store, tag: &str) -> usize {
+    let f = Filter {
+        sweep: Some(tag.into()),
+        ..Filter::default()
+    };
+    store.list(&f).unwrap().len()
+}
+
+/// Issue 6: `kill -9` in the middle of a sweep keeps every run that finished (each one
+/// whole), and the store stays consistent.
+fn killed_sweep_keeps_its_finished_runs() {
+    // ~5 s of training on two cores: the kill lands long before the end.
+    const RUNS: usize = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("runs.sqlite");
+    let mut sweep = sweep_child(&path, "killed", RUNS).spawn().unwrap();
+    // Wait until some runs are stored, then kill it mid-sweep.
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(Duration::from_millis(50));
+        if path.exists() && tagged(&Store::open(&path).unwrap(), "killed") >= 20 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no runs stored"
+        );
+    }
+    sweep.kill().unwrap(); // SIGKILL on Unix
+    sweep.wait().unwrap();
+    assert_eq!(integrity(&path), "ok");
+    let store = Store::open(&path).unwrap();
+    let kept = tagged(&store, "killed");
+    assert!((20..RUNS).contains(&kept), "{kept} runs kept");
+    assert_whole(&store);
+    assert_eq!(integrity(&path), "ok");
+}
+
+/// Issue 6: two sweeps recording into one store at once lose nothing.
+fn two_sweeps_lose_nothing() {
+    const N: usize = 150;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("runs.sqlite");
+    let mut a = sweep_child(&path, "a", N).spawn().unwrap();
+    let mut b = sweep_child(&path, "b", N).spawn().unwrap();
+    assert!(a.wait().unwrap().success());
+    assert!(b.wait().unwrap().success());
+    let store = Store::open(&path).unwrap();
+    assert_eq!((tagged(&store, "a"), tagged(&store, "b")), (N, N));
+    assert_whole(&store);
+    assert_eq!(integrity(&path), "ok");
 }
 
 fn child(path: &Path, tag: &str, count: usize) -> Command {
@@ -123,7 +197,16 @@ fn main() -> ExitCode {
         writer(&args[2], &args[3], args[4].parse().unwrap());
         return ExitCode::SUCCESS;
     }
-    let tests: [(&str, fn()); 2] = [
+    if args.len() == 5 && args[1] == "sweeper" {
+        sweeper(&args[2], &args[3], args[4].parse().unwrap());
+        return ExitCode::SUCCESS;
+    }
+    let tests: [(&str, fn()); 4] = [
+        (
+            "killed_sweep_keeps_its_finished_runs",
+            killed_sweep_keeps_its_finished_runs,
+        ),
+        ("two_sweeps_lose_nothing", two_sweeps_lose_nothing),
         (
             "killed_writer_leaves_a_consistent_store",
             killed_writer_leaves_a_consistent_store,

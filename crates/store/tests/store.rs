@@ -5,7 +5,7 @@ use std::path::Path;
 
 use nnlab_lab::{run, Experiment, RunResult};
 use nnlab_store::clock::now_rfc3339;
-use nnlab_store::schema::{APPLICATION_ID, CURRENT_VERSION, V1};
+use nnlab_store::schema::{APPLICATION_ID, CURRENT_VERSION, V1, V2};
 use nnlab_store::{rerun, Condition, Filter, ParamList, RunRecord, RunStatus, Store, StoreError};
 
 /// A small run of the course network: 20 generated rows, 15 epochs.
@@ -181,6 +181,98 @@ fn a_v1_store_migrates_keeping_its_runs() {
     // v2's final_loss is filled from the last epoch of the kept history.
     assert_eq!(run.summary.final_loss, Some(0.25));
     assert_eq!(run.summary.version, "0.0.1");
+}
+
+#[test]
+fn a_v2_store_moves_its_epoch_rows_into_history_blobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.sqlite");
+    {
+        // A store as version 2 left it: a finished run with a test set whose third epoch's
+        // train loss was not finite (stored as NULL), a plateau lr, and a running run.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(V1).unwrap();
+        conn.execute_batch(V2).unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 2;
+             INSERT INTO runs (id, status, started, config_toml, config_json, data_seed,
+                 init_seed, shuffle_seed, version, epochs_run, final_loss)
+             VALUES (3, 'diverged', '2024-03-01T12:00:00.000Z', 'seed = 0', '{{\"seed\":0}}',
+                 0, 0, 0, '0.0.2', 3, NULL),
+                    (4, 'running', '2024-03-01T12:00:01.000Z', 'seed = 1', '{{\"seed\":1}}',
+                 1, 1, 1, '0.0.2', NULL, NULL);
+             INSERT INTO epochs VALUES (3, 1, 0.5, 0.75, 0.1), (3, 2, 0.25, 0.5, 0.05),
+                 (3, 3, NULL, NULL, 0.05);"
+        ))
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let h = store.history(3).unwrap();
+    assert_eq!(h.len(), 3);
+    assert_eq!(
+        (h[0].epoch, h[0].train_loss, h[0].test_loss, h[0].lr),
+        (1, 0.5, Some(0.75), 0.1)
+    );
+    assert_eq!(
+        (h[1].train_loss, h[1].test_loss, h[1].lr),
+        (0.25, Some(0.5), 0.05)
+    );
+    // NULL (non-finite in v2) reads back as NaN; the test loss of that epoch too.
+    assert!(h[2].train_loss.is_nan() && h[2].test_loss.is_some_and(f64::is_nan));
+    assert!(store.history(4).unwrap().is_empty());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let epochs_tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'epochs'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(epochs_tables, 0);
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, CURRENT_VERSION);
+}
+
+#[test]
+fn a_sweep_recorded_through_the_writer_reads_back_and_reruns_to_the_bit() {
+    use nnlab_lab::sweep::{run_sweep_with, SweepSpec};
+    use nnlab_store::SweepWriter;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("runs.sqlite");
+    let mut base = Experiment::default();
+    base.set("epochs", "12").unwrap();
+    // 2 rates × 20 seeds through the lanes, and lr 5 whose runs diverge (through run_on).
+    let spec = SweepSpec::parse(base, &["lr=0.01,0.1,5".into(), "seed=0..20".into()]).unwrap();
+    let writer = SweepWriter::start(&path, Some("lr"), "s1").unwrap();
+    let result = run_sweep_with(&spec, None, Some(&|runs| writer.add(runs))).unwrap();
+    let ids = writer.finish().unwrap();
+    assert_eq!(ids.len(), 60);
+    assert!(result.lane_runs >= 40, "{} lane runs", result.lane_runs);
+    let store = Store::open(&path).unwrap();
+    let listed = store
+        .list(&Filter {
+            sweep: Some("s1".into()),
+            experiment: Some("lr".into()),
+            ..Filter::default()
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 60);
+    for id in [ids[0], ids[59]] {
+        let stored = store.get(id).unwrap();
+        let (report, fresh) = rerun(&stored, &mut |_| {}).unwrap();
+        assert!(report.identical(), "run {id}: {:?}", report.differences);
+        assert_eq!(stored.history, fresh.history);
+    }
+    // Each stored run carries its sweep record's final loss, bit for bit.
+    for r in &listed {
+        let seed = r.seeds.0 as usize;
+        let lr = r.config["train"]["lr"].as_f64().unwrap();
+        let k = [0.01, 0.1, 5.0].iter().position(|&x| x == lr).unwrap();
+        let rec = &result.runs[k * 20 + seed];
+        assert_eq!(r.final_loss, Some(rec.train_loss).filter(|l| l.is_finite()));
+    }
 }
 
 fn refused(path: &Path) -> String {

@@ -8,12 +8,14 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
 use nnlab_core::lanes::RunData;
 use nnlab_data::{split, Dataset, LoadReport, Scaler};
 
+use super::detail::{RunDetail, Sink};
 use super::fast;
 use super::grid::{shard_indices, Shard, SweepSpec};
 use super::record::RunRecord;
@@ -54,14 +56,27 @@ impl Prepared {
     }
 }
 
-/// The text that identifies a run's data: its data settings and data seed. Runs with equal
-/// keys load identical rows, so the rows are loaded once per key.
-fn data_key(e: &Experiment) -> String {
-    let (data_seed, _, _) = e.seeds();
-    format!(
-        "{data_seed}|{}",
-        serde_json::to_string(&e.data).unwrap_or_default()
-    )
+/// Each run's data set, as the index of the first run with the same data: runs whose data
+/// settings and data seed are equal load identical rows, so the rows are loaded once per
+/// distinct pair. (Compared with `==` after bucketing by seed: a string key per run, as
+/// this once was, cost more than the comparison. A NaN in a data setting only makes its
+/// runs load their rows separately.)
+fn first_uses(experiments: &[Experiment]) -> Vec<usize> {
+    let mut by_seed: HashMap<u64, Vec<usize>> = HashMap::new();
+    experiments
+        .iter()
+        .enumerate()
+        .map(|(r, e)| {
+            let firsts = by_seed.entry(e.seeds().0).or_default();
+            match firsts.iter().find(|&&f| experiments[f].data == e.data) {
+                Some(&f) => f,
+                None => {
+                    firsts.push(r);
+                    r
+                }
+            }
+        })
+        .collect()
 }
 
 fn prepare(e: &Experiment) -> Result<Prepared, LabError> {
@@ -91,6 +106,17 @@ fn prepare(e: &Experiment) -> Result<Prepared, LabError> {
 /// Errors before any training for a bad spec, a data set that cannot be loaded, or an
 /// experiment that cannot be built; a run that diverges is a record, not an error.
 pub fn run_sweep(spec: &SweepSpec, shard: Option<Shard>) -> Result<SweepResult, LabError> {
+    run_sweep_with(spec, shard, None)
+}
+
+/// [`run_sweep`], handing every finished run's [`RunDetail`] to `sink` as it finishes (a
+/// chunk of lane runs at a time, or one run), from the worker that ran it. Without a sink
+/// no details are built. The records are the same either way.
+pub fn run_sweep_with(
+    spec: &SweepSpec,
+    shard: Option<Shard>,
+    sink: Option<Sink>,
+) -> Result<SweepResult, LabError> {
     spec.validate()?;
     let indices = shard_indices(spec.n_runs(), shard);
     let singles = spec.singles()?;
@@ -100,16 +126,10 @@ pub fn run_sweep(spec: &SweepSpec, shard: Option<Shard>) -> Result<SweepResult, 
         .collect::<Result<_, _>>()?;
 
     // Distinct data sets, in first-use order, loaded in parallel.
-    let mut first_use: HashMap<String, usize> = HashMap::new();
-    let mut key_of_run = Vec::with_capacity(experiments.len());
-    for (r, e) in experiments.iter().enumerate() {
-        key_of_run.push(*first_use.entry(data_key(e)).or_insert(r));
-    }
-    let distinct: Vec<usize> = {
-        let mut v: Vec<usize> = first_use.values().copied().collect();
-        v.sort_unstable();
-        v
-    };
+    let key_of_run = first_uses(&experiments);
+    let distinct: Vec<usize> = (0..experiments.len())
+        .filter(|&r| key_of_run[r] == r)
+        .collect();
     let prepared: Vec<(usize, Arc<Prepared>)> = distinct
         .par_iter()
         .map(|&r| prepare(&experiments[r]).map(|p| (r, Arc::new(p))))
@@ -132,9 +152,8 @@ pub fn run_sweep(spec: &SweepSpec, shard: Option<Shard>) -> Result<SweepResult, 
         .collect();
     let mut records: Vec<Option<RunRecord>> = vec![None; experiments.len()];
     let mut lane_runs = 0;
-    for (r, rec) in fast::run_fast(&fast_runs, &plans, &experiments, &data, |r| {
-        (indices[r], spec.point(indices[r]).values)
-    })? {
+    let label = |r: usize| (indices[r], spec.point(indices[r]).values);
+    for (r, rec) in fast::run_fast(&fast_runs, &plans, &experiments, &data, label, sink)? {
         lane_runs += usize::from(rec.is_some());
         records[r] = rec;
     }
@@ -149,9 +168,20 @@ pub fn run_sweep(spec: &SweepSpec, shard: Option<Shard>) -> Result<SweepResult, 
                 all: d.all.clone(),
                 report: d.report.clone(),
             };
+            let started = SystemTime::now();
             let result = run_on(&experiments[r], loaded, &mut |_| {})?;
             let i = indices[r];
-            Ok((r, RunRecord::from_result(i, spec.point(i).values, &result)))
+            let record = RunRecord::from_result(i, spec.point(i).values, &result);
+            if let Some(sink) = sink {
+                let finished = SystemTime::now();
+                sink(vec![RunDetail::from_result(
+                    record.clone(),
+                    &result,
+                    started,
+                    finished,
+                )]);
+            }
+            Ok((r, record))
         })
         .collect::<Result<_, LabError>>()?;
     for (r, rec) in slow_records {

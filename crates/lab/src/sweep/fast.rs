@@ -14,18 +14,22 @@
 //! turned non-finite mid-run stays non-finite: `inf - x` is `inf` or NaN and NaN stays
 //! NaN, so finite final parameters mean finite parameters at every step.)
 
+use std::time::SystemTime;
+
 use rayon::prelude::*;
 
 use nnlab_core::course::{CourseParams, NAMES};
 use nnlab_core::lanes::{train_lanes, RunData, LANES};
-use nnlab_core::{Loss, Network};
+use nnlab_core::{Loss, NamedValues, Network};
 use nnlab_train::{
     compute, predict_all, BatchSize, EpochRecord, Kernel, Optimizer, Samples, Schedule, TrainStatus,
 };
 
+use super::detail::{RunDetail, Sink};
 use super::engine::Prepared;
 use super::record::{RunRecord, Status};
 use crate::diagnostics::{diagnose, Evidence};
+use crate::result::{MetricsBySet, SetMetrics};
 use crate::{Experiment, LabError};
 
 /// Runs per parallel task: a few lane groups, so two cores get many tasks to balance.
@@ -76,6 +80,7 @@ pub(crate) fn run_fast(
     experiments: &[Experiment],
     data: &[std::sync::Arc<Prepared>],
     label: impl Fn(usize) -> (usize, Vec<String>) + Sync,
+    sink: Option<Sink>,
 ) -> Result<Vec<(usize, Option<RunRecord>)>, LabError> {
     // Runs with equal epochs go together; grid order within.
     let mut by_epochs: Vec<(usize, Vec<(usize, &FastRun)>)> = Vec::new();
@@ -96,8 +101,11 @@ pub(crate) fn run_fast(
             let params: Vec<CourseParams> = chunk.iter().map(|(_, p)| p.params).collect();
             let lrs: Vec<f64> = chunk.iter().map(|(_, p)| p.lr).collect();
             let rd: Vec<RunData> = chunk.iter().map(|&(r, _)| data[r].lane_data()).collect();
+            let started = SystemTime::now();
             let results = train_lanes(&params, &lrs, &rd, epochs)?;
-            Ok(chunk
+            let finished = SystemTime::now();
+            let mut details = Vec::new();
+            let records = chunk
                 .iter()
                 .zip(results)
                 .map(|(&(r, plan), res)| {
@@ -111,82 +119,127 @@ pub(crate) fn run_fast(
                             .all(|v| v.is_finite());
                     let rec = clean.then(|| {
                         let (index, values) = label(r);
-                        record(
-                            index,
-                            values,
-                            &experiments[r],
+                        let run = Finished {
+                            e: &experiments[r],
                             plan,
-                            &data[r],
-                            &res.params,
-                            res.epoch_losses,
-                        )
+                            data: &data[r],
+                            final_p: &res.params,
+                        };
+                        let (rec, detail) =
+                            run.record(index, values, res.epoch_losses, sink.is_some())?;
+                        if let Some(d) = detail {
+                            details.push(RunDetail {
+                                started,
+                                finished,
+                                ..d
+                            });
+                        }
+                        Some(rec)
                     });
                     (r, rec.flatten())
                 })
-                .collect())
+                .collect();
+            if let Some(sink) = sink.filter(|_| !details.is_empty()) {
+                sink(details);
+            }
+            Ok(records)
         })
         .collect::<Result<_, LabError>>()?;
     Ok(out.into_iter().flatten().collect())
 }
 
-/// The record `run_on` would give for a run that completed with `final_p`: the same
-/// network, predictions, metrics and diagnostics code.
-fn record(
-    index: usize,
-    values: Vec<String>,
-    e: &Experiment,
-    plan: &FastRun,
-    data: &Prepared,
-    final_p: &CourseParams,
-    epoch_loss: Vec<f64>,
-) -> Option<RunRecord> {
-    let (set, scaler) = data.scaled.as_ref()?;
-    let mut final_net = plan.initial.clone();
-    for (&(_, id), &v) in NAMES.iter().zip(final_p.w.iter().chain(&final_p.b)) {
-        final_net.set(id, v);
-    }
-    let samples = Samples {
-        x: &set.x,
-        y: &set.y,
-        n_inputs: set.n_inputs(),
-        n_outputs: 1,
-    };
-    let pred = predict_all(&final_net, &samples);
-    let pred_orig: Vec<f64> = pred.iter().map(|&p| scaler.inverse_target(p)).collect();
-    let y_orig: Vec<f64> = set.y.iter().map(|&y| scaler.inverse_target(y)).collect();
-    let metrics = compute(&pred_orig, &y_orig);
-    let history: Vec<EpochRecord> = epoch_loss
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| EpochRecord {
-            epoch: i + 1,
-            train_loss: l,
+/// A run the lanes finished cleanly, with what its record is made of.
+struct Finished<'a> {
+    e: &'a Experiment,
+    plan: &'a FastRun,
+    data: &'a Prepared,
+    final_p: &'a CourseParams,
+}
+
+impl Finished<'_> {
+    /// The record `run_on` would give for this run (the same network, predictions, metrics
+    /// and diagnostics code), and with `detail` also what the run store keeps of it (its
+    /// times are set by the caller).
+    fn record(
+        &self,
+        index: usize,
+        values: Vec<String>,
+        epoch_loss: Vec<f64>,
+        detail: bool,
+    ) -> Option<(RunRecord, Option<RunDetail>)> {
+        let (set, scaler) = self.data.scaled.as_ref()?;
+        let plan = self.plan;
+        let mut final_net = plan.initial.clone();
+        for (&(_, id), &v) in NAMES
+            .iter()
+            .zip(self.final_p.w.iter().chain(&self.final_p.b))
+        {
+            final_net.set(id, v);
+        }
+        let samples = Samples {
+            x: &set.x,
+            y: &set.y,
+            n_inputs: set.n_inputs(),
+            n_outputs: 1,
+        };
+        let pred = predict_all(&final_net, &samples);
+        let pred_orig: Vec<f64> = pred.iter().map(|&p| scaler.inverse_target(p)).collect();
+        let y_orig: Vec<f64> = set.y.iter().map(|&y| scaler.inverse_target(y)).collect();
+        let metrics = compute(&pred_orig, &y_orig);
+        let history: Vec<EpochRecord> = epoch_loss
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| EpochRecord {
+                epoch: i + 1,
+                train_loss: l,
+                test_loss: None,
+                lr: plan.lr,
+            })
+            .collect();
+        // The kinds do not depend on the per-epoch snapshots (only a dead ReLU's "since
+        // when" clause and epoch do), so none are kept here: a lane run's dead-ReLU
+        // diagnostic, in the run store too, does not say since when. (Rerunning those runs
+        // through `run_on` for it made a 1000-run sweep with many dead ReLUs 3x slower.)
+        let diagnostics = diagnose(&Evidence {
+            initial: &plan.initial,
+            final_net: &final_net,
+            history: &history,
+            status: &TrainStatus::Completed,
+            train_x: &set.x,
+            snapshots: &[],
+            frozen: &self.e.train.freeze,
+        });
+        let record = RunRecord {
+            index,
+            values,
+            status: Status::Completed,
+            diverged_epoch: None,
+            epochs_run: epoch_loss.len(),
+            train_loss: epoch_loss.last().copied().unwrap_or(f64::NAN),
             test_loss: None,
-            lr: plan.lr,
-        })
-        .collect();
-    // The kinds do not depend on the per-epoch snapshots (only a dead ReLU's "since when"
-    // sentence does), so none are kept here.
-    let diagnostics = diagnose(&Evidence {
-        initial: &plan.initial,
-        final_net: &final_net,
-        history: &history,
-        status: &TrainStatus::Completed,
-        train_x: &set.x,
-        snapshots: &[],
-        frozen: &e.train.freeze,
-    });
-    Some(RunRecord {
-        index,
-        values,
-        status: Status::Completed,
-        diverged_epoch: None,
-        epochs_run: epoch_loss.len(),
-        train_loss: epoch_loss.last().copied().unwrap_or(f64::NAN),
-        test_loss: None,
-        r2: metrics.r2,
-        mape: metrics.mape,
-        diagnostics: diagnostics.iter().map(|d| d.kind).collect(),
-        epoch_loss,
-    })
+            r2: metrics.r2,
+            mape: metrics.mape,
+            diagnostics: diagnostics.iter().map(|d| d.kind).collect(),
+            epoch_loss,
+        };
+        let detail = detail.then(|| RunDetail {
+            record: record.clone(),
+            config: self.e.resolved(),
+            status: TrainStatus::Completed,
+            history,
+            initial: NamedValues::of(&plan.initial),
+            final_params: NamedValues::of(&final_net),
+            metrics: MetricsBySet {
+                train: SetMetrics {
+                    scaled: compute(&pred, &set.y),
+                    original: metrics,
+                },
+                test: None,
+            },
+            diagnostics,
+            started: SystemTime::UNIX_EPOCH,
+            finished: SystemTime::UNIX_EPOCH,
+        });
+        Some((record, detail))
+    }
 }

@@ -38,6 +38,7 @@
 //! assert_eq!(result.runs[4].values, ["0.1", "1"]);
 //! ```
 
+pub mod detail;
 mod engine;
 pub mod fast;
 pub mod files;
@@ -46,7 +47,8 @@ pub mod plots;
 pub mod record;
 pub mod summary;
 
-pub use engine::{run_sweep, SweepResult};
+pub use detail::{RunDetail, Sink};
+pub use engine::{run_sweep, run_sweep_with, SweepResult};
 pub use grid::{Factor, Shard, SweepSpec, SEED_KEYS};
 pub use record::{RunRecord, Status};
 pub use summary::{summarize, GroupSummary, Stats};
