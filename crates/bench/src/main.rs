@@ -1,13 +1,14 @@
 //! `nnlab-bench`: nnlab's side of bench/compare. Reads the data and starting parameters
 //! that bench/compare/compare.py wrote (raw little-endian `f64`, so both sides start from
 //! the same bits), trains with nnlab's library, and prints one JSON
-//! object: the wall time of every repetition (seconds), the epoch losses and the final
+//! object: the wall time of every repetition (seconds; and the training thread's on-CPU
+//! time, on Linux), the epoch losses and the final
 //! parameters, which compare.py checks against the Python side before reporting a time.
 //!
 //! ```text
 //! nnlab-bench course  --data DIR --epochs E --lr LR [--full-batch] --reps R
 //! nnlab-bench sweep   --data DIR --epochs E --threads T --reps R
-//! nnlab-bench general --data DIR --epochs E --lr LR --batch B --reps R
+//! nnlab-bench general --data DIR --epochs E --lr LR --batch B [--kernel auto|general|batched] --reps R
 //! ```
 
 mod files;
@@ -19,7 +20,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use nnlab_core::lanes::{train_lanes, RunData, LANES};
 use nnlab_core::Network;
-use nnlab_train::{train, BatchSize, Optimizer, Samples, TrainConfig, TrainStatus, DEFAULT_ADAM};
+use nnlab_train::{
+    train, BatchSize, Kernel, Optimizer, Samples, TrainConfig, TrainStatus, DEFAULT_ADAM,
+};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
@@ -67,6 +70,10 @@ enum Cmd {
         lr: f64,
         #[arg(long)]
         batch: usize,
+        /// Which engine: auto (what `train` picks: the batched engine at this size), general
+        /// (one sample at a time) or batched.
+        #[arg(long, default_value = "auto", value_parser = parse_kernel)]
+        kernel: Kernel,
         #[arg(long, default_value_t = 3)]
         reps: usize,
     },
@@ -100,6 +107,7 @@ fn main() -> Result<()> {
             epochs,
             lr,
             batch,
+            kernel,
             reps,
         } => {
             let net = files::network(
@@ -116,6 +124,7 @@ fn main() -> Result<()> {
                     beta_2,
                     epsilon,
                 },
+                kernel,
                 ..TrainConfig::default()
             };
             run_train(&data, &net, &cfg, reps)?
@@ -131,18 +140,35 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// `--kernel`: the names of the TOML `kernel` key.
+fn parse_kernel(s: &str) -> Result<Kernel, String> {
+    match s {
+        "auto" => Ok(Kernel::Auto),
+        "general" => Ok(Kernel::General),
+        "batched" => Ok(Kernel::Batched),
+        _ => Err(format!(
+            "unknown kernel '{s}': expected auto, general or batched"
+        )),
+    }
+}
+
 /// `train` `reps` times from `net` on DIR's data; the timed part is the whole `train` call.
 fn run_train(dir: &Path, net: &Network, cfg: &TrainConfig, reps: usize) -> Result<Value> {
     let x = files::read_f64s(&dir.join("x.f64"))?;
     let y = files::read_f64s(&dir.join("y.f64"))?;
     let data = Samples::new(&x, &y, net.n_inputs(), net.n_outputs())?;
     let mut times = Vec::new();
+    let mut cpu_times = Vec::new();
     let mut last = None;
     for _ in 0..reps.max(1) {
         let mut n = net.clone();
+        let c = thread_cpu_ns();
         let t = Instant::now();
         let out = train(&mut n, &data, None, cfg, &mut |_| {})?;
         times.push(t.elapsed().as_secs_f64());
+        if let (Some(c0), Some(c1)) = (c, thread_cpu_ns()) {
+            cpu_times.push(c1.saturating_sub(c0) as f64 * 1e-9);
+        }
         if out.status != TrainStatus::Completed {
             bail!("training did not complete: {:?}", out.status);
         }
@@ -151,6 +177,9 @@ fn run_train(dir: &Path, net: &Network, cfg: &TrainConfig, reps: usize) -> Resul
     let (out, n) = last.context("no repetition ran")?;
     Ok(json!({
         "times_s": times,
+        // On-CPU time of the training thread (empty where the kernel does not report it):
+        // on a shared machine, wall time also counts the time other work held the core.
+        "cpu_times_s": cpu_times,
         "epoch_losses": out.history.iter().map(|r| r.train_loss).collect::<Vec<_>>(),
         // The course network in the course's order w1..w6, b1..b3; any other network in
         // `Network::params_flat` order (each layer's weights row-major, then its biases).
@@ -161,6 +190,17 @@ fn run_train(dir: &Path, net: &Network, cfg: &TrainConfig, reps: usize) -> Resul
         "fast_kernel": out.fast_kernel,
         "sample_steps": out.sample_steps,
     }))
+}
+
+/// Nanoseconds this thread has run on a CPU, from Linux's `/proc/thread-self/schedstat`
+/// (its first field); `None` elsewhere.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// All runs of the sweep, in chunks of whole lane groups spread over a pool of `threads`.

@@ -119,12 +119,19 @@ impl<'de> Deserialize<'de> for BatchSize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kernel {
-    /// The fast course kernel when it applies (ReLU 2-2-1 network, squared error, SGD,
-    /// batch size 1, nothing frozen), else the general one. Both give the same bits.
+    /// The fast course kernels when they apply (ReLU 2-2-1 network, squared error, SGD,
+    /// batch size 1 or full, nothing frozen; the same bits as the general path), else the
+    /// batched engine for mini-batches large enough to pay (see [`crate::train`]), else the
+    /// general path.
     #[default]
     Auto,
-    /// Always the general network code (for comparisons, tests and benchmarks).
+    /// Always the general network code, one sample at a time (for comparisons, tests and
+    /// benchmarks).
     General,
+    /// Always the batched engine (each mini-batch as matrix products), whatever the network
+    /// and batch size; equal to the general path to rounding (tested to 1e-12 relative), not
+    /// to the bit.
+    Batched,
 }
 
 /// Everything that decides a training run (apart from the data and the starting network).

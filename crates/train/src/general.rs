@@ -60,7 +60,7 @@ impl<'a> GeneralEngine<'a> {
 }
 
 /// Sets the gradient of every frozen parameter to 0, so no optimizer moves it.
-fn zero_frozen(g: &mut Gradients, net: &Network, frozen: &[ParamId]) {
+pub(crate) fn zero_frozen(g: &mut Gradients, net: &Network, frozen: &[ParamId]) {
     for &id in frozen {
         match id {
             ParamId::Weight {
@@ -73,7 +73,7 @@ fn zero_frozen(g: &mut Gradients, net: &Network, frozen: &[ParamId]) {
     }
 }
 
-fn all_finite(net: &Network) -> bool {
+pub(crate) fn all_finite(net: &Network) -> bool {
     net.layers().iter().all(|l| {
         l.weights_flat()
             .iter()
@@ -83,7 +83,7 @@ fn all_finite(net: &Network) -> bool {
 }
 
 /// Copies `src`'s parameters into `dst` of the same shape, reusing `dst`'s buffers.
-fn copy_params(dst: &mut Network, src: &Network) {
+pub(crate) fn copy_params(dst: &mut Network, src: &Network) {
     for (d, s) in dst.layers_mut().iter_mut().zip(src.layers()) {
         d.weights_flat_mut().copy_from_slice(s.weights_flat());
         d.biases_mut().copy_from_slice(s.biases());

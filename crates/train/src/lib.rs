@@ -9,7 +9,11 @@
 //! per sample-step on a 3.2 GHz Zen 3, `benches/course_sgd.rs`) that gives the same bits as
 //! the general path, which handles
 //! every other network, loss, [`Optimizer`] (SGD, momentum, Adam), batch size, [`Schedule`],
-//! [`EarlyStopping`] and frozen parameters.
+//! [`EarlyStopping`] and frozen parameters. Mini-batches large enough to pay run on a
+//! batched engine that writes each batch's passes as matrix products (`matrixmultiply`'s
+//! single-threaded `dgemm`): 8-64-64-1 with Adam at batch 64 trains about 6× faster than
+//! one sample at a time, and agrees with the general path to rounding (tested to 1e-12
+//! relative; `benches/batched.rs`, `tests/batched.rs`).
 //!
 //! Expected outcome below: on four rows of `y = x1 + x2`, 300 epochs from the course's
 //! starting point complete and the mean loss ends far below the first epoch's.
@@ -32,6 +36,7 @@
 //! assert_eq!(out.final_net, net);
 //! ```
 
+mod batched;
 mod config;
 mod early_stop;
 mod error;

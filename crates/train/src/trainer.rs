@@ -1,5 +1,5 @@
-//! The epoch loop shared by both kernels: learning-rate schedule, shuffling, losses,
-//! events, plateau, early stopping and divergence.
+//! The epoch loop shared by every engine (fast course kernels, batched, general):
+//! learning-rate schedule, shuffling, losses, events, plateau, early stopping and divergence.
 //!
 //! ```text
 //! for epoch e = 1..=epochs:
@@ -14,6 +14,7 @@ use nnlab_core::course::CourseParams;
 use nnlab_core::rng::Rng;
 use nnlab_core::{Loss, Network};
 
+use crate::batched::BatchedEngine;
 use crate::early_stop::{EarlyStopper, StopDecision};
 use crate::fast::FastEngine;
 use crate::fast_batch::FastBatchEngine;
@@ -57,9 +58,12 @@ pub(crate) trait Engine {
 /// widths differ from the network's. A run that diverges is not an error: it returns
 /// [`TrainStatus::Diverged`] with the history of the complete epochs before it.
 ///
-/// The fast course kernel runs when [`Kernel::Auto`] is set and the network is the ReLU
-/// 2-2-1 course network with squared error, SGD, batch size 1 and nothing frozen; both
-/// kernels give the same bits.
+/// With [`Kernel::Auto`]: the fast course kernels run when the network is the ReLU 2-2-1
+/// course network with squared error, SGD, batch size 1 or full and nothing frozen (the
+/// same bits as the general path); else the batched engine runs when a mini-batch's
+/// products are large enough to pay (`batched_pays`: any network but the course's shape,
+/// batch size at least 2, batch · weights at least 1,500; equal to the general path to
+/// rounding, not to the bit); else the general path, one sample at a time.
 pub fn train(
     net: &mut Network,
     train: &Samples,
@@ -94,12 +98,36 @@ pub fn train(
             let mut engine = FastBatchEngine::new(p, train);
             Ok(drive(&mut engine, net, train, test, cfg, on_event, true))
         }
+        _ if cfg.kernel == Kernel::Batched
+            || (cfg.kernel == Kernel::Auto && batched_pays(net, batch)) =>
+        {
+            let mut engine =
+                BatchedEngine::new(net, *train, cfg.loss, batch, cfg.optimizer, frozen);
+            Ok(drive(&mut engine, net, train, test, cfg, on_event, false))
+        }
         _ => {
             let mut engine =
                 GeneralEngine::new(net, *train, cfg.loss, batch, cfg.optimizer, frozen);
             Ok(drive(&mut engine, net, train, test, cfg, on_event, false))
         }
     }
+}
+
+/// Multiply-adds per update (`batch · Σ n_in·n_out`) from which [`Kernel::Auto`] takes the
+/// batched engine. Measured with `benches/batched.rs` (one epoch of 10,000 rows, Adam, two
+/// runs on a shared 2-core machine): below it the two engines were within run-to-run noise
+/// of each other (2-2-1 at batch 64: 384; 2-8-1 at batch 16: 384; 8-4-4-1 at batch 16: 832;
+/// 8-2-2-1 at batch 64: 1,408), so the exact per-sample order is kept; from it up the
+/// batched engine won in every run (2-8-1 at batch 64: 1,536, 2.3×; 8-8-8-1 at batch 16:
+/// 2,176, 1.4×; 8-64-64-1 at batch 2: 9,344, 1.2×, and at batch 64, 6.4×).
+const BATCHED_MIN_MACS: usize = 1500;
+
+/// Whether [`Kernel::Auto`] takes the batched engine: mini-batches (never batch size 1,
+/// whose per-sample path is exact), never the course's 2-2-1 shape (which keeps its exact
+/// paths), and only where a batch's products are large enough to pay.
+fn batched_pays(net: &Network, batch: usize) -> bool {
+    let weights: usize = net.layers().iter().map(|l| l.n_in() * l.n_out()).sum();
+    batch >= 2 && !net.is_course_shape() && batch.saturating_mul(weights) >= BATCHED_MIN_MACS
 }
 
 /// The epoch loop (see the module doc).
