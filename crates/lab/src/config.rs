@@ -148,6 +148,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("schedule", "train.schedule", "Learning-rate schedule: constant, step:EVERY,FACTOR, exponential:RATE,STEPS, plateau[:factor,patience[,min_delta,cooldown,min_lr]] [default: constant]"),
     ("early_stopping", "train.early_stopping", "Early stopping: PATIENCE, or {patience = 10, min_delta = 0.0001, restore_best = true}, or off"),
     ("freeze", "train.freeze", "Parameters that never change, comma-separated: b1,b2 or L1.w[1][2]"),
+    ("kernel", "train.kernel", "Inner loop: auto (exact course kernels, else batched matrix products for wide mini-batches, else per-sample), general (per-sample, the reference), batched (equal to general to rounding, not to the bit) [default: auto]"),
 ];
 
 impl Experiment {

@@ -29,5 +29,5 @@ pub mod sweep;
 
 pub use config::{DataConfig, Experiment, ModelConfig, KEYS};
 pub use error::LabError;
-pub use result::RunResult;
+pub use result::{RunOptions, RunResult};
 pub use run::{data_source, diverged, load_data, run, run_on, LoadedData};
