@@ -319,6 +319,7 @@ fn copy_field(path: &str, from: &Experiment, to: &mut Experiment) -> bool {
         "train.schedule" => to.train.schedule = t.schedule,
         "train.early_stopping" => to.train.early_stopping = t.early_stopping,
         "train.freeze" => to.train.freeze = t.freeze.clone(),
+        "train.kernel" => to.train.kernel = t.kernel,
         _ => return false,
     }
     true
@@ -447,6 +448,7 @@ mod tests {
             "schedule=constant,plateau",
             "early_stopping=off,5",
             "freeze=b1,w1",
+            "kernel=auto,general",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -456,7 +458,7 @@ mod tests {
             vary: vary.iter().map(|v| Factor::parse(v).unwrap()).collect(),
         };
         let singles = spec.singles().unwrap();
-        // 2^26 runs: check a spread of them, every factor at both values somewhere.
+        // 2^27 runs: check a spread of them, every factor at both values somewhere.
         let mut built = 0;
         for i in (0..spec.n_runs()).step_by(spec.n_runs() / 97) {
             let p = spec.point(i);
