@@ -111,12 +111,7 @@ fn epoch(p: &mut CourseParams, rows: Rows, order: Option<&[usize]>, lr: f64) -> 
 /// The CPU must support SSE3.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse3")]
-unsafe fn epoch_sse3(
-    p: &mut CourseParams,
-    rows: Rows,
-    order: Option<&[usize]>,
-    lr: f64,
-) -> f64 {
+unsafe fn epoch_sse3(p: &mut CourseParams, rows: Rows, order: Option<&[usize]>, lr: f64) -> f64 {
     epoch_plain(p, rows, order, lr)
 }
 

@@ -55,7 +55,7 @@ pub use config::{BatchSize, Kernel, TrainConfig};
 pub use early_stop::{EarlyStopper, EarlyStopping, StopDecision};
 pub use error::TrainError;
 pub use event::{EpochRecord, Event, TrainOutcome, TrainStatus};
-pub use metrics::{compute, predict_all, Metrics};
+pub use metrics::{compute, compute_by, predict_all, Metrics};
 pub use optimizer::{Optimizer, OptimizerState, DEFAULT_ADAM, DEFAULT_MOMENTUM};
 pub use samples::Samples;
 pub use schedule::{PlateauState, Schedule, PLATEAU_DEFAULT};

@@ -42,13 +42,25 @@ pub struct Metrics {
 /// right. With no values at all every mean is NaN.
 pub fn compute(y_hat: &[f64], y: &[f64]) -> Metrics {
     let n = y_hat.len().min(y.len());
-    let (y_hat, y) = (&y_hat[..n], &y[..n]);
+    compute_by(n, |i| (y_hat[i], y[i]), |i| y[i])
+}
+
+/// [`compute`] over `n` rows given by functions instead of slices, so a caller can produce
+/// predictions or targets on the fly (in other units, from a network) without holding a
+/// column of them: `pair(i)` is `(y_hat_i, y_i)`, `target(i)` is `y_i` alone. The sums run
+/// in the same order as [`compute`], so the result is the same bits.
+pub fn compute_by(
+    n: usize,
+    mut pair: impl FnMut(usize) -> (f64, f64),
+    mut target: impl FnMut(usize) -> f64,
+) -> Metrics {
     let nf = n as f64;
     let mut ss_res = 0.0;
     let mut abs = 0.0;
     let mut ape = 0.0;
     let mut excluded = 0;
-    for (&p, &t) in y_hat.iter().zip(y) {
+    for i in 0..n {
+        let (p, t) = pair(i);
         let e = t - p;
         ss_res += e * e;
         abs += e.abs();
@@ -58,8 +70,16 @@ pub fn compute(y_hat: &[f64], y: &[f64]) -> Metrics {
             ape += (e / t).abs();
         }
     }
-    let mean = y.iter().sum::<f64>() / nf;
-    let ss_tot: f64 = y.iter().map(|t| (t - mean) * (t - mean)).sum();
+    let mut sum = 0.0;
+    for i in 0..n {
+        sum += target(i);
+    }
+    let mean = sum / nf;
+    let mut ss_tot = 0.0;
+    for i in 0..n {
+        let t = target(i);
+        ss_tot += (t - mean) * (t - mean);
+    }
     let mse = ss_res / nf;
     let counted = n - excluded;
     Metrics {
