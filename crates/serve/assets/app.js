@@ -20,6 +20,7 @@ let sel = null;          // {kind: "param", name} or {kind: "node", layer, neuro
 let events = null;       // EventSource while playing
 let csvText = null;      // uploaded CSV text (never in the URL)
 let lastPredFetch = 0;
+let chartTimer = null;    // the pending refresh of the two charts that need requests
 // Stored runs overlaid on the loss chart, by run id: {label, color, points: [[epoch, loss]]}.
 const overlays = new Map();
 // Dashed overlay colours, none of them the live curves' blue (train) or orange (test).
@@ -204,7 +205,12 @@ function render() {
   drawDiagnostics();
   drawLoss();
   const now = Date.now();
-  if (!s.playing || now - lastPredFetch > 500) { lastPredFetch = now; drawPredictions(); drawPlane(); }
+  // The predictions and input-plane charts need two more requests each time: they follow
+  // once a burst of clicks settles (100 ms), at most twice a second while playing, so the
+  // step's own numbers are painted first and the step requests never queue behind them.
+  clearTimeout(chartTimer);
+  const wait = s.playing ? Math.max(0, 500 - (now - lastPredFetch)) : 100;
+  chartTimer = setTimeout(() => { lastPredFetch = Date.now(); drawPredictions(); drawPlane(); }, wait);
 }
 
 function flaggedNodes() {

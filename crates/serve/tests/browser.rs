@@ -181,6 +181,40 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     let z1 = c.execute("return [...document.querySelectorAll('#net text')].map((t) => t.textContent).find((t) => t.startsWith('z1='))", vec![]).await.map_err(|e| e.to_string())?;
     assert!(z1.as_str().is_some_and(|s| s.starts_with("z1=")), "{z1}");
 
+    // The step round trip as a user sees it: click "Step sample" to the new numbers
+    // painted (the next animation frame after the state arrives), 20 times. Printed for
+    // BENCHMARKS.md, not asserted: timing belongs in measurements, not in pass/fail.
+    let times = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const times = [];
+             const btn = document.querySelector('#btn-sample');
+             function one(k) {
+               if (k === 0) { times.sort((a, b) => a - b); done(times); return; }
+               const p0 = st.position, e0 = st.epoch, t0 = performance.now();
+               btn.click();
+               (function wait() {
+                 if (st.position !== p0 || st.epoch !== e0) {
+                   requestAnimationFrame(() => { times.push(performance.now() - t0); one(k - 1); });
+                 } else { setTimeout(wait, 0); }
+               })();
+             }
+             one(20);",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let times: Vec<f64> = times
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    assert_eq!(times.len(), 20, "every click was answered");
+    println!(
+        "step round trip in the browser (click to numbers painted), 20 clicks: median {:.1} ms, max {:.1} ms",
+        times[10],
+        times[19]
+    );
+
     // 3. Play 100 epochs: the displayed loss goes down.
     c.goto(&format!("{base}/?epochs=100"))
         .await
