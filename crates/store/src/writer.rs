@@ -28,6 +28,7 @@
 use std::path::Path;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread::JoinHandle;
+use std::time::SystemTime;
 
 use rusqlite::config::DbConfig;
 use rusqlite::params;
@@ -97,10 +98,28 @@ fn json_text<T: serde::Serialize>(value: &T, what: &str) -> Result<String, Store
     })
 }
 
+/// Times as text, remembering the last two: the runs of a lane chunk share their times.
+#[derive(Default)]
+struct Times(Vec<(SystemTime, String)>);
+
+impl Times {
+    fn text(&mut self, t: SystemTime) -> String {
+        if let Some((_, s)) = self.0.iter().find(|(u, _)| *u == t) {
+            return s.clone();
+        }
+        let s = rfc3339_at(t);
+        if self.0.len() == 2 {
+            self.0.remove(0);
+        }
+        self.0.push((t, s.clone()));
+        s
+    }
+}
+
 impl Row {
     /// The row of `d`; its configuration is written out unless `rebuilt` (then the index).
     /// The JSON texts read back to the values [`crate::RunRecord::of_detail`] stores.
-    fn of(d: &RunDetail, rebuilt: bool) -> Result<Row, StoreError> {
+    fn of(d: &RunDetail, rebuilt: bool, times: &mut Times) -> Result<Row, StoreError> {
         let config = if rebuilt {
             None
         } else {
@@ -115,8 +134,8 @@ impl Row {
         };
         Ok(Row {
             status: RunStatus::of(&d.status),
-            started: rfc3339_at(d.started),
-            finished: rfc3339_at(d.finished),
+            started: times.text(d.started),
+            finished: times.text(d.finished),
             index: rebuilt.then_some(d.record.index as i64),
             config,
             seeds: d.config.seeds(),
@@ -225,7 +244,11 @@ impl SweepWriter {
             }
             _ => false,
         };
-        let batch = runs.iter().map(|d| Row::of(d, rebuilt)).collect();
+        let mut times = Times::default();
+        let batch = runs
+            .iter()
+            .map(|d| Row::of(d, rebuilt, &mut times))
+            .collect();
         // A send fails only once the writer has stopped on an error, which `finish` returns.
         let _ = self.sender.send(batch);
     }

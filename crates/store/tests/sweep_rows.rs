@@ -46,13 +46,25 @@ fn runs(store: &Store, tag: &str) -> Vec<StoredRun> {
 fn content(r: &StoredRun) -> impl PartialEq + std::fmt::Debug {
     let s = &r.summary;
     (
-        (s.status, s.seeds, s.epochs_run, s.final_loss, s.version.clone()),
+        (
+            s.status,
+            s.seeds,
+            s.epochs_run,
+            s.final_loss,
+            s.version.clone(),
+        ),
         (s.config.clone(), s.metrics.clone(), r.config_toml.clone()),
         (r.status_detail.clone(), r.diagnostics.clone()),
         (r.initial_params.clone(), r.final_params.clone()),
         r.history
             .iter()
-            .map(|h| (h.train_loss.to_bits(), h.test_loss.map(f64::to_bits), h.lr.to_bits()))
+            .map(|h| {
+                (
+                    h.train_loss.to_bits(),
+                    h.test_loss.map(f64::to_bits),
+                    h.lr.to_bits(),
+                )
+            })
             .collect::<Vec<_>>(),
     )
 }
@@ -163,7 +175,10 @@ fn a_sweep_index_outside_its_spec_is_a_corrupt_row_not_a_panic() {
         .unwrap();
     let store = Store::open(&path).unwrap();
     let e = store.list(&Filter::default()).unwrap_err().to_string();
-    assert!(e.contains("sweep_index") && e.contains("2-run sweep"), "{e}");
+    assert!(
+        e.contains("sweep_index") && e.contains("2-run sweep"),
+        "{e}"
+    );
 }
 
 #[test]
