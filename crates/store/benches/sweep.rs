@@ -5,6 +5,9 @@
 //! iterations, so it grows as a real one does.
 //!
 //! `CARGO_TARGET_DIR=/tmp/target-sweep cargo bench -p nnlab-store --bench sweep`
+//!
+//! On a shared machine the two halves can see different load; `benches/sweep_ab.rs`
+//! alternates them round by round and gives the ratio that holds.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
