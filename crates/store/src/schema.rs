@@ -75,6 +75,8 @@ CREATE INDEX runs_sweep ON runs(sweep);
 /// is how the sweep built it (serializing a configuration per run cost ~50 µs, more than
 /// training the run). SQLite cannot drop a `NOT NULL`, so `runs` is rebuilt with the same
 /// columns (ids, and the AUTOINCREMENT high-water mark, kept: see [`to_v4`]).
+/// Deleting a sweep's runs leaves its `sweeps` row (one spec text, not worth a lookup on
+/// every delete).
 pub const V4: &str = "
 CREATE TABLE sweeps (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
