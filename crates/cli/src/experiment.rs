@@ -62,8 +62,8 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
                 data: data.clone(),
             };
             // An unknown name fails before the store is opened.
-            entry(name, &opts)?;
-            let writer = record.sweep_writer(name)?;
+            let (spec, _) = entry(name, &opts)?;
+            let writer = record.sweep_writer(name, &spec)?;
             let ran = match &writer {
                 Some(w) => run_entry_with(name, &opts, Some(&|runs| w.add(runs))),
                 None => run_entry(name, &opts),

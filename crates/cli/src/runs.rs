@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
+use nnlab_lab::sweep::SweepSpec;
 use nnlab_lab::{Experiment, LabError, RunResult};
 use nnlab_store::writer::new_sweep_id;
 use nnlab_store::{
@@ -64,8 +65,8 @@ impl RecordFlags {
 impl RecordFlags {
     /// The writer that records a sweep's runs as they finish (unless `--no-store`),
     /// tagged with `--experiment` and a fresh sweep id.
-    pub fn sweep_writer(&self) -> anyhow::Result<Option<SweepWriter>> {
-        sweep_writer(&self.store, self.no_store, self.experiment.as_deref())
+    pub fn sweep_writer(&self, spec: &SweepSpec) -> anyhow::Result<Option<SweepWriter>> {
+        sweep_writer(&self.store, self.no_store, self.experiment.as_deref(), spec)
     }
 }
 
@@ -81,8 +82,12 @@ pub struct StoreFlags {
 
 impl StoreFlags {
     /// The writer that records every run of experiment `name` as it finishes.
-    pub fn sweep_writer(&self, name: &str) -> anyhow::Result<Option<SweepWriter>> {
-        sweep_writer(&self.store, self.no_store, Some(name))
+    pub fn sweep_writer(
+        &self,
+        name: &str,
+        spec: &SweepSpec,
+    ) -> anyhow::Result<Option<SweepWriter>> {
+        sweep_writer(&self.store, self.no_store, Some(name), spec)
     }
 }
 
@@ -90,11 +95,12 @@ fn sweep_writer(
     store: &StoreFlag,
     no_store: bool,
     experiment: Option<&str>,
+    spec: &SweepSpec,
 ) -> anyhow::Result<Option<SweepWriter>> {
     if no_store {
         return Ok(None);
     }
-    SweepWriter::start(&store.path()?, experiment, &new_sweep_id())
+    SweepWriter::start(&store.path()?, experiment, &new_sweep_id(), spec)
         .map(Some)
         .map_err(input)
 }

@@ -5,6 +5,9 @@
 //! iterations, so it grows as a real one does.
 //!
 //! `CARGO_TARGET_DIR=/tmp/target-sweep cargo bench -p nnlab-store --bench sweep`
+//!
+//! On a shared machine the two halves can see different load; `benches/sweep_ab.rs`
+//! alternates them round by round and gives the ratio that holds.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -30,7 +33,7 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("store", |b| {
         b.iter(|| {
-            let w = SweepWriter::start(&path, None, "bench").expect("store");
+            let w = SweepWriter::start(&path, None, "bench", &spec).expect("store");
             let r = run_sweep_with(&spec, None, Some(&|runs| w.add(runs))).expect("runs");
             let ids = w.finish().expect("written");
             assert_eq!(ids.len(), r.runs.len());

@@ -34,9 +34,11 @@ pub struct Columns {
 }
 
 fn bytes(values: impl Iterator<Item = f64>, n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(8 * n);
-    for v in values {
-        out.extend_from_slice(&v.to_le_bytes());
+    // Sized once and filled in place: pushing each value's bytes checked the capacity every
+    // time (a sweep encodes a few hundred values per run).
+    let mut out = vec![0u8; 8 * n];
+    for (slot, v) in out.chunks_exact_mut(8).zip(values) {
+        slot.copy_from_slice(&v.to_le_bytes());
     }
     out
 }

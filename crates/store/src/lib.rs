@@ -36,6 +36,7 @@ pub mod render;
 pub mod rerun;
 pub mod schema;
 pub mod store;
+mod sweeps;
 pub mod writer;
 
 pub use error::StoreError;

@@ -8,6 +8,7 @@ use nnlab_train::EpochRecord;
 
 use crate::query::Condition;
 use crate::record::RunStatus;
+use crate::sweeps::{config_value, SpecCache};
 use crate::{Store, StoreError};
 
 /// What `runs list` selects.
@@ -53,7 +54,8 @@ pub struct StoredRun {
 }
 
 const SUMMARY_COLUMNS: &str = "id, status, started, finished, experiment, sweep, version,
-    data_seed, init_seed, shuffle_seed, epochs_run, final_loss, config_json, metrics";
+    data_seed, init_seed, shuffle_seed, epochs_run, final_loss, config_json, metrics,
+    sweep_ref, sweep_index";
 
 impl Store {
     /// Runs matching `filter`, newest first (by start time, then id).
@@ -77,8 +79,9 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
         let mut rows = stmt.query(params_from_iter(args.iter())).map_err(&err)?;
         let mut out = Vec::new();
+        let mut specs = SpecCache::default();
         while let Some(row) = rows.next().map_err(&err)? {
-            let run = self.summary(row)?;
+            let (run, _) = self.summary(row, &mut specs)?;
             if filter.conditions.iter().all(|c| c.matches(&run.config)) {
                 out.push(run);
                 if filter.limit.is_some_and(|l| out.len() >= l) {
@@ -89,7 +92,13 @@ impl Store {
         Ok(out)
     }
 
-    fn summary(&self, row: &Row) -> Result<RunSummary, StoreError> {
+    /// The summary of a row selected with [`SUMMARY_COLUMNS`] first, and the rebuilt
+    /// configuration of a sweep run (see [`crate::sweeps`]).
+    fn summary(
+        &self,
+        row: &Row,
+        specs: &mut SpecCache,
+    ) -> Result<(RunSummary, Option<nnlab_lab::Experiment>), StoreError> {
         let err = self.sql();
         let id: i64 = row.get(0).map_err(&err)?;
         let status: String = row.get(1).map_err(&err)?;
@@ -97,7 +106,20 @@ impl Store {
             .parse()
             .map_err(|_| self.corrupt(id, "status", &status))?;
         let seed = |i| row.get::<_, i64>(i).map(|s| s as u64).map_err(&err);
-        Ok(RunSummary {
+        let config_json: Option<String> = row.get(12).map_err(&err)?;
+        let sweep_ref: Option<i64> = row.get(14).map_err(&err)?;
+        let sweep_index: Option<i64> = row.get(15).map_err(&err)?;
+        let (config, rebuilt) = match (config_json, sweep_ref, sweep_index) {
+            (Some(text), _, _) => (self.json(id, "config_json", Some(text))?, None),
+            (None, Some(sweep), Some(index)) => {
+                let exp = self.sweep_experiment(specs, id, sweep, index)?;
+                let value =
+                    config_value(&exp).map_err(|e| self.corrupt(id, "config", &e.to_string()))?;
+                (value, Some(exp))
+            }
+            _ => return Err(self.corrupt(id, "config_json", "missing, and not a sweep run")),
+        };
+        let summary = RunSummary {
             id,
             status,
             started: row.get(2).map_err(&err)?,
@@ -111,9 +133,10 @@ impl Store {
                 .map_err(&err)?
                 .map(|n| n.max(0) as usize),
             final_loss: row.get(11).map_err(&err)?,
-            config: self.json(id, "config_json", row.get(12).map_err(&err)?)?,
+            config,
             metrics: self.json(id, "metrics", row.get(13).map_err(&err)?)?,
-        })
+        };
+        Ok((summary, rebuilt))
     }
 
     fn json(&self, id: i64, what: &str, text: Option<String>) -> Result<Value, StoreError> {
@@ -123,7 +146,7 @@ impl Store {
         }
     }
 
-    fn corrupt(&self, id: i64, what: &str, message: &str) -> StoreError {
+    pub(crate) fn corrupt(&self, id: i64, what: &str, message: &str) -> StoreError {
         StoreError::Corrupt {
             path: self.path.clone(),
             id,
@@ -147,13 +170,18 @@ impl Store {
                 id,
             });
         };
-        let summary = self.summary(row)?;
+        let (summary, rebuilt) = self.summary(row, &mut SpecCache::default())?;
+        let config_toml = match (row.get::<_, Option<String>>(16).map_err(&err)?, rebuilt) {
+            (Some(text), _) => text,
+            (None, Some(exp)) => exp.to_toml()?,
+            (None, None) => return Err(self.corrupt(id, "config_toml", "missing")),
+        };
         let run = StoredRun {
-            config_toml: row.get(14).map_err(&err)?,
-            status_detail: self.json(id, "status_detail", row.get(15).map_err(&err)?)?,
-            initial_params: row.get(16).map_err(&err)?,
-            final_params: row.get(17).map_err(&err)?,
-            diagnostics: self.json(id, "diagnostics", row.get(18).map_err(&err)?)?,
+            config_toml,
+            status_detail: self.json(id, "status_detail", row.get(17).map_err(&err)?)?,
+            initial_params: row.get(18).map_err(&err)?,
+            final_params: row.get(19).map_err(&err)?,
+            diagnostics: self.json(id, "diagnostics", row.get(20).map_err(&err)?)?,
             history: self.history(id)?,
             summary,
         };

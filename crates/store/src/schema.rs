@@ -67,9 +67,91 @@ ALTER TABLE runs ADD COLUMN lr BLOB;           -- one f64 when constant, else on
 CREATE INDEX runs_sweep ON runs(sweep);
 ";
 
+/// Version 4: a recorded sweep's spec kept once, in `sweeps`, and its runs pointing at it.
+///
+/// A run of a sweep written by [`crate::SweepWriter`] stores its `sweep_ref` (a `sweeps.id`)
+/// and its grid `sweep_index`, and leaves `config_toml` and `config_json` NULL: its
+/// configuration is rebuilt on read from the spec (`SweepSpec::point` of the index), which
+/// is how the sweep built it (serializing a configuration per run cost ~50 µs, more than
+/// training the run). SQLite cannot drop a `NOT NULL`, so `runs` is rebuilt with the same
+/// columns (ids, and the AUTOINCREMENT high-water mark, kept: see [`to_v4`]).
+/// Deleting a sweep's runs leaves its `sweeps` row (one spec text, not worth a lookup on
+/// every delete).
+pub const V4: &str = "
+CREATE TABLE sweeps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,            -- the tag of its runs (runs.sweep)
+    spec_toml TEXT NOT NULL,       -- sweep.toml text: nnlab_lab::sweep::files::spec_toml
+    experiment TEXT,
+    created TEXT NOT NULL          -- UTC RFC 3339
+);
+CREATE TABLE runs_v4 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    status TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    pid INTEGER,
+    experiment TEXT,
+    sweep TEXT,
+    config_toml TEXT,              -- NULL exactly when sweep_ref is set
+    config_json TEXT,
+    data_seed INTEGER NOT NULL,
+    init_seed INTEGER NOT NULL,
+    shuffle_seed INTEGER NOT NULL,
+    version TEXT NOT NULL,
+    status_detail TEXT,
+    epochs_run INTEGER,
+    initial_params TEXT,
+    final_params TEXT,
+    metrics TEXT,
+    diagnostics TEXT,
+    final_loss REAL,
+    train_loss BLOB,
+    test_loss BLOB,
+    lr BLOB,
+    sweep_ref INTEGER REFERENCES sweeps(id),
+    sweep_index INTEGER,           -- the run's grid index in its sweep's spec
+    CHECK ((sweep_ref IS NULL) = (config_toml IS NOT NULL AND config_json IS NOT NULL)),
+    CHECK ((sweep_ref IS NULL) = (sweep_index IS NULL))
+);
+INSERT INTO runs_v4 (id, status, started, finished, pid, experiment, sweep, config_toml,
+    config_json, data_seed, init_seed, shuffle_seed, version, status_detail, epochs_run,
+    initial_params, final_params, metrics, diagnostics, final_loss, train_loss, test_loss, lr)
+SELECT id, status, started, finished, pid, experiment, sweep, config_toml,
+    config_json, data_seed, init_seed, shuffle_seed, version, status_detail, epochs_run,
+    initial_params, final_params, metrics, diagnostics, final_loss, train_loss, test_loss, lr
+FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v4 RENAME TO runs;
+CREATE INDEX runs_status ON runs(status);
+CREATE INDEX runs_experiment ON runs(experiment);
+CREATE INDEX runs_sweep ON runs(sweep);
+";
+
 /// The ordered migration steps: `MIGRATIONS[k]` goes from version `k` to `k + 1` (with
-/// [`to_v3`] after `V3`'s SQL).
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// [`to_v3`] after `V3`'s SQL, and `V4`'s SQL inside [`to_v4`]).
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+
+/// The v3 → v4 step: `V4`'s SQL, keeping AUTOINCREMENT's high-water mark (the largest id
+/// ever given, which may belong to a deleted run: ids are never reused) for `runs`.
+pub fn to_v4(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let seq: i64 = tx.query_row(
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'runs'), 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    tx.execute_batch(V4)?;
+    tx.execute(
+        "DELETE FROM sqlite_sequence WHERE name IN ('runs', 'runs_v4')",
+        [],
+    )?;
+    tx.execute(
+        "INSERT INTO sqlite_sequence (name, seq)
+         VALUES ('runs', max(?1, coalesce((SELECT max(id) FROM runs), 0)))",
+        [seq],
+    )?;
+    Ok(())
+}
 
 /// The part of the v2 → v3 step SQL cannot do: encode each run's `epochs` rows (in epoch
 /// order; a NULL train loss, a non-finite one in v1/v2, becomes NaN) into the blobs, then
@@ -143,7 +225,11 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
         });
     }
     for (k, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-        tx.execute_batch(step).map_err(sql)?;
+        if k == 3 {
+            to_v4(&tx).map_err(sql)?;
+        } else {
+            tx.execute_batch(step).map_err(sql)?;
+        }
         if k == 2 {
             to_v3(&tx).map_err(sql)?;
         }

@@ -52,7 +52,7 @@ fn sweeper(path: &str, tag: &str, count: usize) {
     base.set("epochs", &EPOCHS.to_string()).unwrap();
     base.set("optimizer", "momentum").unwrap();
     let spec = SweepSpec::parse(base, &[format!("seed=0..{count}")]).unwrap();
-    let writer = SweepWriter::start(Path::new(path), None, tag).unwrap();
+    let writer = SweepWriter::start(Path::new(path), None, tag, &spec).unwrap();
     run_sweep_with(&spec, None, Some(&|runs| writer.add(runs))).unwrap();
     writer.finish().unwrap();
 }

@@ -35,9 +35,13 @@ pub fn spec_toml(spec: &SweepSpec) -> Result<String, LabError> {
 
 /// Reads a `sweep.toml`; errors name the file and the line.
 pub fn read_spec(path: &Path) -> Result<SweepSpec, LabError> {
-    let text = read(path)?;
-    toml::from_str(&text).map_err(|e| LabError::Config {
-        key: path.display().to_string(),
+    parse_spec(&read(path)?, &path.display().to_string())
+}
+
+/// Reads the text of a `sweep.toml` ([`spec_toml`]'s); errors are keyed by `origin`.
+pub fn parse_spec(text: &str, origin: &str) -> Result<SweepSpec, LabError> {
+    toml::from_str(text).map_err(|e| LabError::Config {
+        key: origin.to_string(),
         message: e.message().to_string(),
     })
 }
