@@ -194,6 +194,7 @@ enum RunsCommand {
     },
     /// One run: configuration, metrics, diagnostics, history summary
     Show {
+        /// The run's id (see `nnlab runs list`)
         id: i64,
         /// Print everything stored as JSON
         #[arg(long)]
@@ -201,6 +202,7 @@ enum RunsCommand {
     },
     /// Runs side by side: the configuration keys that differ and the final metrics
     Compare {
+        /// Two or more run ids
         #[arg(required = true, num_args = 2..)]
         ids: Vec<i64>,
         /// Also write compare.csv and the overlaid loss plot compare.png/.svg into DIR
@@ -208,9 +210,13 @@ enum RunsCommand {
         out: Option<PathBuf>,
     },
     /// Train a stored run again and check the results are bit-identical (exit 0 if so, 1 if not)
-    Rerun { id: i64 },
+    Rerun {
+        /// The run's id
+        id: i64,
+    },
     /// Every run as one flat row (configuration keys, final metrics, status)
     Export {
+        /// csv (pandas.read_csv) or json (a list of flat objects)
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
         /// Write to FILE instead of standard output
@@ -219,13 +225,16 @@ enum RunsCommand {
     },
     /// Delete runs by id
     Delete {
+        /// The ids of the runs to delete
         #[arg(required = true)]
         ids: Vec<i64>,
     },
     /// Delete finished runs: all but the N newest, and/or those with a status
     Prune {
+        /// Keep the N newest finished runs, delete the older ones
         #[arg(long, value_name = "N")]
         keep: Option<usize>,
+        /// Delete the finished runs with this status: completed, diverged, stopped_early, interrupted
         #[arg(long)]
         status: Option<String>,
     },
