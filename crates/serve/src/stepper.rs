@@ -20,8 +20,8 @@
 use nnlab_core::rng::Rng;
 use nnlab_core::{sample_loss, Backward, Gradients, Network, ParamId, Trace};
 use nnlab_train::{
-    EarlyStopper, EpochRecord, OptimizerState, PlateauState, Samples, StopDecision, TrainConfig,
-    TrainStatus,
+    diverged, EarlyStopper, EpochRecord, OptimizerState, PlateauState, Samples, StopDecision,
+    TrainConfig, TrainStatus,
 };
 
 use crate::ApiError;
@@ -351,36 +351,4 @@ fn zero_frozen(g: &mut Gradients, net: &Network, frozen: &[ParamId]) {
 
 fn all_finite(net: &Network) -> bool {
     net.params_flat().iter().all(|v| v.is_finite())
-}
-
-/// The divergence status as `nnlab train` reports it: the first parameter in display order
-/// that is not finite, else the largest in magnitude.
-fn diverged(net: &Network, lr: f64, epoch: usize, sample: usize, row: usize) -> TrainStatus {
-    let values: Vec<(String, f64)> = net
-        .named_param_ids()
-        .into_iter()
-        .map(|(name, id)| (name, net.get(id)))
-        .collect();
-    let culprit = values
-        .iter()
-        .find(|(_, v)| !v.is_finite())
-        .or_else(|| {
-            // The first of the largest, as `nnlab train` picks it.
-            values
-                .iter()
-                .fold(None, |best: Option<&(String, f64)>, p| match best {
-                    Some(b) if b.1.abs() >= p.1.abs() => Some(b),
-                    _ => Some(p),
-                })
-        })
-        .cloned()
-        .unwrap_or_default();
-    TrainStatus::Diverged {
-        epoch,
-        sample,
-        row,
-        parameter: culprit.0,
-        value: culprit.1,
-        suggestion: format!("try a smaller learning rate, e.g. lr = {}", lr / 10.0),
-    }
 }

@@ -59,4 +59,4 @@ pub use metrics::{compute, compute_by, predict_all, Metrics};
 pub use optimizer::{Optimizer, OptimizerState, DEFAULT_ADAM, DEFAULT_MOMENTUM};
 pub use samples::Samples;
 pub use schedule::{PlateauState, Schedule, PLATEAU_DEFAULT};
-pub use trainer::train;
+pub use trainer::{diverged, train};

@@ -286,8 +286,10 @@ fn drive<E: Engine>(
 }
 
 /// The divergence status for `net` as it stands: the first parameter in display order that
-/// is not finite, else the largest in magnitude.
-fn diverged(net: &Network, lr: f64, epoch: usize, sample: usize, row: usize) -> TrainStatus {
+/// is not finite, else the largest in magnitude (the first of equals). `epoch`, `sample` and
+/// `row` are 1-based. Public so that every driver of training (the playground's stepper)
+/// reports divergence exactly as `train` does.
+pub fn diverged(net: &Network, lr: f64, epoch: usize, sample: usize, row: usize) -> TrainStatus {
     let values: Vec<(String, f64)> = net
         .named_param_ids()
         .into_iter()
