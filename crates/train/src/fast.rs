@@ -153,12 +153,7 @@ impl Engine for FastEngine<'_> {
     }
 
     fn test_loss(&mut self, test: &Samples) -> f64 {
-        let mut sum = 0.0;
-        for (x, &y) in test.x.chunks_exact(2).zip(test.y) {
-            let d = self.p.predict(x[0], x[1]) - y;
-            sum += d * d;
-        }
-        sum / test.n_rows() as f64
+        test_loss(&self.p, test)
     }
 
     fn save_best(&mut self) {
@@ -170,9 +165,25 @@ impl Engine for FastEngine<'_> {
     }
 
     fn write_back(&self, net: &mut Network) {
-        let values = self.p.w.iter().chain(&self.p.b);
-        for (&(_, id), &v) in NAMES.iter().zip(values) {
-            net.set(id, v);
-        }
+        write_back(&self.p, net);
+    }
+}
+
+/// The mean squared error of the course parameters `p` over a 2-input test set (shared by
+/// both course kernels).
+pub(crate) fn test_loss(p: &CourseParams, test: &Samples) -> f64 {
+    let mut sum = 0.0;
+    for (x, &y) in test.x.chunks_exact(2).zip(test.y) {
+        let d = p.predict(x[0], x[1]) - y;
+        sum += d * d;
+    }
+    sum / test.n_rows() as f64
+}
+
+/// Writes the course parameters `p` into the 2-2-1 network `net` by name.
+pub(crate) fn write_back(p: &CourseParams, net: &mut Network) {
+    let values = p.w.iter().chain(&p.b);
+    for (&(_, id), &v) in NAMES.iter().zip(values) {
+        net.set(id, v);
     }
 }

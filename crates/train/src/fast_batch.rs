@@ -22,7 +22,7 @@
 //! ten running sums stay sequential, as the bit-parity requires, and those are ten
 //! independent chains of one addition per row.
 
-use nnlab_core::course::{CourseParams, NAMES};
+use nnlab_core::course::CourseParams;
 use nnlab_core::Network;
 
 use crate::trainer::{Divergence, Engine, EpochRun};
@@ -214,12 +214,7 @@ impl Engine for FastBatchEngine {
     }
 
     fn test_loss(&mut self, test: &Samples) -> f64 {
-        let mut sum = 0.0;
-        for (x, &y) in test.x.chunks_exact(2).zip(test.y) {
-            let d = self.p.predict(x[0], x[1]) - y;
-            sum += d * d;
-        }
-        sum / test.n_rows() as f64
+        crate::fast::test_loss(&self.p, test)
     }
 
     fn save_best(&mut self) {
@@ -231,9 +226,6 @@ impl Engine for FastBatchEngine {
     }
 
     fn write_back(&self, net: &mut Network) {
-        let values = self.p.w.iter().chain(&self.p.b);
-        for (&(_, id), &v) in NAMES.iter().zip(values) {
-            net.set(id, v);
-        }
+        crate::fast::write_back(&self.p, net);
     }
 }
