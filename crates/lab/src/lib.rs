@@ -30,4 +30,6 @@ pub mod sweep;
 pub use config::{DataConfig, Experiment, ModelConfig, KEYS};
 pub use error::LabError;
 pub use result::{RunOptions, RunResult};
-pub use run::{data_source, diverged, load_data, run, run_on, LoadedData};
+pub use run::{
+    data_source, diverged, evaluate, load_data, prediction_rows, run, run_on, LoadedData,
+};

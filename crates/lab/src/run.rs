@@ -7,7 +7,7 @@
 //! println!("final loss {}", result.epoch_loss.last().unwrap());
 //! ```
 
-use nnlab_core::{NamedValues, Trace};
+use nnlab_core::{NamedValues, Network, Trace};
 use nnlab_data::{split_owned, DataSource, Dataset, LoadReport, Scaler};
 use nnlab_train::{compute, compute_by, predict_all, train, Event, Samples, TrainStatus};
 
@@ -183,48 +183,19 @@ fn run_inner(
     )?;
     let final_network = outcome.final_net.clone();
 
-    // Metrics in scaled and original units. When the per-row predictions are kept (for
-    // `--out`/`--json`), they are computed once and turned into original units in place;
-    // otherwise each metric pass runs the network row by row, so a run on a large file
-    // holds no prediction or original-unit column at all (the same bits either way).
-    let inv = |v: f64| scaler.inverse_target(v);
-    let set_metrics = |set: &Dataset, s: &Samples, keep: bool| -> (SetMetrics, Vec<f64>) {
-        if keep || final_network.n_outputs() != 1 {
-            let mut pred = predict_all(&final_network, s);
-            let scaled = compute(&pred, &set.y);
-            for p in &mut pred {
-                *p = inv(*p);
-            }
-            let n = pred.len().min(set.y.len());
-            let original = compute_by(n, |i| (pred[i], inv(set.y[i])), |i| inv(set.y[i]));
-            return (SetMetrics { scaled, original }, pred);
-        }
-        // `predict_all` gives no predictions for a set of the wrong width; so does this.
-        let n = if s.n_inputs == final_network.n_inputs() {
-            s.n_rows().min(set.y.len())
-        } else {
-            0
-        };
-        let mut trace = Trace::new(&final_network);
-        let mut predict = |i: usize| {
-            final_network.forward_into(s.x_row(i), &mut trace);
-            trace.output()[0]
-        };
-        let scaled = compute_by(n, |i| (predict(i), set.y[i]), |i| set.y[i]);
-        let original = compute_by(n, |i| (inv(predict(i)), inv(set.y[i])), |i| inv(set.y[i]));
-        (SetMetrics { scaled, original }, Vec::new())
-    };
+    let set_metrics =
+        |set: &Dataset, s: &Samples, keep: bool| evaluate(&final_network, set, s, &scaler, keep);
     let (train_metrics, train_pred) = set_metrics(&train_set, &train_samples, train_raw.is_some());
     let mut predictions = Vec::new();
     if let Some(raw) = &train_raw {
-        predictions = rows_of("train", raw, &train_pred);
+        predictions = prediction_rows("train", raw, &train_pred);
     }
     drop(train_pred);
     let test_metrics = match (&test_set, &test_samples) {
         (Some(set), Some(s)) => {
             let (m, p) = set_metrics(set, s, test_raw.is_some());
             if let Some(raw) = &test_raw {
-                predictions.extend(rows_of("test", raw, &p));
+                predictions.extend(prediction_rows("test", raw, &p));
             }
             Some(m)
         }
@@ -274,7 +245,49 @@ fn run_inner(
     })
 }
 
-fn rows_of(set: &str, raw: &Dataset, pred: &[f64]) -> Vec<Prediction> {
+/// The metrics of `net` on the scaled `set` (`s` is its sample view), in scaled and
+/// original units, and with `keep` the per-row predictions in original units.
+///
+/// With `keep` the predictions are computed once and turned into original units in place;
+/// without, each metric pass runs the network row by row, so a run on a large file holds no
+/// prediction or original-unit column at all. The sums run in the same order either way, so
+/// the metrics are the same bits.
+pub fn evaluate(
+    net: &Network,
+    set: &Dataset,
+    s: &Samples,
+    scaler: &Scaler,
+    keep: bool,
+) -> (SetMetrics, Vec<f64>) {
+    let inv = |v: f64| scaler.inverse_target(v);
+    if keep || net.n_outputs() != 1 {
+        let mut pred = predict_all(net, s);
+        let scaled = compute(&pred, &set.y);
+        for p in &mut pred {
+            *p = inv(*p);
+        }
+        let n = pred.len().min(set.y.len());
+        let original = compute_by(n, |i| (pred[i], inv(set.y[i])), |i| inv(set.y[i]));
+        return (SetMetrics { scaled, original }, pred);
+    }
+    // `predict_all` gives no predictions for a set of the wrong width; so does this.
+    let n = if s.n_inputs == net.n_inputs() {
+        s.n_rows().min(set.y.len())
+    } else {
+        0
+    };
+    let mut trace = Trace::new(net);
+    let mut predict = |i: usize| {
+        net.forward_into(s.x_row(i), &mut trace);
+        trace.output()[0]
+    };
+    let scaled = compute_by(n, |i| (predict(i), set.y[i]), |i| set.y[i]);
+    let original = compute_by(n, |i| (inv(predict(i)), inv(set.y[i])), |i| inv(set.y[i]));
+    (SetMetrics { scaled, original }, Vec::new())
+}
+
+/// One [`Prediction`] per row of `raw` (the set's rows in original units), named `set`.
+pub fn prediction_rows(set: &str, raw: &Dataset, pred: &[f64]) -> Vec<Prediction> {
     (0..raw.n_rows())
         .map(|i| Prediction {
             set: set.to_string(),

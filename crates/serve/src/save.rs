@@ -9,11 +9,11 @@
 
 use nnlab_core::NamedValues;
 use nnlab_data::{Dataset, Scaler};
-use nnlab_lab::result::{MetricsBySet, Prediction, SetMetrics};
+use nnlab_lab::result::{MetricsBySet, SetMetrics};
 use nnlab_lab::RunResult;
 use nnlab_store::clock::now_rfc3339;
 use nnlab_store::RunRecord;
-use nnlab_train::{compute, predict_all, Samples, TrainStatus};
+use nnlab_train::{Samples, TrainStatus};
 
 use crate::session::Session;
 use crate::ApiError;
@@ -70,11 +70,11 @@ pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
     let net = &p.net;
     let d = &s.data;
     let (train_metrics, train_pred) = set_metrics(net, &d.train, &d.scaler);
-    let mut predictions = rows_of("train", &d.raw_train, &train_pred);
+    let mut predictions = nnlab_lab::prediction_rows("train", &d.raw_train, &train_pred);
     let test_metrics = match (&d.test, &d.raw_test) {
         (Some(set), Some(raw)) => {
             let (m, pred) = set_metrics(net, set, &d.scaler);
-            predictions.extend(rows_of("test", raw, &pred));
+            predictions.extend(nnlab_lab::prediction_rows("test", raw, &pred));
             Some(m)
         }
         _ => None,
@@ -109,8 +109,8 @@ pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
     Ok((result, notes))
 }
 
-/// Metrics of `net` on a scaled set, in scaled and original units, as `nnlab_lab::run`
-/// computes them; with the predictions in original units.
+/// Metrics of `net` on a scaled set, in scaled and original units, exactly as
+/// `nnlab_lab::run` computes them, with the predictions in original units.
 fn set_metrics(
     net: &nnlab_core::Network,
     set: &Dataset,
@@ -122,22 +122,5 @@ fn set_metrics(
         n_inputs: set.n_inputs(),
         n_outputs: 1,
     };
-    let pred = predict_all(net, &samples);
-    let scaled = compute(&pred, &set.y);
-    let pred_orig: Vec<f64> = pred.iter().map(|&v| scaler.inverse_target(v)).collect();
-    let y_orig: Vec<f64> = set.y.iter().map(|&v| scaler.inverse_target(v)).collect();
-    let original = compute(&pred_orig, &y_orig);
-    (SetMetrics { scaled, original }, pred_orig)
-}
-
-fn rows_of(set: &str, raw: &Dataset, pred: &[f64]) -> Vec<Prediction> {
-    (0..raw.n_rows())
-        .map(|i| Prediction {
-            set: set.to_string(),
-            row: i + 1,
-            inputs: raw.row(i).to_vec(),
-            target: raw.y[i],
-            prediction: pred[i],
-        })
-        .collect()
+    nnlab_lab::evaluate(net, set, &samples, scaler, true)
 }
