@@ -326,6 +326,9 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
         &format!("return document.querySelector('#chart-loss path.overlay-run-{run_id}') !== null"),
     )
     .await;
+    // The predictions and input-plane charts refresh 100 ms after the last state change
+    // (see `render` in app.js): let them catch up so the screenshot shows one moment.
+    tokio::time::sleep(Duration::from_millis(400)).await;
     let shot = c.screenshot().await.map_err(|e| e.to_string())?;
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nnlab-serve-playground.png");
     std::fs::write(&path, shot).map_err(|e| e.to_string())?;
