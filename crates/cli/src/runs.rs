@@ -300,8 +300,21 @@ pub fn run(args: &RunsArgs) -> anyhow::Result<ExitCode> {
         }
         RunsCommand::Rerun { id } => {
             let stored = store.get(*id).map_err(input)?;
-            let (report, _) = nnlab_store::rerun(&stored, &mut |_| {}).map_err(input)?;
-            if report.identical() {
+            let (report, result) = nnlab_store::rerun(&stored, &mut |_| {}).map_err(input)?;
+            if !report.compared {
+                let loss = result
+                    .history
+                    .last()
+                    .map_or("none".to_string(), |h| h.train_loss.to_string());
+                writeln!(
+                    out,
+                    "run {id}: stored {} with no outcome, nothing to compare; trained it now: \
+                     {}, {} epochs, final train loss {loss}",
+                    stored.summary.status,
+                    nnlab_store::RunStatus::of(&result.status),
+                    report.epochs,
+                )?;
+            } else if report.identical() {
                 writeln!(
                     out,
                     "run {id}: identical ({} epoch losses and {} parameters, bit for bit)",

@@ -147,6 +147,37 @@ fn rerun_of_a_tampered_run_lists_the_difference_and_exits_1() {
 }
 
 #[test]
+fn rerun_of_an_interrupted_run_trains_it_and_exits_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, store) = (tmp.path(), tmp.path().join("runs.sqlite"));
+    train(&store, dir, &[]);
+    // Run 1 as a run killed mid-training leaves it: interrupted, no outcome stored.
+    let tamper = python(
+        "import sqlite3, sys\n\
+         c = sqlite3.connect(sys.argv[1])\n\
+         c.execute(\"UPDATE runs SET status = 'interrupted', finished = NULL, \
+             status_detail = NULL, epochs_run = NULL, initial_params = NULL, \
+             final_params = NULL, metrics = NULL, diagnostics = NULL, final_loss = NULL, \
+             train_loss = NULL, test_loss = NULL, lr = NULL WHERE id = 1\")\n\
+         c.commit()",
+        &store,
+    );
+    assert!(
+        tamper.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tamper.stderr)
+    );
+    let text = ok(&store, dir, &["runs", "rerun", "1"]);
+    assert!(
+        text.starts_with(
+            "run 1: stored interrupted with no outcome, nothing to compare; trained it now: "
+        ),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
 fn show_delete_prune_and_no_store() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, store) = (tmp.path(), tmp.path().join("runs.sqlite"));

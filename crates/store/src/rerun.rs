@@ -1,5 +1,7 @@
 //! `runs rerun`: train a stored configuration again and check that the epoch losses and the
 //! parameters come out bit-identical (same seeds → same bits is the lab's promise).
+//! A run that never finished (`interrupted`, `running`) has nothing stored to compare:
+//! it is trained from scratch and the report says so ([`RerunReport::compared`] false).
 
 use serde::Serialize;
 
@@ -19,13 +21,17 @@ pub struct RerunReport {
     pub id: i64,
     pub epochs: usize,
     pub parameters: usize,
+    /// False when the stored run never finished (no outcome stored): it was trained now,
+    /// and there was nothing to compare with.
+    pub compared: bool,
     /// Each difference in one line (`epoch 3 train_loss: stored 0.25, now 0.2500000001`).
     pub differences: Vec<String>,
 }
 
 impl RerunReport {
+    /// Compared with a stored outcome, and no difference.
     pub fn identical(&self) -> bool {
-        self.differences.is_empty()
+        self.compared && self.differences.is_empty()
     }
 }
 
@@ -36,6 +42,17 @@ pub fn rerun(
 ) -> Result<(RerunReport, RunResult), StoreError> {
     let exp = Experiment::from_toml_str(&stored.config_toml)?;
     let result = run(&exp, on_event)?;
+    // An outcome is stored with its finishing time: without one there is nothing to check.
+    if stored.summary.finished.is_none() {
+        let report = RerunReport {
+            id: stored.summary.id,
+            epochs: result.history.len(),
+            parameters: result.final_params.len(),
+            compared: false,
+            differences: Vec::new(),
+        };
+        return Ok((report, result));
+    }
     let report = compare_result(stored, &result)?;
     Ok((report, result))
 }
@@ -117,6 +134,7 @@ pub fn compare_result(stored: &StoredRun, result: &RunResult) -> Result<RerunRep
         id: stored.summary.id,
         epochs: result.history.len(),
         parameters,
+        compared: true,
         differences: diffs,
     })
 }

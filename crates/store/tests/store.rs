@@ -150,6 +150,12 @@ fn a_running_row_of_a_vanished_process_becomes_interrupted() {
     );
     // Our own process is alive: its row stays running.
     assert_eq!(store.get(mine).unwrap().summary.status, RunStatus::Running);
+    // Rerunning the interrupted run trains it; nothing was stored to compare it with.
+    let (report, result) = rerun(&store.get(gone).unwrap(), &mut |_| {}).unwrap();
+    assert!(!report.compared && report.differences.is_empty());
+    // The report counts the epochs of the fresh training.
+    assert_eq!(report.epochs, result.history.len());
+    assert!(report.epochs > 0);
 }
 
 #[test]
