@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use nnlab_lab::sweep::SweepSpec;
+use nnlab_lab::sweep::{Shard, SweepSpec};
 use nnlab_lab::{Experiment, LabError, RunResult};
 use nnlab_store::writer::new_sweep_id;
 use nnlab_store::{
@@ -64,9 +64,20 @@ impl RecordFlags {
 
 impl RecordFlags {
     /// The writer that records a sweep's runs as they finish (unless `--no-store`),
-    /// tagged with `--experiment` and a fresh sweep id.
-    pub fn sweep_writer(&self, spec: &SweepSpec) -> anyhow::Result<Option<SweepWriter>> {
-        sweep_writer(&self.store, self.no_store, self.experiment.as_deref(), spec)
+    /// tagged with `--experiment` and a fresh sweep id; `shard` is the part of the grid
+    /// this process runs.
+    pub fn sweep_writer(
+        &self,
+        spec: &SweepSpec,
+        shard: Option<Shard>,
+    ) -> anyhow::Result<Option<SweepWriter>> {
+        sweep_writer(
+            &self.store,
+            self.no_store,
+            self.experiment.as_deref(),
+            spec,
+            shard,
+        )
     }
 }
 
@@ -87,7 +98,7 @@ impl StoreFlags {
         name: &str,
         spec: &SweepSpec,
     ) -> anyhow::Result<Option<SweepWriter>> {
-        sweep_writer(&self.store, self.no_store, Some(name), spec)
+        sweep_writer(&self.store, self.no_store, Some(name), spec, None)
     }
 }
 
@@ -96,11 +107,12 @@ fn sweep_writer(
     no_store: bool,
     experiment: Option<&str>,
     spec: &SweepSpec,
+    shard: Option<Shard>,
 ) -> anyhow::Result<Option<SweepWriter>> {
     if no_store {
         return Ok(None);
     }
-    SweepWriter::start(&store.path()?, experiment, &new_sweep_id(), spec)
+    SweepWriter::start(&store.path()?, experiment, &new_sweep_id(), spec, shard)
         .map(Some)
         .map_err(input)
 }

@@ -107,7 +107,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         "running {} runs",
         nnlab_lab::sweep::grid::shard_indices(spec.n_runs(), shard).len()
     );
-    let writer = args.record.sweep_writer(&spec)?;
+    let writer = args.record.sweep_writer(&spec, shard)?;
     let result = match &writer {
         Some(w) => run_sweep_with(&spec, shard, Some(&|runs| w.add(runs))),
         None => run_sweep(&spec, shard),

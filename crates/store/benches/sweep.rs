@@ -33,7 +33,7 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("store", |b| {
         b.iter(|| {
-            let w = SweepWriter::start(&path, None, "bench", &spec).expect("store");
+            let w = SweepWriter::start(&path, None, "bench", &spec, None).expect("store");
             let r = run_sweep_with(&spec, None, Some(&|runs| w.add(runs))).expect("runs");
             let ids = w.finish().expect("written");
             assert_eq!(ids.len(), r.runs.len());

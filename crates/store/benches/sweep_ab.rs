@@ -68,7 +68,7 @@ fn main() {
         run_sweep(&spec, None).expect("the sweep runs");
     };
     let mut stored = || {
-        let w = SweepWriter::start(&path, None, "bench", &spec).expect("store");
+        let w = SweepWriter::start(&path, None, "bench", &spec, None).expect("store");
         let r = run_sweep_with(&spec, None, Some(&|runs| w.add(runs))).expect("runs");
         let ids = w.finish().expect("written");
         assert_eq!(ids.len(), r.runs.len());

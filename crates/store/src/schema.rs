@@ -128,9 +128,29 @@ CREATE INDEX runs_experiment ON runs(experiment);
 CREATE INDEX runs_sweep ON runs(sweep);
 ";
 
+/// Version 5: a sweep's row says what it plans and who runs it, so the runs of a killed
+/// sweep that never finished are marked on the next open
+/// ([`crate::Store::mark_interrupted`]).
+///
+/// `pid` is the recording process; the planned grid indices are
+/// `nnlab_lab::sweep::grid::shard_indices(n_runs, shard)` of the spec's run count and the
+/// shard `shard_k/shard_n` (every index when both are NULL); `finished` is set once the
+/// writer ends (normally or on an error), or once the next open has inserted an
+/// `interrupted` row for each planned index without a row. Sweeps recorded before v5 have
+/// no plan and count as finished. Nothing is added per run: the plan is one row per sweep.
+pub const V5: &str = "
+ALTER TABLE sweeps ADD COLUMN pid INTEGER;
+ALTER TABLE sweeps ADD COLUMN shard_n INTEGER;
+ALTER TABLE sweeps ADD COLUMN shard_k INTEGER CHECK ((shard_k IS NULL) = (shard_n IS NULL)
+    AND (shard_k IS NULL OR (1 <= shard_k AND shard_k <= shard_n)));
+ALTER TABLE sweeps ADD COLUMN version TEXT;    -- the nnlab version that ran it
+ALTER TABLE sweeps ADD COLUMN finished INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX sweeps_unfinished ON sweeps(id) WHERE finished = 0;
+";
+
 /// The ordered migration steps: `MIGRATIONS[k]` goes from version `k` to `k + 1` (with
 /// [`to_v3`] after `V3`'s SQL, and `V4`'s SQL inside [`to_v4`]).
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The v3 → v4 step: `V4`'s SQL, keeping AUTOINCREMENT's high-water mark (the largest id
 /// ever given, which may belong to a deleted run: ids are never reused) for `runs`.

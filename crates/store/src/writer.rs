@@ -12,6 +12,11 @@
 //! commits and a slow one commits each chunk soon after it finishes: a sweep killed with
 //! SIGKILL keeps every run whose transaction committed (WAL: a commit survives the process).
 //!
+//! The sweep's row also records the writing process and the planned grid indices (the
+//! shard), and is marked finished when the writer ends, normally or on an error (schema
+//! v5). A sweep killed before that has its unfinished runs inserted as `interrupted` by the
+//! next [`Store::open`] (see [`Store::mark_interrupted`]).
+//!
 //! ```no_run
 //! use nnlab_lab::sweep::{run_sweep_with, SweepSpec};
 //! use nnlab_lab::Experiment;
@@ -19,7 +24,7 @@
 //!
 //! let spec = SweepSpec::parse(Experiment::default(), &["lr=0.01,0.1".into()]).unwrap();
 //! let writer =
-//!     SweepWriter::start("runs.sqlite".as_ref(), None, &new_sweep_id(), &spec).unwrap();
+//!     SweepWriter::start("runs.sqlite".as_ref(), None, &new_sweep_id(), &spec, None).unwrap();
 //! let result = run_sweep_with(&spec, None, Some(&|runs| writer.add(runs))).unwrap();
 //! let ids = writer.finish().unwrap();
 //! assert_eq!(ids.len(), result.runs.len());
@@ -35,7 +40,7 @@ use rusqlite::params;
 
 use nnlab_lab::sweep::files::{parse_spec, spec_toml};
 use nnlab_lab::sweep::grid::Singles;
-use nnlab_lab::sweep::{RunDetail, SweepSpec};
+use nnlab_lab::sweep::{RunDetail, Shard, SweepSpec};
 
 use crate::clock::{now_rfc3339, rfc3339_at};
 use crate::history::{encode, Columns};
@@ -46,8 +51,9 @@ type Batch = Result<Vec<Row>, StoreError>;
 
 /// A store being written by its own thread; see the module docs.
 pub struct SweepWriter {
-    sender: Sender<Batch>,
-    thread: JoinHandle<Result<Vec<i64>, StoreError>>,
+    /// `None` once [`SweepWriter::finish`] (or the drop) has closed the channel.
+    sender: Option<Sender<Batch>>,
+    thread: Option<JoinHandle<Result<Vec<i64>, StoreError>>>,
     sweep: String,
     /// The spec as stored (read back from its TOML), when its runs can be rebuilt from it.
     spec: Option<(SweepSpec, Singles)>,
@@ -159,11 +165,14 @@ impl SweepWriter {
     /// Opens the store (its errors come now, before any training), stores `spec` (the
     /// sweep about to run, whose runs will be given to [`SweepWriter::add`]) and starts
     /// the writer thread. Every run is tagged with `experiment` (if any) and `sweep`.
+    /// `shard` is the part of the grid this process runs (all of it when `None`): its
+    /// runs that never get written are marked `interrupted` if this process dies first.
     pub fn start(
         path: &Path,
         experiment: Option<&str>,
         sweep: &str,
         spec: &SweepSpec,
+        shard: Option<Shard>,
     ) -> Result<SweepWriter, StoreError> {
         let mut store = Store::open(path)?;
         // A checkpoint (copying the WAL into the main file, with an fsync) took 30-45 ms
@@ -194,9 +203,19 @@ impl SweepWriter {
                 store
                     .conn
                     .execute(
-                        "INSERT INTO sweeps (name, spec_toml, experiment, created)
-                         VALUES (?1, ?2, ?3, ?4)",
-                        params![sweep, text, experiment, now_rfc3339()],
+                        "INSERT INTO sweeps (name, spec_toml, experiment, created, pid,
+                             shard_k, shard_n, version, finished)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+                        params![
+                            sweep,
+                            text,
+                            experiment,
+                            now_rfc3339(),
+                            std::process::id(),
+                            shard.map(|s| s.k as i64),
+                            shard.map(|s| s.n as i64),
+                            VERSION,
+                        ],
                     )
                     .map_err(sql)?;
                 Some(store.conn.last_insert_rowid())
@@ -215,8 +234,8 @@ impl SweepWriter {
             .spawn(move || write_all(&mut store, &receiver, &tags))
             .map_err(|source| StoreError::Io { path: name, source })?;
         Ok(SweepWriter {
-            sender,
-            thread,
+            sender: Some(sender),
+            thread: Some(thread),
             sweep: sweep.to_string(),
             spec: kept,
         })
@@ -250,14 +269,24 @@ impl SweepWriter {
             .map(|d| Row::of(d, rebuilt, &mut times))
             .collect();
         // A send fails only once the writer has stopped on an error, which `finish` returns.
-        let _ = self.sender.send(batch);
+        if let Some(sender) = &self.sender {
+            let _ = sender.send(batch);
+        }
     }
 
-    /// Waits until every queued run is written; returns their ids in the order written, or
-    /// the first error (the runs committed before it stay stored).
-    pub fn finish(self) -> Result<Vec<i64>, StoreError> {
-        drop(self.sender);
-        self.thread.join().unwrap_or_else(|_| {
+    /// Waits until every queued run is written and the sweep is marked finished; returns
+    /// the runs' ids in the order written, or the first error (the runs committed before
+    /// it stay stored).
+    pub fn finish(mut self) -> Result<Vec<i64>, StoreError> {
+        self.close()
+    }
+
+    fn close(&mut self) -> Result<Vec<i64>, StoreError> {
+        drop(self.sender.take());
+        let Some(thread) = self.thread.take() else {
+            return Ok(Vec::new());
+        };
+        thread.join().unwrap_or_else(|_| {
             Err(StoreError::Io {
                 path: String::new(),
                 source: std::io::Error::other("the run store's writer thread panicked"),
@@ -266,9 +295,37 @@ impl SweepWriter {
     }
 }
 
-/// The writer thread: everything waiting goes into one transaction, until every sender
-/// is gone.
+/// A writer dropped without [`SweepWriter::finish`] (a caller returning early) still
+/// writes what was queued and marks its sweep finished, so it is not taken as killed.
+impl Drop for SweepWriter {
+    fn drop(&mut self) {
+        let _ = self.close();
+    }
+}
+
+/// The writer thread: writes the runs ([`write_runs`]), then marks the sweep finished,
+/// also when writing failed (the sweep ended; its missing runs were not interrupted).
 fn write_all(
+    store: &mut Store,
+    receiver: &Receiver<Batch>,
+    tags: &Tags,
+) -> Result<Vec<i64>, StoreError> {
+    let written = write_runs(store, receiver, tags);
+    let marked = match tags.sweep_ref {
+        Some(id) => store
+            .conn
+            .execute("UPDATE sweeps SET finished = 1 WHERE id = ?1", [id])
+            .map(|_| ())
+            .map_err(store.sql()),
+        None => Ok(()),
+    };
+    let ids = written?;
+    marked?;
+    Ok(ids)
+}
+
+/// Everything waiting goes into one transaction, until every sender is gone.
+fn write_runs(
     store: &mut Store,
     receiver: &Receiver<Batch>,
     tags: &Tags,

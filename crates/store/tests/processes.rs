@@ -52,7 +52,7 @@ fn sweeper(path: &str, tag: &str, count: usize) {
     base.set("epochs", &EPOCHS.to_string()).unwrap();
     base.set("optimizer", "momentum").unwrap();
     let spec = SweepSpec::parse(base, &[format!("seed=0..{count}")]).unwrap();
-    let writer = SweepWriter::start(Path::new(path), None, tag, &spec).unwrap();
+    let writer = SweepWriter::start(Path::new(path), None, tag, &spec, None).unwrap();
     run_sweep_with(&spec, None, Some(&|runs| writer.add(runs))).unwrap();
     writer.finish().unwrap();
 }
@@ -71,8 +71,23 @@ fn tagged(store: &Store, tag: &str) -> usize {
     store.list(&f).unwrap().len()
 }
 
+/// `(rows, distinct grid indices, interrupted rows)` of the runs tagged `tag`, by SQL
+/// (listing 20,000 runs would rebuild each configuration).
+fn sweep_rows(path: &Path, tag: &str) -> (usize, usize, usize) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*), count(DISTINCT sweep_index), count(*) FILTER
+                 (WHERE status = 'interrupted') FROM runs WHERE sweep = ?1",
+            [tag],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
 /// Issue 6: `kill -9` in the middle of a sweep keeps every run that finished (each one
-/// whole), and the store stays consistent.
+/// whole), the store stays consistent, and the next open marks the runs it never
+/// finished `interrupted`: finished + interrupted = the sweep's planned runs, once.
 fn killed_sweep_keeps_its_finished_runs() {
     // ~5 s of training on two cores: the kill lands long before the end.
     const RUNS: usize = 20_000;
@@ -95,10 +110,26 @@ fn killed_sweep_keeps_its_finished_runs() {
     sweep.wait().unwrap();
     assert_eq!(integrity(&path), "ok");
     let store = Store::open(&path).unwrap();
-    let kept = tagged(&store, "killed");
+    let (rows, indices, interrupted) = sweep_rows(&path, "killed");
+    let kept = rows - interrupted;
     assert!((20..RUNS).contains(&kept), "{kept} runs kept");
+    // Every planned run (the whole grid: no shard) is there once, finished or interrupted.
+    assert_eq!((rows, indices), (RUNS, RUNS));
     assert_whole(&store);
     assert_eq!(integrity(&path), "ok");
+    drop(store);
+    // The sweep was marked finished: a second open adds nothing.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(sweep_rows(&path, "killed"), (rows, indices, interrupted));
+    let listed = store
+        .list(&Filter {
+            status: Some(RunStatus::Interrupted),
+            sweep: Some("killed".into()),
+            limit: Some(1),
+            ..Filter::default()
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 1);
 }
 
 /// Issue 6: two sweeps recording into one store at once lose nothing.
@@ -112,6 +143,9 @@ fn two_sweeps_lose_nothing() {
     assert!(b.wait().unwrap().success());
     let store = Store::open(&path).unwrap();
     assert_eq!((tagged(&store, "a"), tagged(&store, "b")), (N, N));
+    // Both finished normally: no run of theirs is interrupted.
+    assert_eq!(sweep_rows(&path, "a"), (N, N, 0));
+    assert_eq!(sweep_rows(&path, "b"), (N, N, 0));
     assert_whole(&store);
     assert_eq!(integrity(&path), "ok");
 }

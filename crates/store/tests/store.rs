@@ -251,7 +251,7 @@ fn a_sweep_recorded_through_the_writer_reads_back_and_reruns_to_the_bit() {
     base.set("epochs", "12").unwrap();
     // 2 rates × 20 seeds through the lanes, and lr 5 whose runs diverge (through run_on).
     let spec = SweepSpec::parse(base, &["lr=0.01,0.1,5".into(), "seed=0..20".into()]).unwrap();
-    let writer = SweepWriter::start(&path, Some("lr"), "s1", &spec).unwrap();
+    let writer = SweepWriter::start(&path, Some("lr"), "s1", &spec, None).unwrap();
     let result = run_sweep_with(&spec, None, Some(&|runs| writer.add(runs))).unwrap();
     let ids = writer.finish().unwrap();
     assert_eq!(ids.len(), 60);

@@ -13,7 +13,7 @@ use nnlab_store::{Condition, Filter, RunRecord, Store, StoredRun, SweepWriter};
 /// Runs `spec` through a writer started with `stored` (the spec it is told about), tagged
 /// `tag`; returns every run's detail as the sink saw it, in grid order.
 fn sweep(path: &Path, tag: &str, stored: &SweepSpec, spec: &SweepSpec) -> Vec<RunDetail> {
-    let writer = SweepWriter::start(path, Some("exp"), tag, stored).unwrap();
+    let writer = SweepWriter::start(path, Some("exp"), tag, stored, None).unwrap();
     let seen = Mutex::new(Vec::new());
     run_sweep_with(
         spec,
