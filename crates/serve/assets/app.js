@@ -160,13 +160,17 @@ function stopEvents() {
 async function togglePlay() {
   if (st && st.playing) { await act("POST", "/pause"); stopEvents(); return; }
   const eps = Number($("#speed").value);
+  // Start playing first, then listen. A stream opened before the server has started
+  // playing begins with the not-yet-playing state, and would close itself at once.
+  await act("POST", "/play", { epochs_per_second: eps });
+  if (!st || !st.playing) return;
+  stopEvents();
   events = new EventSource(`/api/sessions/${sid}/events?since=${hist.length}`);
   events.addEventListener("state", (ev) => {
     const s = JSON.parse(ev.data);
     show(s, false);
     if (!s.playing) stopEvents();
   });
-  await act("POST", "/play", { epochs_per_second: eps });
 }
 
 // ---------- rendering ----------
