@@ -369,29 +369,10 @@ fn seed_sql(seed: u64) -> i64 {
 }
 
 fn insert(tx: &Transaction, r: &RunRecord, pid: Option<u32>) -> rusqlite::Result<i64> {
-    let Some(o) = &r.outcome else {
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO runs (status, started, pid, experiment, sweep, config_toml, config_json,
-                 data_seed, init_seed, shuffle_seed, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        stmt.execute(params![
-            r.status.as_str(),
-            r.started,
-            pid,
-            r.experiment,
-            r.sweep,
-            r.config_toml,
-            r.config.to_string(),
-            seed_sql(r.seeds.0),
-            seed_sql(r.seeds.1),
-            seed_sql(r.seeds.2),
-            r.version,
-        ])?;
-        return Ok(tx.last_insert_rowid());
-    };
-    // A finished run in one statement (a sweep inserts thousands): no UPDATE afterwards.
-    let h = encode(&o.history);
+    // One statement for a started and a finished run (the outcome columns are NULL until
+    // the run finishes): a sweep inserts thousands of finished runs, each without an UPDATE.
+    let o = r.outcome.as_ref();
+    let h = o.map(|o| encode(&o.history));
     let mut stmt = tx.prepare_cached(
         "INSERT INTO runs (status, started, pid, experiment, sweep, config_toml, config_json,
              data_seed, init_seed, shuffle_seed, version, finished, status_detail, epochs_run,
@@ -412,17 +393,18 @@ fn insert(tx: &Transaction, r: &RunRecord, pid: Option<u32>) -> rusqlite::Result
         seed_sql(r.seeds.1),
         seed_sql(r.seeds.2),
         r.version,
-        o.finished,
-        o.status_detail.to_string(),
-        o.epochs_run as i64,
-        o.initial_params,
-        o.final_params,
-        o.metrics.to_string(),
-        o.diagnostics.to_string(),
-        o.history.last().and_then(|h| finite(h.train_loss)),
-        h.train_loss,
-        h.test_loss,
-        h.lr,
+        o.map(|o| &o.finished),
+        o.map(|o| o.status_detail.to_string()),
+        o.map(|o| o.epochs_run as i64),
+        o.map(|o| &o.initial_params),
+        o.map(|o| &o.final_params),
+        o.map(|o| o.metrics.to_string()),
+        o.map(|o| o.diagnostics.to_string()),
+        o.and_then(|o| o.history.last())
+            .and_then(|h| finite(h.train_loss)),
+        h.as_ref().map(|h| &h.train_loss),
+        h.as_ref().and_then(|h| h.test_loss.as_ref()),
+        h.as_ref().map(|h| &h.lr),
     ])?;
     Ok(tx.last_insert_rowid())
 }
