@@ -12,9 +12,10 @@
 //!
 //! It also measures, in the same rounds, what SQLite alone needs for those rows: after
 //! each stored sweep, its 1000 rows are copied by SQLite into a second store of the same
-//! schema (`INSERT INTO runs SELECT ...` from the attached first: no Rust code builds or
-//! binds them) and that store's WAL is checkpointed into its file, the work a writer
-//! cannot avoid for rows of that size. That CPU time added to the sweep's gives the
+//! schema (read from the attached first into a temporary table, untimed, then `INSERT
+//! INTO runs SELECT ...`: no Rust code builds or binds them) and that store's WAL is
+//! checkpointed into its file, the work a writer cannot avoid for rows of that size. The
+//! CPU time of the insert, and of insert plus checkpoint, added to the sweep's gives the
 //! smallest ratio any SQLite writer of these rows could reach here.
 //!
 //! `CARGO_TARGET_DIR=/tmp/target-sweep cargo bench -p nnlab-store --bench sweep_ab`
