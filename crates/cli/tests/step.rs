@@ -4,6 +4,7 @@
 
 use std::process::{Command, Output};
 
+use nnlab_fixtures::{num, FORWARD, NAMES, UPDATE};
 use nnlab_report::StepReport;
 use serde_json::Value;
 
@@ -103,124 +104,13 @@ fn default_text_output() {
     assert_eq!(stdout_of(&["step", "--init", "course"]), DEFAULT_TEXT);
 }
 
-/// (preset, w1..w6, b1..b3, node 1, node 2, prediction, loss): the course's published
-/// forward-pass table, lr 0.01.
-const FORWARD: [(&str, &str, &str, f64, f64, f64, f64); 13] = [
-    (
-        "course-start",
-        "1,0.5,1,-0.5,1,1",
-        "0.5,0,0.5",
-        1.5,
-        0.5,
-        2.5,
-        0.25,
-    ),
-    (
-        "small-small",
-        "0.3,0.1,0.3,-0.2,0.5,0.3",
-        "0.2,0,0.2",
-        0.5,
-        0.1,
-        0.48000000000000004,
-        2.3104,
-    ),
-    (
-        "small-medium",
-        "0.3,0.1,0.3,-0.2,0.5,0.3",
-        "0.8,0.4,0.8",
-        1.1,
-        0.5,
-        1.5,
-        0.25,
-    ),
-    (
-        "small-high",
-        "0.3,0.1,0.3,-0.2,0.5,0.3",
-        "3,0.5,3",
-        3.3,
-        0.6,
-        4.83,
-        8.0089,
-    ),
-    (
-        "medium-small",
-        "1,0.5,1,0.8,1,0.8",
-        "0.5,0,0.5",
-        1.5,
-        0.5,
-        2.4,
-        0.15999999999999992,
-    ),
-    (
-        "medium-medium",
-        "1,0.5,1,0.8,1,0.8",
-        "1.5,0.5,1.5",
-        2.5,
-        1.0,
-        4.8,
-        7.839999999999999,
-    ),
-    (
-        "medium-high",
-        "1,0.5,1,0.8,1,0.8",
-        "3,2,3",
-        4.0,
-        2.5,
-        9.0,
-        49.0,
-    ),
-    (
-        "high-small",
-        "3,1.5,3,-2,1.5,3",
-        "0.5,0,0.5",
-        3.5,
-        1.5,
-        10.25,
-        68.0625,
-    ),
-    (
-        "high-medium",
-        "3,1.5,3,-2,1.5,3",
-        "1.5,1,1.5",
-        4.5,
-        2.5,
-        15.75,
-        189.0625,
-    ),
-    (
-        "high-high",
-        "3,1.5,3,-2,1.5,3",
-        "3,2,3",
-        6.0,
-        3.5,
-        22.5,
-        420.25,
-    ),
-    (
-        "identical",
-        "0.5,0.5,0.5,0.5,0.5,0.5",
-        "0.5,0.5,0.5",
-        1.0,
-        1.0,
-        1.5,
-        0.25,
-    ),
-    (
-        "unique",
-        "1.5,0.5,1,-1,1.2,0.7",
-        "0.3,0.4,0.7",
-        1.8,
-        0.9,
-        3.49,
-        2.220100000000001,
-    ),
-    ("mixed", "0.5,0.5,1,-1,1,1", "0.5,0,0.5", 1.0, 0.5, 2.0, 0.0),
-];
-
 #[test]
 fn json_forward_table_every_row() {
-    for (preset, w, b, a1, a2, prediction, loss) in FORWARD {
-        let by_values = json_of(&["step", "--weights", w, "--biases", b]);
+    // The course's published forward-pass table (shared fixture), lr 0.01.
+    for row in FORWARD {
+        let (preset, w, b) = (row.preset, row.weights_flag(), row.biases_flag());
+        let [a1, a2, prediction, loss] = [row.a1, row.a2, row.prediction, row.loss].map(num);
+        let by_values = json_of(&["step", "--weights", &w, "--biases", &b]);
         let by_preset = json_of(&["step", "--init", preset]);
         assert_eq!(by_values, by_preset, "{preset}");
         let nodes = by_values["nodes"].as_array().unwrap();
@@ -237,38 +127,11 @@ fn json_forward_table_every_row() {
     }
 }
 
-/// (lr, w1..w6 and b1..b3 after one update from the course's example), as published.
-const UPDATE: [(&str, [f64; 9]); 6] = [
-    (
-        "0.005",
-        [
-            0.995, 0.495, 1.0, -1.0, 0.9925, 0.9975, 0.495, -0.005, 0.495,
-        ],
-    ),
-    (
-        "0.01",
-        [0.99, 0.49, 1.0, -1.0, 0.985, 0.995, 0.49, -0.01, 0.49],
-    ),
-    (
-        "0.02",
-        [0.98, 0.48, 1.0, -1.0, 0.97, 0.99, 0.48, -0.02, 0.48],
-    ),
-    (
-        "0.05",
-        [0.95, 0.45, 1.0, -1.0, 0.925, 0.975, 0.45, -0.05, 0.45],
-    ),
-    ("0.1", [0.9, 0.4, 1.0, -1.0, 0.85, 0.95, 0.4, -0.1, 0.4]),
-    (
-        "0.25",
-        [0.75, 0.25, 1.0, -1.0, 0.625, 0.875, 0.25, -0.25, 0.25],
-    ),
-];
-
-const NAMES: [&str; 9] = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"];
-
 #[test]
 fn json_update_table_every_row() {
-    for (lr, after) in UPDATE {
+    // The course's published one-update table (shared fixture).
+    for row in UPDATE {
+        let (lr, after) = (row.lr, row.after.map(num));
         let r = json_of(&["step", "--lr", lr]);
         // Keys come in the course's reading order, not sorted: read the JSON back into the
         // report type, whose maps keep document order (serde_json's Value would sort them).
@@ -315,7 +178,7 @@ fn three_steps() {
     assert_eq!(f(&rows[0]["prediction"]), 2.5);
     assert_eq!(f(&rows[0]["loss"]), 0.25);
     // Row 1 holds the parameters after one step: the lr 0.01 row of the published table.
-    for (name, expected) in NAMES.iter().zip(UPDATE[1].1) {
+    for (name, expected) in NAMES.iter().zip(UPDATE[1].after.map(num)) {
         assert_eq!(f(&rows[1]["params"][name]), expected, "{name}");
     }
     assert_eq!(rows[1]["params"], r["first"]["after"]);
@@ -376,7 +239,7 @@ fn params_file() {
     let path = path.to_str().unwrap();
     assert_eq!(stdout_of(&["step", "--params", path]), DEFAULT_TEXT);
     let r = json_of(&["step", "--params", path, "--lr", "0.25"]);
-    for (name, expected) in NAMES.iter().zip(UPDATE[5].1) {
+    for (name, expected) in NAMES.iter().zip(UPDATE[5].after.map(num)) {
         assert_eq!(f(&r["after"][name]), expected, "{name}");
     }
 }
