@@ -138,15 +138,11 @@ fn flags_override_the_config_file() {
 
 #[test]
 fn insurance_example() {
-    let data = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/insurance.csv"
-    );
     let o = nnlab(&[
         "train",
         "-q",
         "--data",
-        data,
+        "builtin:insurance",
         "--inputs",
         "age,bmi,smoker",
         "--target",

@@ -48,7 +48,12 @@ pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
                 skip_bad_rows: exp.data.skip_bad_rows,
             }
         }
-        builtin => builtin,
+        // Columns left empty take the table's own (`insurance`: age, bmi, children, smoker).
+        DataSource::Builtin { name, .. } => DataSource::Builtin {
+            name,
+            inputs: exp.data.inputs.clone(),
+            target: exp.data.target.clone(),
+        },
     })
 }
 
