@@ -476,3 +476,35 @@ fn help_documents_exit_codes() {
     assert!(help.contains("Exit codes:\n  0  success\n  1  unexpected failure\n  2  bad input"));
     assert!(help.contains("--weights <WEIGHTS>"));
 }
+
+/// Issue 11: the gradient check used to skip NaN, print `nan` for w4 and then PASS. The probe
+/// w4 + h overflows (w4 is the largest f64), so w4's numeric gradient is NaN and the check
+/// fails, naming it. The report itself is printed in full, so the exit code is 0; `passed`
+/// is false in the JSON, and `non_finite` names w4 (JSON has no NaN: the error is `null`).
+#[test]
+fn a_nan_in_the_gradient_check_fails_it() {
+    let args = [
+        "step",
+        "--weights",
+        "1,0.5,1,1.7976931348623157e308,1,1",
+        "--biases",
+        "0.5,-10,0.5",
+        "--target",
+        "3",
+        "--check",
+    ];
+    let out = nnlab(&args);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let verdict = text.lines().last().unwrap_or_default();
+    assert_eq!(
+        verdict,
+        "  largest relative error nan (w4), tolerance 1e-06: FAIL, not a finite number for w4 \
+         (the loss, or the parameter moved by h, overflows)"
+    );
+    assert!(!text.contains("PASS"), "{text}");
+    let r = json_of(&args);
+    assert_eq!(r["check"]["passed"], false);
+    assert_eq!(r["check"]["non_finite"], serde_json::json!(["w4"]));
+    assert!(r["check"]["max_rel_error"].is_null());
+}
