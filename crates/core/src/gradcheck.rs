@@ -122,9 +122,8 @@ pub fn gradient_check(
     // first one is the worst and nothing after it can displace it.
     let mut worst: Option<&GradCheckEntry> = None;
     for e in &entries {
-        let beats = worst.map_or(true, |w| {
-            w.is_finite() && (!e.is_finite() || e.rel_error > w.rel_error)
-        });
+        let beats =
+            worst.is_none_or(|w| w.is_finite() && (!e.is_finite() || e.rel_error > w.rel_error));
         if beats {
             worst = Some(e);
         }
