@@ -20,13 +20,54 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-/// The values the user typed, in table order, to apply over a configuration.
-#[derive(Debug, Clone, Default)]
-pub struct ExperimentFlags {
-    pub values: Vec<(&'static str, String)>,
+/// Which keys of the table a command takes as flags.
+pub trait KeySet: std::fmt::Debug + Clone + Default + Send + Sync + 'static {
+    /// `None`: every key.
+    const KEYS: Option<&'static [&'static str]>;
+    /// The help section the flags are listed under.
+    const HEADING: &'static str;
+    fn has(key: &str) -> bool {
+        Self::KEYS.map_or(true, |keys| keys.contains(&key))
+    }
 }
 
-impl ExperimentFlags {
+/// Every option (`train`, `sweep`).
+#[derive(Debug, Clone, Default)]
+pub struct AllKeys;
+impl KeySet for AllKeys {
+    const KEYS: Option<&'static [&'static str]> = None;
+    const HEADING: &'static str = "Experiment (also TOML keys and --vary names)";
+}
+
+/// The options of one step on one example: the model section, its seed, `lr` and `loss`.
+#[derive(Debug, Clone, Default)]
+pub struct StepKeys;
+impl KeySet for StepKeys {
+    const KEYS: Option<&'static [&'static str]> = Some(&[
+        "seed",
+        "arch",
+        "activation",
+        "init",
+        "weights",
+        "biases",
+        "lr",
+        "loss",
+    ]);
+    const HEADING: &'static str =
+        "Network and update (the options of the same name in nnlab train)";
+}
+
+/// The flags of every option (`nnlab train`, `nnlab sweep`).
+pub type ExperimentFlags = Flags<AllKeys>;
+
+/// The values the user typed, in table order, to apply over a configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Flags<S: KeySet> {
+    pub values: Vec<(&'static str, String)>,
+    keys: std::marker::PhantomData<S>,
+}
+
+impl<S: KeySet> Flags<S> {
     /// Applies every flag over `exp`; an error names the flag and the value. A flag that
     /// does not apply to the chosen data (`--rows` with a CSV) is an error naming it.
     pub fn apply(&self, exp: &mut Experiment) -> Result<(), LabError> {
@@ -62,11 +103,11 @@ impl ExperimentFlags {
     }
 }
 
-impl FromArgMatches for ExperimentFlags {
+impl<S: KeySet> FromArgMatches for Flags<S> {
     fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
         let given = |id: &str| m.value_source(id) == Some(ValueSource::CommandLine);
         let mut values = Vec::new();
-        for k in KEYS {
+        for k in KEYS.iter().filter(|k| S::has(k.key)) {
             if k.switch {
                 // `overrides_with` leaves only the last of the pair set.
                 if given(k.key) && m.get_flag(k.key) {
@@ -78,7 +119,10 @@ impl FromArgMatches for ExperimentFlags {
                 values.push((k.key, v.clone()));
             }
         }
-        Ok(ExperimentFlags { values })
+        Ok(Flags {
+            values,
+            keys: std::marker::PhantomData,
+        })
     }
     fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
         *self = Self::from_arg_matches(m)?;
@@ -86,15 +130,14 @@ impl FromArgMatches for ExperimentFlags {
     }
 }
 
-impl Args for ExperimentFlags {
+impl<S: KeySet> Args for Flags<S> {
     fn augment_args(mut cmd: Command) -> Command {
-        const HEADING: &str = "Experiment (also TOML keys and --vary names)";
-        for k in KEYS {
+        for k in KEYS.iter().filter(|k| S::has(k.key)) {
             let long = leak(k.flag().trim_start_matches("--").to_string());
             let arg = Arg::new(k.key)
                 .long(long)
                 .help(k.help_with_default())
-                .help_heading(HEADING);
+                .help_heading(S::HEADING);
             cmd = if k.switch {
                 let no = leak(negation(k.key));
                 cmd.arg(arg.action(ArgAction::SetTrue).overrides_with(no))
@@ -104,7 +147,7 @@ impl Args for ExperimentFlags {
                             .help(format!("Turn --{long} off"))
                             .action(ArgAction::SetTrue)
                             .overrides_with(k.key)
-                            .help_heading(HEADING),
+                            .help_heading(S::HEADING),
                     )
             } else {
                 cmd.arg(

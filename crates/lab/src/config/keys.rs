@@ -22,7 +22,11 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
+use nnlab_core::init::Init;
+use nnlab_core::values::ParamValues;
 use nnlab_data::{Distribution, Range, ScaleKind};
+// A finite number: the same rule and message as `nnlab step`'s `--input`.
+use nnlab_report::input::finite as number;
 use nnlab_train::{EarlyStopping, Kernel};
 use serde::Serialize;
 
@@ -171,16 +175,6 @@ where
     text.trim().parse().map_err(|e: T::Err| e.to_string())
 }
 
-fn number(text: &str) -> Result<f64, String> {
-    let t = text.trim();
-    let v: f64 = t.parse().map_err(|_| format!("'{t}' is not a number"))?;
-    if v.is_finite() {
-        Ok(v)
-    } else {
-        Err(format!("'{t}' is not finite"))
-    }
-}
-
 fn whole(text: &str) -> Result<usize, String> {
     let t = text.trim();
     t.parse()
@@ -198,6 +192,21 @@ fn boolean(text: &str) -> Result<bool, String> {
         "true" => Ok(true),
         "false" => Ok(false),
         t => Err(format!("'{t}' is not true or false")),
+    }
+}
+
+/// A list (`1,0.5`, or one number) or an initializer (`const:1`, `glorot`): text without a
+/// `:` that is a comma list or a number (`nan` included, to be refused as not finite) is a
+/// list, each value named when it is wrong (`'-inf' is not finite`).
+fn param_values(text: &str) -> Result<ParamValues, String> {
+    let t = text.trim();
+    if !t.contains(':') && (t.contains(',') || t.parse::<f64>().is_ok()) {
+        t.split(',')
+            .map(number)
+            .collect::<Result<_, _>>()
+            .map(ParamValues::List)
+    } else {
+        parse::<Init>(t).map(ParamValues::Init)
     }
 }
 
@@ -362,9 +371,9 @@ pub static KEYS: &[Key] = &[
         get: |e| e.model.init.map(|p| p.to_string()), set: |e, t| { e.model.init = optional(t, parse::<Preset>)?; Ok(()) }, unset: "off",
         choices: || Preset::names().into_iter().map(String::from).collect()),
     key!("weights", "model.weights", Model, Any, "Initial weights: a comma list or const:C, uniform:LO,HI[,round=K], normal:M,SD[,round=K], glorot, he",
-        get: |e| e.model.weights.as_ref().map(|v| v.to_string()), set: |e, t| { e.model.weights = optional(t, parse)?; Ok(()) }, unset: UNSET_WEIGHTS),
+        get: |e| e.model.weights.as_ref().map(|v| v.to_string()), set: |e, t| { e.model.weights = optional(t, param_values)?; Ok(()) }, unset: UNSET_WEIGHTS),
     key!("biases", "model.biases", Model, Any, "Initial biases: a comma list or an initializer as for --weights",
-        get: |e| e.model.biases.as_ref().map(|v| v.to_string()), set: |e, t| { e.model.biases = optional(t, parse)?; Ok(()) }, unset: UNSET_BIASES),
+        get: |e| e.model.biases.as_ref().map(|v| v.to_string()), set: |e, t| { e.model.biases = optional(t, param_values)?; Ok(()) }, unset: UNSET_BIASES),
     key!("epochs", "train.epochs", Train, Any, "Epochs",
         get: |e| Some(e.train.epochs.to_string()), set: |e, t| { e.train.epochs = whole(t)?; Ok(()) }),
     key!("lr", "train.lr", Train, Any, "Learning rate (above 0)",

@@ -152,6 +152,8 @@ impl Experiment {
     /// `--print-config` shows.
     pub fn to_toml_commented(&self) -> Result<String, LabError> {
         let mut out = self.to_toml()?;
+        // (table, comment lines) in table order, so each block keeps the keys' order.
+        let mut blocks: Vec<(Option<&str>, String)> = Vec::new();
         for k in KEYS.iter().filter(|k| (k.get)(self).is_none()) {
             let (table, leaf) = match k.path.rsplit_once('.') {
                 Some((t, l)) => (Some(t), l),
@@ -162,11 +164,17 @@ impl Experiment {
             }
             let what = if k.unset == "off" { k.help } else { k.unset };
             let line = format!("# {leaf} = ...  # off: {what}\n");
+            match blocks.iter_mut().find(|(t, _)| *t == table) {
+                Some((_, lines)) => lines.push_str(&line),
+                None => blocks.push((table, line)),
+            }
+        }
+        for (table, lines) in blocks {
             match table {
-                None => out.insert_str(0, &line),
+                None => out.insert_str(0, &lines),
                 Some(t) => match out.find(&format!("[{t}]\n")) {
-                    Some(i) => out.insert_str(i + t.len() + 3, &line),
-                    None => out.push_str(&format!("\n[{t}]\n{line}")),
+                    Some(i) => out.insert_str(i + t.len() + 3, &lines),
+                    None => out.push_str(&format!("\n[{t}]\n{lines}")),
                 },
             }
         }
@@ -238,8 +246,13 @@ impl Experiment {
                 message: format!("'{}' is not in [0, 1)", self.data.test_fraction),
             });
         }
-        let net = self.initial_network()?;
-        self.train.validate(&net).map_err(|e| match e {
+        self.check_train(&self.initial_network()?)
+    }
+
+    /// The training settings' rules (`lr` above 0, `epochs` at least 1, frozen names that
+    /// exist on `net`), with errors naming the flat key.
+    pub fn check_train(&self, net: &Network) -> Result<(), LabError> {
+        self.train.validate(net).map_err(|e| match e {
             TrainError::InvalidConfig {
                 field,
                 value,
