@@ -50,14 +50,15 @@ pub fn experiment(config: Option<&PathBuf>, flags: &ExperimentFlags) -> anyhow::
         None => Experiment::default(),
     };
     flags.apply(&mut exp)?;
-    exp.validate()?;
+    exp.validate()
+        .map_err(|e| flags.name_in_error(e, config.is_some()))?;
     Ok(exp.resolved())
 }
 
 pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let exp = experiment(args.config.as_ref(), &args.flags)?;
     if args.print_config {
-        print!("{}", exp.to_toml()?);
+        print!("{}", exp.to_toml_commented()?);
         return Ok(ExitCode::SUCCESS);
     }
     let mut progress = Progress::new(!args.quiet, exp.train.epochs);

@@ -283,9 +283,8 @@ fn bad_input_is_an_error_naming_what() {
     let e = run(&exp, &mut |_| {}).unwrap_err();
     assert!(e.to_string().contains("constant"), "{e}");
     let mut exp = Experiment::default();
-    exp.set("init", "huge-huge").unwrap();
     assert!(exp
-        .validate()
+        .set("init", "huge-huge")
         .unwrap_err()
         .to_string()
         .contains("unknown preset"));
