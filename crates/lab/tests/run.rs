@@ -131,6 +131,14 @@ fn builtin_insurance_is_the_csv_file() {
     );
     assert_eq!((&a.x, &a.y, &a.input_names), (&b.x, &b.y, &b.input_names));
     assert_eq!(a.encoding, b.encoding);
+    // Columns apply to a built-in table as to a file; bad rows only to a file.
+    assert!(
+        builtin.inapplicable().is_empty(),
+        "{:?}",
+        builtin.inapplicable()
+    );
+    builtin.set("skip_bad_rows", "true").unwrap();
+    assert_eq!(builtin.inapplicable(), ["skip_bad_rows"]);
     let mut defaults = Experiment::default();
     defaults.set("data", "builtin:insurance").unwrap();
     let d = nnlab_lab::load_data(&defaults).unwrap().all;

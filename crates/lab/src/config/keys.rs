@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use nnlab_core::init::Init;
 use nnlab_core::values::ParamValues;
-use nnlab_data::{Distribution, Range, ScaleKind};
+use nnlab_data::{Distribution, Range, ScaleKind, BUILTIN_NAMES};
 // A finite number: the same rule and message as `nnlab step`'s `--input`.
 use nnlab_report::input::finite as number;
 use nnlab_train::{EarlyStopping, Kernel};
@@ -53,8 +53,10 @@ pub enum AppliesTo {
     Any,
     /// Only `data.source = "generate"` (the generator's settings).
     Generated,
-    /// Only a CSV file (its columns and bad rows).
+    /// Only a CSV file (its bad rows).
     Csv,
+    /// A table: a CSV file or a built-in one (their columns).
+    Table,
 }
 
 impl AppliesTo {
@@ -63,6 +65,7 @@ impl AppliesTo {
             AppliesTo::Any => true,
             AppliesTo::Generated => kind == DataKind::Generated,
             AppliesTo::Csv => kind == DataKind::Csv,
+            AppliesTo::Table => matches!(kind, DataKind::Csv | DataKind::Builtin),
         }
     }
 }
@@ -334,12 +337,14 @@ pub static KEYS: &[Key] = &[
         get: |e| e.init_seed.map(|s| s.to_string()), set: |e, t| { e.init_seed = optional(t, seed)?; Ok(()) }, unset: "--seed"),
     key!("shuffle_seed", "shuffle_seed", Seed, Any, "Seed of the per-epoch shuffle",
         get: |e| e.shuffle_seed.map(|s| s.to_string()), set: |e, t| { e.shuffle_seed = optional(t, seed)?; Ok(()) }, unset: "--seed"),
+    // The choices are the named sources (what the page offers); a CSV path is accepted too.
     key!("data", "data.source", Data, Any, "Data: generate (y = x1^2 + x2 + noise), builtin:NAME, or a CSV path",
-        get: |e| Some(e.data.source.to_string()), set: |e, t| { e.data.source = parse(t)?; Ok(()) }),
-    key!("inputs", "data.inputs", Data, Csv, "CSV input columns, comma-separated (text columns are encoded 0/1 or one-hot)",
-        get: |e| list_or_none(&e.data.inputs), set: |e, t| { e.data.inputs = split_list(t); Ok(()) }, unset: "none"),
-    key!("target", "data.target", Data, Csv, "CSV target column",
-        get: |e| (!e.data.target.is_empty()).then(|| e.data.target.clone()), set: |e, t| { e.data.target = t.trim().to_string(); Ok(()) }, unset: "none"),
+        get: |e| Some(e.data.source.to_string()), set: |e, t| { e.data.source = parse(t)?; Ok(()) },
+        choices: || std::iter::once("generate".to_string()).chain(BUILTIN_NAMES.iter().map(|n| format!("builtin:{n}"))).collect()),
+    key!("inputs", "data.inputs", Data, Table, "Input columns of a CSV or built-in table, comma-separated (text columns are encoded 0/1 or one-hot)",
+        get: |e| list_or_none(&e.data.inputs), set: |e, t| { e.data.inputs = split_list(t); Ok(()) }, unset: "none; a built-in table's own"),
+    key!("target", "data.target", Data, Table, "Target column of a CSV or built-in table",
+        get: |e| (!e.data.target.is_empty()).then(|| e.data.target.clone()), set: |e, t| { e.data.target = t.trim().to_string(); Ok(()) }, unset: "none; a built-in table's own"),
     key!("skip_bad_rows", "data.skip_bad_rows", Data, Csv, "Skip CSV rows with a missing or non-numeric value (and count them)",
         get: |e| Some(e.data.skip_bad_rows.to_string()), set: |e, t| { e.data.skip_bad_rows = boolean(t)?; Ok(()) }, switch: true),
     key!("scale", "data.scale", Data, Any, "Per-column scaling, fitted on the training rows",
