@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 use nnlab_lab::output::{write_outputs, PlotOptions};
 use nnlab_lab::result::RunOptions;
@@ -74,7 +73,7 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
 
     if let Some(dir) = &args.out {
         let written = write_outputs(dir, &result, PlotOptions { log_y: args.log_y })
-            .with_context(|| format!("writing {}", dir.display()))?;
+            .map_err(crate::writing(dir.display().to_string()))?;
         if !args.quiet {
             eprintln!("wrote {} files to {}", written.len(), dir.display());
         }

@@ -425,7 +425,13 @@ fn bad_input_is_one_line_and_exit_code_2() {
         (vec!["--weights", "-inf,1,1,1,1,1"], "--weights: '-inf' is not finite".into()),
         (vec!["--biases", "0.5,NaN,0.5"], "--biases: 'NaN' is not finite".into()),
         (vec!["--lr", "fast"], "--lr: 'fast' is not a number".into()),
-        (vec!["--lr", "-0.1"], "--lr: '-0.1' is negative; gradient descent needs a rate of 0 or more".into()),
+        // One rule for `step` and `train` (issue 11): lr above 0.
+        (vec!["--lr", "-0.1"], "--lr: '-0.1' must be finite and above 0".into()),
+        (vec!["--lr", "0"], "--lr: '0' must be finite and above 0".into()),
+        (
+            vec!["--init", "mixed", "--weights", "1,1,1,1,1,1"],
+            "--init and --weights cannot both be given: a preset sets both weights and biases".into(),
+        ),
         (
             vec!["--activation", "softmax"],
             "--activation: unknown activation 'softmax' (expected relu, leaky_relu[:slope], sigmoid, tanh or identity)".into(),
@@ -473,7 +479,7 @@ fn bad_input_is_one_line_and_exit_code_2() {
 #[test]
 fn help_documents_exit_codes() {
     let help = stdout_of(&["step", "--help"]);
-    assert!(help.contains("Exit codes:\n  0  success\n  1  unexpected failure\n  2  bad input"));
+    assert!(help.contains("Exit codes:\n  0  success\n  1  unexpected failure, or an output that could not be written (the message names the path)\n  2  bad input"));
     assert!(help.contains("--weights <WEIGHTS>"));
 }
 

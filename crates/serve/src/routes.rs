@@ -148,8 +148,8 @@ async fn create(
             .map_err(|e| ApiError::bad(format!("request body: {e}")))?;
         (req.experiment, req.csv)
     } else {
-        let exp: Experiment =
-            serde_json::from_value(value).map_err(|e| ApiError::bad(format!("experiment: {e}")))?;
+        // An error names the field by its path (`train.lr: ...`).
+        let exp = Experiment::from_json(value).map_err(ApiError::bad)?;
         (exp, None)
     };
     let session = blocking(move || Session::new(&exp, csv)).await?;

@@ -112,7 +112,7 @@ impl Key {
         };
         // Choices the help does not already spell out are listed after it.
         let choices = match self.choices.map(|c| c()) {
-            Some(c) if !c.iter().any(|n| self.help.contains(n.as_str())) => {
+            Some(c) if !c.iter().all(|n| self.help.contains(n.as_str())) => {
                 format!(" (one of: {})", c.join(", "))
             }
             _ => String::new(),

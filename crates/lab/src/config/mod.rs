@@ -266,17 +266,22 @@ impl Experiment {
     }
 }
 
-/// "`rows` does not apply to a CSV (data = file.csv)".
+/// `rows: does not apply to a CSV file (data = file.csv)`.
 pub fn not_for_data(key: &str, source: &Source) -> LabError {
+    LabError::Config {
+        key: key.into(),
+        message: not_for_data_message(source),
+    }
+}
+
+/// `does not apply to a CSV file (data = file.csv)`.
+pub fn not_for_data_message(source: &Source) -> String {
     let what = match source.kind() {
         DataKind::Generated => "generated data",
         DataKind::Builtin => "a built-in table",
         DataKind::Csv => "a CSV file",
     };
-    LabError::Config {
-        key: key.into(),
-        message: format!("does not apply to {what} (data = {source})"),
-    }
+    format!("does not apply to {what} (data = {source})")
 }
 
 /// " (line L, column C)" for a TOML error span.

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{keys, not_for_data};
+use crate::config::{keys, not_for_data_message};
 use crate::{Experiment, LabError};
 
 /// Keys whose values are repetitions rather than settings: the summary spreads over them.
@@ -164,7 +164,7 @@ impl SweepSpec {
             if applies == Some(false) {
                 return Err(LabError::Config {
                     key: format!("--vary {}", f.key),
-                    message: not_for_data(&f.key, &self.base.data.source).to_string(),
+                    message: not_for_data_message(&self.base.data.source),
                 });
             }
             for v in &f.values {
