@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
 use nnlab_lab::experiments::{entry, run_entry, run_entry_with, Options, CATALOGUE};
 use nnlab_lab::report::write_reports;
@@ -28,7 +27,8 @@ enum ExperimentCommand {
         /// Write the sweep's files, report.html and report.md into DIR
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// The insurance CSV for real-data (else the bundled diabetes table)
+        /// The insurance CSV: learning-rate, dataset-size, optimizer, schedule, seeds and
+        /// real-data run on it (else on their own data); the other experiments refuse it
         #[arg(long, value_name = "PATH")]
         data: Option<PathBuf>,
         /// Override the epochs of every run (a quicker, rougher look)
@@ -73,10 +73,10 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
             stored?;
             if let Some(dir) = dir {
                 let mut written = write_sweep(dir, &ran.result)
-                    .with_context(|| format!("writing {}", dir.display()))?;
+                    .map_err(crate::writing(dir.display().to_string()))?;
                 written.extend(
                     write_reports(dir, &ran.report)
-                        .with_context(|| format!("writing the report into {}", dir.display()))?,
+                        .map_err(crate::writing(format!("the report into {}", dir.display())))?,
                 );
                 eprintln!("wrote {} files to {}", written.len(), dir.display());
             }

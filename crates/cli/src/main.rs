@@ -23,7 +23,7 @@ mod train;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  unexpected failure
+  1  unexpected failure, or an output that could not be written (the message names the path)
   2  bad input (a flag's value, a missing or invalid file, or a usage error)
   3  training diverged (the loss became inf or NaN; outputs up to then are written)";
 
@@ -86,6 +86,12 @@ fn run() -> anyhow::Result<ExitCode> {
         Command::Sweep(args) => sweep::run(&args),
         Command::Experiment(args) => experiment::run(&args),
     }
+}
+
+/// The error of writing `what` (an `--out` folder, a report): an output failure, exit code
+/// 1, not bad input. The message names the path; the library error keeps its own.
+pub fn writing<E: std::fmt::Display>(what: String) -> impl FnOnce(E) -> anyhow::Error {
+    move |e| anyhow::anyhow!("writing {what}: {e}")
 }
 
 /// The error and its causes on one line, leaving out a cause whose text the message

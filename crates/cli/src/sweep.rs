@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
 use nnlab_lab::sweep::files::{merge, read_spec, write_sweep};
 use nnlab_lab::sweep::summary::summary_table;
@@ -127,14 +126,14 @@ fn finish(
 ) -> anyhow::Result<ExitCode> {
     if let Some(dir) = out {
         let written =
-            write_sweep(dir, result).with_context(|| format!("writing {}", dir.display()))?;
+            write_sweep(dir, result).map_err(crate::writing(dir.display().to_string()))?;
         let mut n = written.len();
         if report && result.shard.is_none() {
             n += nnlab_lab::report::write_reports(
                 dir,
                 &nnlab_lab::report::Report::of_sweep(result, None),
             )
-            .with_context(|| format!("writing the report into {}", dir.display()))?
+            .map_err(crate::writing(format!("the report into {}", dir.display())))?
             .len();
         }
         eprintln!("wrote {n} files to {}", dir.display());

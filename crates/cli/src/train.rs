@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 use nnlab_lab::output::{write_outputs, PlotOptions};
 use nnlab_lab::result::RunOptions;
@@ -50,14 +49,15 @@ pub fn experiment(config: Option<&PathBuf>, flags: &ExperimentFlags) -> anyhow::
         None => Experiment::default(),
     };
     flags.apply(&mut exp)?;
-    exp.validate()?;
+    exp.validate()
+        .map_err(|e| flags.name_in_error(e, config.is_some()))?;
     Ok(exp.resolved())
 }
 
 pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let exp = experiment(args.config.as_ref(), &args.flags)?;
     if args.print_config {
-        print!("{}", exp.to_toml()?);
+        print!("{}", exp.to_toml_commented()?);
         return Ok(ExitCode::SUCCESS);
     }
     let mut progress = Progress::new(!args.quiet, exp.train.epochs);
@@ -73,7 +73,7 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
 
     if let Some(dir) = &args.out {
         let written = write_outputs(dir, &result, PlotOptions { log_y: args.log_y })
-            .with_context(|| format!("writing {}", dir.display()))?;
+            .map_err(crate::writing(dir.display().to_string()))?;
         if !args.quiet {
             eprintln!("wrote {} files to {}", written.len(), dir.display());
         }

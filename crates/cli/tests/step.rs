@@ -288,7 +288,13 @@ fn bad_input_is_one_line_and_exit_code_2() {
         (vec!["--weights", "-inf,1,1,1,1,1"], "--weights: '-inf' is not finite".into()),
         (vec!["--biases", "0.5,NaN,0.5"], "--biases: 'NaN' is not finite".into()),
         (vec!["--lr", "fast"], "--lr: 'fast' is not a number".into()),
-        (vec!["--lr", "-0.1"], "--lr: '-0.1' is negative; gradient descent needs a rate of 0 or more".into()),
+        // One rule for `step` and `train` (issue 11): lr above 0.
+        (vec!["--lr", "-0.1"], "--lr: '-0.1' must be finite and above 0".into()),
+        (vec!["--lr", "0"], "--lr: '0' must be finite and above 0".into()),
+        (
+            vec!["--init", "mixed", "--weights", "1,1,1,1,1,1"],
+            "--init and --weights cannot both be given: a preset sets both weights and biases".into(),
+        ),
         (
             vec!["--activation", "softmax"],
             "--activation: unknown activation 'softmax' (expected relu, leaky_relu[:slope], sigmoid, tanh or identity)".into(),
@@ -336,6 +342,38 @@ fn bad_input_is_one_line_and_exit_code_2() {
 #[test]
 fn help_documents_exit_codes() {
     let help = stdout_of(&["step", "--help"]);
-    assert!(help.contains("Exit codes:\n  0  success\n  1  unexpected failure\n  2  bad input"));
+    assert!(help.contains("Exit codes:\n  0  success\n  1  unexpected failure, or an output that could not be written (the message names the path)\n  2  bad input"));
     assert!(help.contains("--weights <WEIGHTS>"));
+}
+
+/// Issue 11: the gradient check used to skip NaN, print `nan` for w4 and then PASS. The probe
+/// w4 + h overflows (w4 is the largest f64), so w4's numeric gradient is NaN and the check
+/// fails, naming it. The report itself is printed in full, so the exit code is 0; `passed`
+/// is false in the JSON, and `non_finite` names w4 (JSON has no NaN: the error is `null`).
+#[test]
+fn a_nan_in_the_gradient_check_fails_it() {
+    let args = [
+        "step",
+        "--weights",
+        "1,0.5,1,1.7976931348623157e308,1,1",
+        "--biases",
+        "0.5,-10,0.5",
+        "--target",
+        "3",
+        "--check",
+    ];
+    let out = nnlab(&args);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let verdict = text.lines().last().unwrap_or_default();
+    assert_eq!(
+        verdict,
+        "  largest relative error nan (w4), tolerance 1e-06: FAIL, not a finite number for w4 \
+         (the loss, or the parameter moved by h, overflows)"
+    );
+    assert!(!text.contains("PASS"), "{text}");
+    let r = json_of(&args);
+    assert_eq!(r["check"]["passed"], false);
+    assert_eq!(r["check"]["non_finite"], serde_json::json!(["w4"]));
+    assert!(r["check"]["max_rel_error"].is_null());
 }

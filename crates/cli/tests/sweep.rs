@@ -151,3 +151,93 @@ fn experiment_list_and_run() {
     let out = nnlab(d, &["experiment", "run", "nope"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A few rows with the insurance table's columns (the smoker column as text).
+fn insurance_like(dir: &Path) -> String {
+    let mut text = String::from("age,sex,bmi,children,smoker,region,charges\n");
+    for i in 0..20 {
+        let smoker = if i % 3 == 0 { "yes" } else { "no" };
+        text.push_str(&format!(
+            "{},female,{}.5,{},{smoker},southwest,{}.25\n",
+            20 + i,
+            22 + i % 7,
+            i % 4,
+            1000 + 137 * i
+        ));
+    }
+    let path = dir.join("ins.csv");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Issue 11: `--vary rows=...` on a CSV was silently ignored.
+#[test]
+fn vary_of_an_option_for_other_data_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = insurance_like(tmp.path());
+    let out = nnlab(
+        tmp.path(),
+        &[
+            "sweep",
+            "--data",
+            &csv,
+            "--inputs",
+            "age,bmi",
+            "--target",
+            "charges",
+            "--vary",
+            "rows=30,100",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("error: --vary rows: does not apply to a CSV file (data = {csv})\n")
+    );
+}
+
+/// Issue 11: `experiment run learning-rate --data FILE` ran on generated data. Now the
+/// experiments that can take a data set run on it (a file without the insurance columns
+/// fails naming the column, which proves it is read), and the others refuse `--data`.
+#[test]
+fn experiments_use_or_refuse_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let csv = insurance_like(d);
+    let run = |name: &str, data: &str| {
+        nnlab(
+            d,
+            &[
+                "experiment",
+                "run",
+                name,
+                "--data",
+                data,
+                "--epochs",
+                "2",
+                "--no-store",
+            ],
+        )
+    };
+    let out = run("learning-rate", &csv);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let other = d.join("other.csv");
+    std::fs::write(&other, "a,b,y\n1,2,3\n4,5,6\n").unwrap();
+    let out = run("learning-rate", other.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("age"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run("symmetry", &csv);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --data: experiment 'symmetry' runs on its own data; --data is for learning-rate, dataset-size, optimizer, schedule, seeds, real-data\n"
+    );
+}

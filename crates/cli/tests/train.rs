@@ -138,15 +138,11 @@ fn flags_override_the_config_file() {
 
 #[test]
 fn insurance_example() {
-    let data = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/insurance.csv"
-    );
     let o = nnlab(&[
         "train",
         "-q",
         "--data",
-        data,
+        "builtin:insurance",
         "--inputs",
         "age,bmi,smoker",
         "--target",
@@ -212,7 +208,10 @@ fn bad_input_gets_one_line_and_exit_2() {
         (vec!["--activation", "softmax"], "softmax"),
         (vec!["--arch", "3-2-1"], "3 inputs"),
         (vec!["--weights", "1,2,3"], "weights"),
-        (vec!["--weights", "1,nan,1,1,1,1"], "w2 is not finite"),
+        (
+            vec!["--weights", "1,nan,1,1,1,1"],
+            "--weights: 'nan' is not finite",
+        ),
         (vec!["--init", "giant"], "giant"),
         (
             vec!["--data", "/no/such.csv", "--inputs", "a", "--target", "b"],
@@ -253,4 +252,172 @@ fn bad_input_gets_one_line_and_exit_2() {
         assert!(err.contains(needle), "{args:?}: '{needle}' not in {err}");
         assert!(o.stdout.is_empty(), "{args:?}");
     }
+}
+
+/// A small CSV of two inputs and a target (`y = a + b`), written into `dir`.
+fn small_csv(dir: &std::path::Path) -> String {
+    let path = dir.join("small.csv");
+    let mut text = String::from("a,b,y\n");
+    for i in 0..12 {
+        text.push_str(&format!("{i},{},{}\n", i % 3, i + i % 3));
+    }
+    text.push_str("5,,7\n"); // one bad row, for --skip-bad-rows
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Issue 11: boolean options are switches that never take the next word
+/// (`--shuffle --epochs 50` read `--epochs` as the value of `--shuffle`, then `50` as a
+/// config file: "50: No such file or directory").
+#[test]
+fn switches_never_take_a_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = small_csv(dir.path());
+    let runs: Vec<(Vec<&str>, &str, serde_json::Value)> = vec![
+        (
+            vec!["--shuffle", "--epochs", "5"],
+            "/train/shuffle",
+            true.into(),
+        ),
+        (
+            vec!["--shuffle", "-q", "--epochs", "5"],
+            "/train/shuffle",
+            true.into(),
+        ),
+        (
+            vec!["--shuffle", "--no-shuffle", "--epochs", "5"],
+            "/train/shuffle",
+            false.into(),
+        ),
+        (
+            vec!["--integer", "--rows", "50", "--epochs", "5"],
+            "/data/generator/rows",
+            50.into(),
+        ),
+        (
+            vec!["--no-integer", "--epochs", "5"],
+            "/data/generator/integer",
+            false.into(),
+        ),
+        (
+            vec![
+                "--skip-bad-rows",
+                "--data",
+                &csv,
+                "--inputs",
+                "a,b",
+                "--target",
+                "y",
+                "--epochs",
+                "5",
+            ],
+            "/data/skip_bad_rows",
+            true.into(),
+        ),
+    ];
+    for (args, pointer, expected) in runs {
+        let mut full = vec!["train", "--json"];
+        full.extend(&args);
+        if !args.contains(&"-q") {
+            full.push("-q");
+        }
+        let o = nnlab(&full);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["config"].pointer(pointer), Some(&expected), "{args:?}");
+    }
+    // `--shuffle` with a value is a usage error (clap's, exit 2), not a file name.
+    let o = nnlab(&["train", "-q", "--shuffle", "true"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("true"), "{}", stderr(&o));
+}
+
+/// Issue 11's bad input, each one line naming the option and the value as typed, exit 2.
+#[test]
+fn errors_name_the_option_in_the_users_syntax() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = small_csv(dir.path());
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[train]\nlr = \"abc\"\n").unwrap();
+    let cfg = cfg.to_str().unwrap().to_string();
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (vec!["--lr", "abc"], "--lr: 'abc' is not a number".into()),
+        (
+            vec!["--lr", "0"],
+            "--lr: '0' must be finite and above 0".into(),
+        ),
+        (
+            vec!["--weights", "1"],
+            "--weights: expected 6 values (w1..w6), got 1".into(),
+        ),
+        (
+            vec!["--init", "mixed", "--weights", "1,1,1,1,1,1"],
+            "--init and --weights cannot both be given: a preset sets both weights and biases"
+                .into(),
+        ),
+        (
+            vec![&cfg],
+            format!(
+                "{cfg}: train.lr: invalid type: string \"abc\", expected f64 (line 2, column 6)"
+            ),
+        ),
+        (
+            vec![
+                "--rows", "30", "--data", &csv, "--inputs", "a,b", "--target", "y",
+            ],
+            format!("--rows: does not apply to a CSV file (data = {csv})"),
+        ),
+        (
+            vec!["--x1", "0,20", "--data", "builtin:diabetes"],
+            "--x1: does not apply to a built-in table (data = builtin:diabetes)".into(),
+        ),
+        (
+            vec!["--target", "y"],
+            "--target: does not apply to generated data (data = generate)".into(),
+        ),
+    ];
+    for (args, message) in cases {
+        let mut full = vec!["train", "-q"];
+        full.extend(&args);
+        let o = nnlab(&full);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), format!("error: {message}\n"), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// Issue 11: `--print-config` ("every option with its default") left out `weights`,
+/// `biases`, `init` and `early_stopping`; the ones that are off are commented lines.
+#[test]
+fn print_config_shows_every_option() {
+    let o = nnlab(&["train", "--print-config"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for line in [
+        "# init = ...",
+        "# weights = ...",
+        "# biases = ...",
+        "# early_stopping = ...",
+    ] {
+        assert!(text.contains(line), "{line} missing from\n{text}");
+    }
+    // What it prints reads back as a configuration.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("printed.toml");
+    std::fs::write(&cfg, &text).unwrap();
+    let again = nnlab(&["train", cfg.to_str().unwrap(), "--print-config"]);
+    assert_eq!(stdout(&again), text);
+}
+
+/// Issue 11: an output that cannot be written is not bad input: exit 1, naming the path.
+#[test]
+fn an_unwritable_out_is_exit_1_naming_it() {
+    let o = nnlab(&["train", "-q", "--epochs", "2", "--out", "/proc/nope"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: writing /proc/nope: /proc/nope"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }

@@ -4,6 +4,10 @@
 //! compared with the backpropagated gradient by the relative error
 //! `|numeric - backprop| / max(|numeric|, |backprop|, 1e-12)`.
 //!
+//! A gradient or relative error that is not a finite number (a loss that overflows to inf or
+//! NaN within `h` of the parameter) is a failed check, never a skipped one: it counts as the
+//! largest error, and [`GradCheck::passes`] is false whatever the tolerance.
+//!
 //! ```
 //! use nnlab_core::{course, gradient_check, Loss};
 //! let net = course::network([1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5]);
@@ -25,13 +29,31 @@ pub struct GradCheckEntry {
     pub rel_error: f64,
 }
 
+impl GradCheckEntry {
+    /// Both gradients and their relative error are finite numbers.
+    pub fn is_finite(&self) -> bool {
+        self.backprop.is_finite() && self.numeric.is_finite() && self.rel_error.is_finite()
+    }
+}
+
 /// The check of every parameter and the largest relative error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradCheck {
     pub entries: Vec<GradCheckEntry>,
+    /// The largest relative error; the first non-finite one when there is any (then it may be
+    /// NaN, which serializes as JSON `null`).
     pub max_rel_error: f64,
-    /// The parameter with the largest relative error.
+    /// The parameter with the largest relative error, or the first whose check is not finite.
     pub worst: String,
+}
+
+impl GradCheck {
+    /// Every entry is finite and its relative error below `tolerance`.
+    pub fn passes(&self, tolerance: f64) -> bool {
+        self.entries
+            .iter()
+            .all(|e| e.is_finite() && e.rel_error < tolerance)
+    }
 }
 
 /// Mean loss over `samples` (pairs of input and target).
@@ -96,16 +118,18 @@ pub fn gradient_check(
             rel_error,
         });
     }
-    let (max_rel_error, worst) = entries.iter().map(|e| (e.rel_error, e.name.clone())).fold(
-        (0.0, String::new()),
-        |best, cur| {
-            if cur.0 > best.0 || best.1.is_empty() {
-                cur
-            } else {
-                best
-            }
-        },
-    );
+    // `f64::max` and `>` both pass over NaN; a non-finite entry must win instead, so the
+    // first one is the worst and nothing after it can displace it.
+    let mut worst: Option<&GradCheckEntry> = None;
+    for e in &entries {
+        let beats =
+            worst.is_none_or(|w| w.is_finite() && (!e.is_finite() || e.rel_error > w.rel_error));
+        if beats {
+            worst = Some(e);
+        }
+    }
+    let (max_rel_error, worst) =
+        worst.map_or((0.0, String::new()), |w| (w.rel_error, w.name.clone()));
     Ok(GradCheck {
         entries,
         max_rel_error,

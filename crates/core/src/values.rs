@@ -22,19 +22,62 @@ use crate::rng::Rng;
 use crate::{Activation, CoreError, Network, ParamId};
 
 /// An explicit list of values or a strategy to draw them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+///
+/// In TOML and JSON a list is an array of numbers (`[1, 0.5]`) and a strategy its text
+/// (`"glorot"`); a string is read like a flag, so `"1,0.5"` is a list too. Anything else is
+/// refused with one message saying what is expected (not serde's "did not match any variant").
+#[derive(Debug, Clone, PartialEq)]
 pub enum ParamValues {
     List(Vec<f64>),
-    #[serde(deserialize_with = "text_values")]
     Init(Init),
 }
 
-/// A string in a file is read like a flag (`"const:1"`, or even `"1,0.5,1"` as a list is
-/// not allowed here: lists in files are arrays), so its error names the strategy's problem.
-fn text_values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Init, D::Error> {
-    let s = String::deserialize(d)?;
-    s.parse().map_err(serde::de::Error::custom)
+/// What a `ParamValues` field takes, for error messages.
+const EXPECTED_VALUES: &str =
+    "a list of numbers (1,0.5,...) or an initializer (const:C, uniform:LO,HI, normal:M,SD, glorot, he)";
+
+impl Serialize for ParamValues {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ParamValues::List(v) => v.serialize(s),
+            ParamValues::Init(i) => s.collect_str(i),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ParamValues {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ParamValues;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(EXPECTED_VALUES)
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<ParamValues, E> {
+                s.parse().map_err(E::custom)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ParamValues, E> {
+                Ok(ParamValues::List(vec![v]))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ParamValues, E> {
+                Ok(ParamValues::List(vec![v as f64]))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ParamValues, E> {
+                Ok(ParamValues::List(vec![v as f64]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ParamValues, A::Error> {
+                let mut values = Vec::new();
+                while let Some(v) = seq.next_element::<f64>()? {
+                    values.push(v);
+                }
+                Ok(ParamValues::List(values))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl FromStr for ParamValues {
@@ -160,6 +203,27 @@ mod tests {
         assert!("1,x".parse::<ParamValues>().is_err());
         assert!("1,inf".parse::<ParamValues>().is_err());
         assert!("bogus".parse::<ParamValues>().is_err());
+    }
+
+    // The three spellings a file may use, and the one message for anything else (issue 11:
+    // `--weights 1` used to print "data did not match any variant of untagged enum").
+    #[test]
+    fn serde_reads_arrays_strings_and_numbers() {
+        let read = |json: &str| serde_json::from_str::<ParamValues>(json);
+        assert_eq!(read("[1, 0.5]").unwrap(), ParamValues::List(vec![1.0, 0.5]));
+        assert_eq!(
+            read("\"1,0.5\"").unwrap(),
+            ParamValues::List(vec![1.0, 0.5])
+        );
+        assert_eq!(read("2").unwrap(), ParamValues::List(vec![2.0]));
+        assert_eq!(read("\"glorot\"").unwrap(), ParamValues::Init(Init::Glorot));
+        let err = read("true").unwrap_err().to_string();
+        assert!(
+            err.starts_with("invalid type: boolean `true`, expected a list of numbers"),
+            "{err}"
+        );
+        let back = serde_json::to_string(&ParamValues::Init(Init::Const(1.0))).unwrap();
+        assert_eq!(back, "\"const:1.0\"");
     }
 
     #[test]

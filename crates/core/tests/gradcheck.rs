@@ -111,3 +111,42 @@ fn the_check_can_fail() {
         .fold(0.0, f64::max);
     assert!(worst > 0.1, "a wrong gradient went unnoticed: {worst}");
 }
+
+/// A NaN must fail the check, not be passed over. With w4 = f64::MAX (the largest f64) and
+/// input (1, 0), backprop is finite (x2 = 0 zeroes dL/dw4), but the probe w4 + h, with
+/// h = 1e-6·|w4|, overflows to inf and inf·0 = NaN makes both probe losses NaN: the numeric
+/// dL/dw4 and its relative error are NaN. Every other entry agrees to about 1e-10, so a fold
+/// that skips NaN (as `f64::max` does) would report a pass with w1 the worst.
+#[test]
+fn a_nan_gradient_fails_the_check() {
+    let net = course::network([1.0, 0.5, 1.0, f64::MAX, 1.0, 1.0], [0.5, -10.0, 0.5]);
+    let samples = vec![(vec![1.0, 0.0], vec![3.0])];
+    let check = gradient_check(&net, &samples, Loss::SquaredError, 1e-6).unwrap();
+    let w4 = check.entries.iter().find(|e| e.name == "w4").unwrap();
+    assert_eq!(w4.backprop, 0.0);
+    assert!(w4.numeric.is_nan() && w4.rel_error.is_nan() && !w4.is_finite());
+    assert_eq!(check.worst, "w4");
+    assert!(check.max_rel_error.is_nan());
+    assert!(!check.passes(1e-6));
+    // Not even an infinite tolerance passes it.
+    assert!(!check.passes(f64::INFINITY));
+    let others_agree = check
+        .entries
+        .iter()
+        .filter(|e| e.name != "w4")
+        .all(|e| e.is_finite() && e.rel_error < 1e-6);
+    assert!(others_agree, "{check:?}");
+}
+
+/// The verdict of a finite check: `passes` compares each relative error with the tolerance.
+/// On the course's example every error is below 1e-6 (see `the_check_can_fail` for the
+/// numbers), and no error is below 0, so a tolerance of 0 fails.
+#[test]
+fn passes_compares_every_error_with_the_tolerance() {
+    let net = course::network([1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5]);
+    let samples = vec![(vec![1.0, 0.3], vec![1.0])];
+    let check = gradient_check(&net, &samples, Loss::SquaredError, 1e-6).unwrap();
+    assert!(check.passes(1e-6));
+    assert!(!check.passes(0.0));
+    assert!(check.entries.iter().all(|e| e.is_finite()));
+}

@@ -17,8 +17,6 @@ pub enum DataError {
     // --- sources ---
     #[error("unknown built-in data set '{name}' (available: {available})")]
     UnknownBuiltin { name: String, available: String },
-    #[error("built-in data set '{name}': {reason}")]
-    Builtin { name: String, reason: String },
     #[error("empty data source: expected 'generate', 'builtin:NAME' or the path of a CSV file")]
     EmptySource,
 

@@ -6,7 +6,8 @@
 //!   skewed, integer or continuous ([`generate`](mod@generate) module);
 //! - a CSV table with a header ([`load_csv`]): columns chosen by name, text columns turned into
 //!   0/1 or one-hot columns, bad rows reported by file, line and column or skipped;
-//! - a built-in table ([`builtin`]): `diabetes`;
+//! - a built-in table ([`builtin`]): `diabetes` or `insurance`, CSV text shipped in the crate
+//!   (`crates/data/data/`, with its source and licence) and read by the same CSV loader;
 //!
 //! all three described by a [`DataSource`] (config files, `--data` flags). Then it is split
 //! into training and test rows ([`split`]) and scaled per column ([`Scaler`]: min-max,
@@ -51,7 +52,10 @@ mod source;
 mod split;
 mod table;
 
-pub use crate::builtin::{builtin, BUILTIN_NAMES, DIABETES_INPUTS};
+pub use crate::builtin::{
+    builtin, builtin_columns, builtin_table, BuiltinTable, BUILTIN_NAMES, BUILTIN_TABLES,
+    DIABETES_INPUTS,
+};
 pub use crate::csv::{load_csv, load_csv_from_reader, CsvOptions};
 pub use crate::dataset::{Dataset, LoadReport};
 pub use crate::error::DataError;

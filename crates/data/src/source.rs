@@ -8,14 +8,18 @@
 //! x1 = [-50, 50]
 //! ```
 //! or `kind = "csv"` with `path`, `inputs`, `target` and optionally `skip_bad_rows`, or
-//! `kind = "builtin"` with `name`. As a flag value: `generate`, `builtin:diabetes`, or a path
-//! (a CSV file, whose inputs and target are then set separately).
+//! `kind = "builtin"` with `name` and optionally `inputs` and `target` (else the table's
+//! own). As a flag value: `generate`, `builtin:NAME` (`builtin:insurance`,
+//! `builtin:diabetes`), or a path (a CSV file, whose inputs and target are then set
+//! separately).
 //!
 //! ```
 //! use nnlab_data::DataSource;
 //! let source: DataSource = "builtin:diabetes".parse().unwrap();
 //! let (d, report) = source.load().unwrap();
 //! assert_eq!((d.n_rows(), report.rows_read, report.rows_skipped), (442, 442, 0));
+//! let (d, _) = "builtin:insurance".parse::<DataSource>().unwrap().load().unwrap();
+//! assert_eq!((d.n_rows(), d.target_name.as_str()), (1338, "charges"));
 //! let generated: DataSource = "generate".parse().unwrap();
 //! assert_eq!(generated.load().unwrap().0.n_rows(), 100);
 //! ```
@@ -27,7 +31,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    builtin, load_csv, CsvOptions, DataError, Dataset, Generator, LoadReport, BUILTIN_NAMES,
+    builtin_columns, builtin_table, load_csv, CsvOptions, DataError, Dataset, Generator, LoadReport,
 };
 
 /// Where data comes from.
@@ -46,8 +50,15 @@ pub enum DataSource {
         #[serde(default)]
         skip_bad_rows: bool,
     },
-    /// A data set shipped with the program (see [`BUILTIN_NAMES`](crate::BUILTIN_NAMES)).
-    Builtin { name: String },
+    /// A table shipped with the program (see [`BUILTIN_TABLES`](crate::BUILTIN_TABLES)); empty
+    /// `inputs` or `target` take the table's own.
+    Builtin {
+        name: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        inputs: Vec<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        target: String,
+    },
 }
 
 impl Default for DataSource {
@@ -68,7 +79,11 @@ impl DataSource {
         };
         match self {
             DataSource::Generate(g) => g.generate().map(all_kept),
-            DataSource::Builtin { name } => builtin(name).map(all_kept),
+            DataSource::Builtin {
+                name,
+                inputs,
+                target,
+            } => builtin_columns(name, inputs, target).map(all_kept),
             DataSource::Csv {
                 path,
                 inputs,
@@ -89,8 +104,8 @@ impl DataSource {
 impl FromStr for DataSource {
     type Err = DataError;
 
-    /// `generate` (the default generator), `builtin:NAME` (checked now), or a CSV path with no
-    /// columns chosen yet.
+    /// `generate` (the default generator), `builtin:NAME` (checked now, with the table's own
+    /// columns), or a CSV path with no columns chosen yet.
     fn from_str(s: &str) -> Result<DataSource, DataError> {
         let s = s.trim();
         if s.is_empty() {
@@ -101,13 +116,12 @@ impl FromStr for DataSource {
         }
         if let Some(name) = s.strip_prefix("builtin:") {
             // Fail at parse time, so a typo is reported before anything runs.
-            if !BUILTIN_NAMES.contains(&name) {
-                return Err(DataError::UnknownBuiltin {
-                    name: name.into(),
-                    available: BUILTIN_NAMES.join(", "),
-                });
-            }
-            return Ok(DataSource::Builtin { name: name.into() });
+            builtin_table(name)?;
+            return Ok(DataSource::Builtin {
+                name: name.into(),
+                inputs: Vec::new(),
+                target: String::new(),
+            });
         }
         Ok(DataSource::Csv {
             path: PathBuf::from(s),
@@ -123,7 +137,7 @@ impl fmt::Display for DataSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DataSource::Generate(_) => f.write_str("generate"),
-            DataSource::Builtin { name } => write!(f, "builtin:{name}"),
+            DataSource::Builtin { name, .. } => write!(f, "builtin:{name}"),
             DataSource::Csv { path, .. } => write!(f, "{}", path.display()),
         }
     }
@@ -152,7 +166,9 @@ mod tests {
         assert_eq!(
             "builtin:diabetes".parse::<DataSource>().unwrap(),
             DataSource::Builtin {
-                name: "diabetes".into()
+                name: "diabetes".into(),
+                inputs: Vec::new(),
+                target: String::new(),
             }
         );
         let csv: DataSource = "../data/insurance.csv".parse().unwrap();
@@ -162,7 +178,10 @@ mod tests {
             .parse::<DataSource>()
             .unwrap_err()
             .to_string();
-        assert_eq!(e, "unknown built-in data set 'iris' (available: diabetes)");
+        assert_eq!(
+            e,
+            "unknown built-in data set 'iris' (available: diabetes, insurance)"
+        );
         assert!(matches!(
             " ".parse::<DataSource>(),
             Err(DataError::EmptySource)
@@ -189,6 +208,12 @@ mod tests {
             }
         );
         assert!(parse("[data]\nkind = \"builtin\"\nname = \"diabetes\"\nextra = 1").is_err());
+        let b =
+            parse("[data]\nkind = \"builtin\"\nname = \"insurance\"\ninputs = [\"age\", \"sex\"]")
+                .unwrap();
+        let (d, _) = b.load().unwrap();
+        // Line 2 of insurance.csv: 19,female,...,16884.924 (sex encoded female=0, male=1).
+        assert_eq!((d.row(0), d.y[0]), (&[19.0, 0.0][..], 16884.924));
         assert!(parse("[data]\nkind = \"generate\"\nrow = 5").is_err());
         assert!(parse("[data]\nkind = \"sql\"").is_err());
     }
@@ -197,8 +222,11 @@ mod tests {
     fn sources_round_trip_through_json() {
         for s in [
             DataSource::default(),
+            "builtin:diabetes".parse().unwrap(),
             DataSource::Builtin {
-                name: "diabetes".into(),
+                name: "insurance".into(),
+                inputs: vec!["age".into()],
+                target: "bmi".into(),
             },
             "x.csv".parse().unwrap(),
         ] {

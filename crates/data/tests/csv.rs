@@ -1,13 +1,14 @@
-//! CSV loading: the real insurance table and bad rows built in memory.
+//! CSV loading: the insurance table the repository ships (read from its file, and as
+//! `builtin:insurance`), and bad rows built in memory.
 
 use std::io::Write;
 
-use nnlab_data::{load_csv, load_csv_from_reader, CsvOptions, DataError, Dataset, LoadReport};
+use nnlab_data::{
+    builtin_columns, load_csv, load_csv_from_reader, CsvOptions, DataError, Dataset, LoadReport,
+};
 
-const INSURANCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/insurance.csv"
-);
+/// The repository's copy of the table, read as any CSV file on disk.
+const INSURANCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/insurance.csv");
 
 fn options(inputs: &[&str], target: &str, skip_bad_rows: bool) -> CsvOptions {
     CsvOptions {
@@ -29,7 +30,7 @@ fn error(text: &str, inputs: &[&str], target: &str) -> String {
     load(text, inputs, target).unwrap_err().to_string()
 }
 
-// Expected numbers from /work/shared/data/README.md (the file's documented contents) and its
+// Expected numbers from crates/data/data/README.md (the file's documented contents) and its
 // first data line `19,female,27.9,0,yes,southwest,16884.924`.
 #[test]
 fn insurance_age_and_bmi() {
@@ -60,8 +61,9 @@ fn insurance_age_and_bmi() {
 
 #[test]
 fn insurance_text_columns_are_encoded() {
-    let inputs = ["age", "sex", "bmi", "children", "smoker", "region"];
-    let (d, _) = load_csv(INSURANCE, &options(&inputs, "charges", false)).unwrap();
+    // As the built-in table: the same loader, so the same encoding.
+    let inputs = ["age", "sex", "bmi", "children", "smoker", "region"].map(String::from);
+    let d = builtin_columns("insurance", &inputs, "charges").unwrap();
     assert_eq!(
         d.input_names,
         vec![

@@ -2,10 +2,19 @@
 
 use thiserror::Error;
 
+use crate::config::keys::{spell, Syntax};
+
 #[derive(Debug, Error)]
 pub enum LabError {
     #[error("{key}: {message}")]
     Config { key: String, message: String },
+    /// Two options that cannot be given together (`init` with `weights`).
+    #[error("{key} and {other} cannot both be given: {reason}")]
+    Conflict {
+        key: String,
+        other: String,
+        reason: String,
+    },
     #[error("unknown option '{key}' (known: {known})")]
     UnknownKey { key: String, known: String },
     #[error(transparent)]
@@ -25,6 +34,27 @@ pub enum LabError {
 }
 
 impl LabError {
+    /// The same error with the options it names spelled as the user wrote them: `--lr`
+    /// for flags, `train.lr` for TOML and JSON (see [`crate::config::keys::spell`]).
+    pub fn in_syntax(self, syntax: Syntax) -> LabError {
+        match self {
+            LabError::Config { key, message } => LabError::Config {
+                key: spell(&key, syntax),
+                message,
+            },
+            LabError::Conflict { key, other, reason } => LabError::Conflict {
+                key: spell(&key, syntax),
+                other: spell(&other, syntax),
+                reason,
+            },
+            LabError::UnknownKey { key, known } if syntax == Syntax::Flag => LabError::UnknownKey {
+                key: format!("--{}", key.replace('_', "-")),
+                known,
+            },
+            other => other,
+        }
+    }
+
     /// True when the user can fix it (a flag, a file, the data); false for our own failures
     /// and for output that could not be written.
     pub fn is_input_error(&self) -> bool {

@@ -3,7 +3,8 @@
 //!
 //! Every entry is a [`SweepSpec`] (fixed settings on a base [`Experiment`] plus the varied
 //! keys) and an [`Extra`] (title, question, extra tables). [`Options::epochs`] shortens every
-//! entry (tests and quick looks); [`Options::data`] points `real-data` at the insurance table.
+//! entry (tests and quick looks); [`Options::data`] runs the entries of [`TAKES_DATA`] on the
+//! insurance table and is an error for the others.
 //!
 //! ```
 //! use nnlab_lab::experiments::{run_entry, Options};
@@ -25,8 +26,37 @@ use crate::{Experiment, LabError};
 pub struct Options {
     /// Override every run's epochs.
     pub epochs: Option<usize>,
-    /// The insurance CSV for `real-data` (else the bundled diabetes table).
+    /// The insurance CSV, for the entries of [`TAKES_DATA`] (else their own data: the
+    /// generated rows, or the bundled diabetes table for `real-data`).
     pub data: Option<PathBuf>,
+}
+
+/// The entries that run on the insurance table when [`Options::data`] names it. The others
+/// are about the course network on its generated data (presets, the generator's settings)
+/// and refuse `--data`.
+pub const TAKES_DATA: &[&str] = &[
+    "learning-rate",
+    "dataset-size",
+    "optimizer",
+    "schedule",
+    "seeds",
+    "real-data",
+];
+
+/// The insurance table's setup: four inputs (the smoker column encoded 0/1), charges as
+/// the target, a 4-8-1 network with a linear output, 20% held out.
+fn insurance(base: &mut Experiment, path: &std::path::Path) -> Result<(), LabError> {
+    set(
+        base,
+        &[
+            ("data", &path.display().to_string()),
+            ("inputs", "age,bmi,children,smoker"),
+            ("target", "charges"),
+            ("arch", "4-8-1"),
+            ("activation", "relu,identity"),
+            ("test_fraction", "0.2"),
+        ],
+    )
 }
 
 /// One catalogue entry: name, one-line summary.
@@ -88,6 +118,19 @@ fn vary(list: &[&str]) -> Result<Vec<Factor>, LabError> {
 /// The sweep and the report extras of entry `name`.
 pub fn entry(name: &str, opts: &Options) -> Result<(SweepSpec, Extra), LabError> {
     let mut base = Experiment::default();
+    if let Some(path) = &opts.data {
+        if CATALOGUE.iter().any(|c| c.0 == name) && !TAKES_DATA.contains(&name) {
+            return Err(LabError::Config {
+                key: "--data".into(),
+                message: format!(
+                    "experiment '{name}' runs on its own data; --data is for {}",
+                    TAKES_DATA.join(", ")
+                ),
+            });
+        }
+        insurance(&mut base, path)?;
+    }
+    let on_table = opts.data.is_some();
     let mut sections = Vec::new();
     let (title, question, factors): (&str, String, Vec<Factor>) = match name {
         "init-grid" => {
@@ -104,6 +147,11 @@ pub fn entry(name: &str, opts: &Options) -> Result<(SweepSpec, Extra), LabError>
             vary(&["init=identical,unique,mixed", "seed=0..10"])?),
         "learning-rate" => ("Learning rate", "Which learning rates learn slowly, well, or diverge?".into(),
             vary(&["lr=0.00005,0.001,0.005,0.01,0.05,0.1,0.25,1", "seed=0..20"])?),
+        "dataset-size" if on_table => (
+            "Dataset size",
+            "How does the share of the table trained on (the rest held out) change the loss and the held-out R² and MAPE?".into(),
+            vary(&["test_fraction=0.8,0.5,0.2", "seed=0..10"])?,
+        ),
         "dataset-size" => {
             set(&mut base, &[("test_fraction", "0.2")])?;
             ("Dataset size", "How do more rows change the loss and the held-out R² and MAPE (20% test set)?".into(),
@@ -135,14 +183,9 @@ pub fn entry(name: &str, opts: &Options) -> Result<(SweepSpec, Extra), LabError>
         "optimizer" => ("Optimizer", "Plain SGD vs momentum vs Adam on the course network.".into(),
             vary(&["optimizer=sgd,momentum,adam", "seed=0..10"])?),
         "real-data" => {
-            match &opts.data {
-                Some(path) => set(&mut base, &[
-                    ("data", &path.display().to_string()), ("inputs", "age,bmi,children,smoker"),
-                    ("target", "charges"), ("arch", "4-8-1"), ("activation", "relu,identity"),
-                ])?,
-                None => set(&mut base, &[("data", "builtin:diabetes"), ("arch", "10-8-1"), ("activation", "relu,identity")])?,
+            if !on_table {
+                set(&mut base, &[("data", "builtin:diabetes"), ("arch", "10-8-1"), ("activation", "relu,identity"), ("test_fraction", "0.2")])?;
             }
-            set(&mut base, &[("test_fraction", "0.2")])?;
             ("Real data", format!("A small network on {}: how well does it predict held-out rows?", base.data.source),
              vary(&["lr=0.001,0.01", "seed=0..5"])?)
         }

@@ -27,7 +27,7 @@ mod serde_util;
 pub mod summary;
 pub mod sweep;
 
-pub use config::{DataConfig, Experiment, ModelConfig, KEYS};
+pub use config::{schema, DataConfig, Experiment, ModelConfig, Source, Syntax, KEYS};
 pub use error::LabError;
 pub use result::{RunOptions, RunResult};
 pub use run::{

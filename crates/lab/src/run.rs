@@ -11,7 +11,7 @@ use nnlab_core::{NamedValues, Network, Trace};
 use nnlab_data::{split_owned, DataSource, Dataset, LoadReport, Scaler};
 use nnlab_train::{compute, compute_by, predict_all, train, Event, Samples, TrainStatus};
 
-use crate::config::Experiment;
+use crate::config::{Experiment, Source};
 use crate::diagnostics::{diagnose, Evidence};
 use crate::result::{DataSummary, MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
 use crate::LabError;
@@ -25,9 +25,9 @@ pub struct LoadedData {
 /// The experiment's data source with the configuration's columns and generator filled in.
 pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
     let exp = exp.resolved();
-    let source = match exp.data.source.trim() {
-        "" => DataSource::default(),
-        text => text.parse::<DataSource>()?,
+    let source = match &exp.data.source {
+        Source::Generate => DataSource::default(),
+        other => other.to_string().parse::<DataSource>()?,
     };
     Ok(match source {
         DataSource::Generate(_) => DataSource::Generate(exp.data.generator.clone()),
@@ -48,7 +48,12 @@ pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
                 skip_bad_rows: exp.data.skip_bad_rows,
             }
         }
-        builtin => builtin,
+        // Columns left empty take the table's own (`insurance`: age, bmi, children, smoker).
+        DataSource::Builtin { name, .. } => DataSource::Builtin {
+            name,
+            inputs: exp.data.inputs.clone(),
+            target: exp.data.target.clone(),
+        },
     })
 }
 

@@ -12,55 +12,44 @@ pub fn string_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
     }
     Ok(match Either::deserialize(d)? {
         Either::List(v) => v,
-        Either::One(s) => s
-            .split(',')
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect(),
+        Either::One(s) => split_list(&s),
     })
 }
 
-/// Reads what a user typed for one option as a TOML value: `0.01` and `1e-3` are floats,
-/// `100` an integer, `true` a boolean, `0,20` the array `[0, 20]`, anything else a string.
-pub fn parse_value(text: &str) -> toml::Value {
-    let text = text.trim();
-    let as_toml = |s: &str| -> Option<toml::Value> {
-        let doc: toml::Table = toml::from_str(&format!("v = {s}")).ok()?;
-        doc.get("v").cloned()
-    };
-    if let Some(v) = as_toml(text) {
-        return v;
-    }
-    if text.contains(',') {
-        if let Some(v @ toml::Value::Array(_)) = as_toml(&format!("[{text}]")) {
-            return v;
-        }
-    }
-    toml::Value::String(text.to_string())
+/// `"age, bmi,"` as `["age", "bmi"]`: a comma list, trimmed, empty parts dropped.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
+
+/// Serde for a type through its `Display` and `FromStr`: files hold the same text a flag
+/// takes (`arch = "2-2-1"`), and a bad string's error is the parser's own message.
+macro_rules! serde_as_text {
+    ($ty:ty) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use serde_as_text;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn typed_values() {
-        assert_eq!(parse_value("0.01"), toml::Value::Float(0.01));
-        assert_eq!(parse_value("1e-3"), toml::Value::Float(0.001));
-        assert_eq!(parse_value("100"), toml::Value::Integer(100));
-        assert_eq!(parse_value("true"), toml::Value::Boolean(true));
-        assert_eq!(
-            parse_value("0,20"),
-            toml::Value::Array(vec![toml::Value::Integer(0), toml::Value::Integer(20)])
-        );
-        assert_eq!(parse_value("skewed"), toml::Value::String("skewed".into()));
-        assert_eq!(
-            parse_value("uniform:-10,10,round=2"),
-            toml::Value::String("uniform:-10,10,round=2".into())
-        );
-        assert_eq!(
-            parse_value("relu,identity"),
-            toml::Value::String("relu,identity".into())
-        );
+    fn lists_split_on_commas() {
+        assert_eq!(split_list(" age, bmi,"), ["age", "bmi"]);
+        assert!(split_list("").is_empty());
     }
 }

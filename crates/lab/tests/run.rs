@@ -8,10 +8,9 @@ use nnlab_lab::result::RunOptions;
 use nnlab_lab::{run, Experiment, LabError};
 use nnlab_train::TrainStatus;
 
-const INSURANCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/insurance.csv"
-);
+/// The repository's copy of the insurance table, read as a CSV file (`builtin:insurance` is
+/// the same text).
+const INSURANCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/data/insurance.csv");
 
 fn quiet(exp: &Experiment) -> nnlab_lab::RunResult {
     run(exp, &mut |_| {}).unwrap()
@@ -114,6 +113,39 @@ fn insurance_table_with_metrics_in_dollars() {
     );
     assert!(r.metrics.test.is_some());
     assert_eq!(r.predictions.len(), 1338);
+}
+
+/// `builtin:insurance` is the same table as the file: with the same columns, the same rows
+/// to the bit; with none chosen, the course's inputs age, bmi, children, smoker -> charges.
+#[test]
+fn builtin_insurance_is_the_csv_file() {
+    let mut file = Experiment::default();
+    file.set("data", INSURANCE).unwrap();
+    file.set("inputs", "age,sex,smoker").unwrap();
+    file.set("target", "bmi").unwrap();
+    let mut builtin = file.clone();
+    builtin.set("data", "builtin:insurance").unwrap();
+    let (a, b) = (
+        nnlab_lab::load_data(&file).unwrap().all,
+        nnlab_lab::load_data(&builtin).unwrap().all,
+    );
+    assert_eq!((&a.x, &a.y, &a.input_names), (&b.x, &b.y, &b.input_names));
+    assert_eq!(a.encoding, b.encoding);
+    // Columns apply to a built-in table as to a file; bad rows only to a file.
+    assert!(
+        builtin.inapplicable().is_empty(),
+        "{:?}",
+        builtin.inapplicable()
+    );
+    builtin.set("skip_bad_rows", "true").unwrap();
+    assert_eq!(builtin.inapplicable(), ["skip_bad_rows"]);
+    let mut defaults = Experiment::default();
+    defaults.set("data", "builtin:insurance").unwrap();
+    let d = nnlab_lab::load_data(&defaults).unwrap().all;
+    assert_eq!(d.input_names, ["age", "bmi", "children", "smoker"]);
+    assert_eq!(d.target_name, "charges");
+    // Line 2 of insurance.csv: 19,female,27.9,0,yes,southwest,16884.924.
+    assert_eq!((d.row(0), d.y[0]), (&[19.0, 27.9, 0.0, 1.0][..], 16884.924));
 }
 
 #[test]
@@ -259,9 +291,8 @@ fn bad_input_is_an_error_naming_what() {
     let e = run(&exp, &mut |_| {}).unwrap_err();
     assert!(e.to_string().contains("constant"), "{e}");
     let mut exp = Experiment::default();
-    exp.set("init", "huge-huge").unwrap();
     assert!(exp
-        .validate()
+        .set("init", "huge-huge")
         .unwrap_err()
         .to_string()
         .contains("unknown preset"));

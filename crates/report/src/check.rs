@@ -40,9 +40,12 @@ pub struct CheckReport {
     /// In display order (`w1..w6, b1..b3` on the course network).
     pub entries: Vec<CheckRow>,
     pub max_rel_error: f64,
-    /// The parameter with the largest relative error.
+    /// The parameter with the largest relative error (the first non-finite one if any).
     pub worst: String,
-    /// `max_rel_error < tolerance`.
+    /// The parameters whose gradients or relative error are not finite numbers (JSON writes
+    /// such a number as `null`, so the names are listed here), in display order.
+    pub non_finite: Vec<String>,
+    /// Every relative error is finite and below the tolerance.
     pub passed: bool,
 }
 
@@ -55,26 +58,61 @@ impl CheckReport {
         loss: Loss,
     ) -> Result<CheckReport, ReportError> {
         let check = gradient_check(net, &[(x.to_vec(), y.to_vec())], loss, CHECK_EPS)?;
-        let entries = net
-            .named_param_ids()
-            .into_iter()
-            .filter_map(|(name, id)| {
-                check.entries.iter().find(|e| e.id == id).map(|e| CheckRow {
+        let mut entries = Vec::with_capacity(check.entries.len());
+        let mut non_finite = Vec::new();
+        for (name, id) in net.named_param_ids() {
+            if let Some(e) = check.entries.iter().find(|e| e.id == id) {
+                if !e.is_finite() {
+                    non_finite.push(name.clone());
+                }
+                entries.push(CheckRow {
                     name,
                     backprop: e.backprop,
                     numeric: e.numeric,
                     rel_error: e.rel_error,
-                })
-            })
-            .collect();
+                });
+            }
+        }
         Ok(CheckReport {
             eps: CHECK_EPS,
             tolerance: CHECK_TOLERANCE,
+            passed: check.passes(CHECK_TOLERANCE),
             entries,
             max_rel_error: check.max_rel_error,
             worst: check.worst,
-            // Written so that a NaN error fails the check.
-            passed: check.max_rel_error < CHECK_TOLERANCE,
+            non_finite,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{render_text, StepReport};
+    use nnlab_core::course;
+
+    /// `nnlab step --weights 1,0.5,1,1.7976931348623157e308,1,1 --biases 0.5,-10,0.5
+    /// --target 3 --check` (input (1, 0)): the probe w4 + h overflows, so w4's numeric
+    /// gradient is NaN (see `a_nan_gradient_fails_the_check` in nnlab-core's tests). It used
+    /// to print `nan` for w4 and then PASS.
+    #[test]
+    fn a_nan_gradient_fails_and_is_named() {
+        let net = course::network([1.0, 0.5, 1.0, f64::MAX, 1.0, 1.0], [0.5, -10.0, 0.5]);
+        let (x, y) = ([1.0, 0.0], [3.0]);
+        let check = CheckReport::new(&net, &x, &y, Loss::SquaredError).unwrap();
+        assert!(!check.passed);
+        assert_eq!(check.non_finite, ["w4"]);
+        assert_eq!(check.worst, "w4");
+        let mut report = StepReport::new(&net, &x, &y, 0.01, Loss::SquaredError).unwrap();
+        report.check = Some(check);
+        let text = render_text(&report);
+        assert!(
+            text.contains(
+                "\n  largest relative error nan (w4), tolerance 1e-06: FAIL, not a finite number \
+             for w4 (the loss, or the parameter moved by h, overflows)\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("PASS"), "{text}");
     }
 }

@@ -10,12 +10,6 @@ use thiserror::Error;
 /// Everything building a report can refuse.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ReportError {
-    /// A value that does not parse as a number.
-    #[error("{field}: '{value}' is not a number")]
-    NotANumber { field: String, value: String },
-    /// NaN or an infinity, which no step of gradient descent can start from.
-    #[error("{field}: '{value}' is not finite")]
-    NotFinite { field: String, value: String },
     /// A list of the wrong length; `expected` says what was expected (`6 values (w1..w6)`).
     #[error("{field}: expected {expected}, got {found}")]
     WrongCount {

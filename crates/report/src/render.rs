@@ -142,9 +142,14 @@ fn check_table(c: &CheckReport) -> Table {
 
 fn check_verdict(c: &CheckReport) -> String {
     let verdict = if c.passed {
-        "PASS, backpropagation agrees with finite differences"
+        "PASS, backpropagation agrees with finite differences".to_string()
+    } else if !c.non_finite.is_empty() {
+        format!(
+            "FAIL, not a finite number for {} (the loss, or the parameter moved by h, overflows)",
+            c.non_finite.join(", ")
+        )
     } else {
-        "FAIL, check for a relu kink (a node's z within h of 0) or a bug"
+        "FAIL, check for a relu kink (a node's z within h of 0) or a bug".to_string()
     };
     format!(
         "largest relative error {} ({}), tolerance {}: {verdict}",

@@ -1,93 +1,30 @@
-//! Building networks and examples from flag text, and the reports built on them
+//! Examples and network files from flag text, and the reports built on them
 //! (`StepsReport`, `CheckReport`, the renderers).
 
 use nnlab_core::{course, Loss};
-use nnlab_report::setup::{load_network, parse_example, NetworkSpec};
+use nnlab_report::setup::{load_network, parse_example, COURSE_INPUT, COURSE_TARGET};
 use nnlab_report::{render_markdown, render_steps_text, CheckReport, ReportError, StepsReport};
 
-fn spec() -> NetworkSpec {
-    NetworkSpec::default()
+/// The course's network from the course's start (`w = 1,0.5,1,-1,1,1`, `b = 0.5,0,0.5`).
+fn course_start() -> nnlab_core::Network {
+    course::network([1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5])
 }
 
 #[test]
-fn defaults_are_the_course_example() {
-    let net = spec().build().unwrap();
-    assert_eq!(
-        net,
-        course::network([1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5])
-    );
-    let preset = NetworkSpec {
-        init: Some("high-high".into()),
-        ..spec()
-    }
-    .build()
-    .unwrap();
-    assert_eq!(
-        preset,
-        course::network([3.0, 1.5, 3.0, -2.0, 1.5, 3.0], [3.0, 2.0, 3.0])
-    );
-}
-
-// Elsewhere than 2-2-1 the default is glorot weights (|w| < sqrt(6/(2+3)) in layer 1) and
-// zero biases, the same for the same seed.
-#[test]
-fn general_defaults_are_seeded_glorot() {
-    let s = NetworkSpec {
-        arch: Some("2-3-1".into()),
-        seed: Some("5".into()),
-        ..spec()
-    };
-    let net = s.build().unwrap();
-    assert_eq!(net.sizes(), [2, 3, 1]);
-    assert!(net.layers()[0]
-        .weights_flat()
-        .iter()
-        .all(|w| w.abs() < (6.0f64 / 5.0).sqrt()));
-    assert!(net
-        .layers()
-        .iter()
-        .all(|l| l.biases().iter().all(|&b| b == 0.0)));
-    assert_eq!(s.build().unwrap(), net);
-}
-
-#[test]
-fn errors_name_the_flag() {
-    let msg = |s: NetworkSpec| s.build().unwrap_err().to_string();
-    assert_eq!(
-        msg(NetworkSpec {
-            arch: Some("2-3-1".into()),
-            weights: Some("1,2".into()),
-            ..spec()
-        }),
-        "--weights: expected 9 values (L1.w[1][1]..L2.w[1][3]), got 2"
-    );
-    assert_eq!(
-        msg(NetworkSpec { init: Some("huge".into()), ..spec() }),
-        "--init: unknown preset 'huge' (expected course, course-start, small-small, small-medium, small-high, medium-small, medium-medium, medium-high, high-small, high-medium, high-high, identical, unique, mixed)"
-    );
-    assert_eq!(
-        msg(NetworkSpec {
-            init: Some("mixed".into()),
-            weights: Some("1,1,1,1,1,1".into()),
-            ..spec()
-        }),
-        "--init: a preset sets both weights and biases; leave out --weights and --biases"
-    );
-    assert_eq!(
-        msg(NetworkSpec {
-            params: Some("net.json".into()),
-            arch: Some("2-3-1".into()),
-            ..spec()
-        }),
-        "--params: the file holds the whole network; leave out --arch"
-    );
-    let net = spec().build().unwrap();
-    let err = parse_example(&net, "1", "2").unwrap_err();
+fn example_counts_name_the_field() {
+    let net = course_start();
+    let err = parse_example(&net, ("--input", "1"), ("--target", "2")).unwrap_err();
     assert_eq!(
         err.to_string(),
         "--input: expected 2 values (x1, x2), got 1"
     );
     assert!(err.is_input_error());
+    // The step API names its JSON fields.
+    let err = parse_example(&net, ("input", "1,0"), ("target", "x")).unwrap_err();
+    assert_eq!(err.to_string(), "target: 'x' is not a number");
+    let (x, y) =
+        parse_example(&net, ("--input", COURSE_INPUT), ("--target", COURSE_TARGET)).unwrap();
+    assert_eq!((x, y), (vec![1.0, 0.0], vec![2.0]));
 }
 
 #[test]
@@ -100,11 +37,6 @@ fn params_file_round_trips() {
     );
     std::fs::write(&path, serde_json::to_string(&net).unwrap()).unwrap();
     assert_eq!(load_network("--params", &path).unwrap(), net);
-    let spec = NetworkSpec {
-        params: Some(path.clone()),
-        ..spec()
-    };
-    assert_eq!(spec.build().unwrap(), net);
     std::fs::write(&path, "[]").unwrap();
     assert!(matches!(
         load_network("--params", &path),
@@ -115,7 +47,7 @@ fn params_file_round_trips() {
 // Row 0 is the start (the course's 2.5, loss 0.25); row 1 is the published lr 0.01 update.
 #[test]
 fn steps_rows_follow_the_updates() {
-    let net = spec().build().unwrap();
+    let net = course_start();
     let r = StepsReport::new(&net, &[1.0, 0.0], &[2.0], 0.01, Loss::SquaredError, 2).unwrap();
     assert_eq!(
         (r.rows[0].prediction.clone(), r.rows[0].loss),
@@ -134,7 +66,7 @@ fn steps_rows_follow_the_updates() {
 
 #[test]
 fn check_is_in_display_order_and_passes() {
-    let net = spec().build().unwrap();
+    let net = course_start();
     let mut r =
         nnlab_report::StepReport::new(&net, &[1.0, 0.0], &[2.0], 0.01, Loss::SquaredError).unwrap();
     let check = CheckReport::new(&net, &[1.0, 0.0], &[2.0], Loss::SquaredError).unwrap();

@@ -4,14 +4,12 @@
 
 const $ = (s) => document.querySelector(s);
 const SVGNS = "http://www.w3.org/2000/svg";
-const PRESETS = ["course", "course-start", "small-small", "small-high", "high-small", "high-high", "identical", "unique", "mixed"];
-// Form fields encoded in the URL, with their defaults (left out of the link when unchanged).
-const DEFAULTS = {
-  source: "generate", rows: "100", x1: "0,5", x2: "0,10", noise: "0,10", distribution: "uniform",
-  integer: "true", test_fraction: "0", seed: "0", arch: "2-2-1", activation: "relu", init: "",
-  lr: "0.01", optimizer: "sgd", schedule: "constant", batch_size: "1", loss: "squared_error",
-  epochs: "300", shuffle: "false", inputs: "", target: "",
-};
+// The setup form's defaults, choices and help come from GET /api/schema, the key table that
+// also makes nnlab's flags and TOML keys (loadSchema): the page holds none of its own.
+let SCHEMA = new Map();  // key -> {key, flag, path, help, default, switch, choices, group, applies_to}
+let DEFAULTS = {};       // form field -> its schema default as text ("" when off); left out of links
+// Labels the page shows for some choices instead of the bare value.
+const LABELS = { data: { generate: "generate: y = x1² + x2 + noise" } };
 
 let sid = null;          // session id
 let st = null;           // the last SessionState
@@ -43,6 +41,33 @@ function setStatus(text, isError) {
 }
 
 // ---------- setup form <-> URL <-> Experiment ----------
+// Fills every form field named like a schema key: its default, its choices (a select's
+// options, a text field's suggestions) and its help as the tooltip where the page has none.
+// The page's own options stay: an empty one ("default") first, others (CSV upload) last.
+async function loadSchema() {
+  const schema = await api("GET", "/api/schema");
+  SCHEMA = new Map(schema.keys.map((k) => [k.key, k]));
+  DEFAULTS = {};
+  for (const el of $("#setup-form").elements) {
+    const key = SCHEMA.get(el.name);
+    if (!key) continue;
+    DEFAULTS[key.key] = key.default ?? "";
+    if (!el.title) el.title = key.help;
+    if (key.choices && el.tagName === "SELECT" && !el.multiple) {
+      const own = [...el.options];
+      el.replaceChildren(...own.filter((o) => !o.value));
+      for (const c of key.choices) el.add(new Option(LABELS[key.key]?.[c] ?? c, c));
+      for (const o of own.filter((o) => o.value)) el.add(o);
+    } else if (key.choices && el.tagName === "INPUT" && el.type !== "checkbox") {
+      const list = el.form.appendChild(document.createElement("datalist"));
+      list.id = `choices-${key.key}`;
+      for (const c of key.choices) list.appendChild(new Option(c, c));
+      el.setAttribute("list", list.id);
+    }
+  }
+  writeForm(DEFAULTS);
+}
+
 function readForm() {
   const f = $("#setup-form");
   const out = {};
@@ -79,6 +104,13 @@ function formFromUrl() {
   const q = new URLSearchParams(location.search);
   const values = {};
   for (const k of Object.keys(DEFAULTS)) if (q.has(k)) values[k] = q.get(k);
+  // Links made before the fields took the key table's names: `source` is `data`, and an
+  // `init` that is no preset was an initializer of the weights.
+  if (q.has("source") && !q.has("data")) values.data = q.get("source");
+  if (values.init && !(SCHEMA.get("init")?.choices ?? []).includes(values.init)) {
+    values.weights ??= values.init;
+    delete values.init;
+  }
   writeForm(values);
 }
 
@@ -86,7 +118,7 @@ function experimentFrom(f) {
   const num = (v) => Number(v);
   const exp = {
     seed: num(f.seed),
-    data: { source: f.source, test_fraction: num(f.test_fraction) },
+    data: { source: f.data, test_fraction: num(f.test_fraction) },
     model: { arch: f.arch.trim(), activation: f.activation.trim() },
     train: {
       epochs: num(f.epochs), lr: num(f.lr), loss: f.loss, optimizer: f.optimizer,
@@ -94,20 +126,21 @@ function experimentFrom(f) {
       batch_size: f.batch_size.trim() === "full" ? "full" : num(f.batch_size),
     },
   };
-  if (f.source === "generate") {
+  if (f.data === "generate") {
     exp.data.generator = { rows: num(f.rows), x1: f.x1, x2: f.x2, noise: f.noise, integer: f.integer === "true", distribution: f.distribution };
-  } else if (f.source === "upload") {
+  } else if (f.data === "upload") {
     exp.data.source = "upload.csv";
     exp.data.inputs = f.inputs ? f.inputs.split(",") : [];
     exp.data.target = f.target;
   }
-  if (PRESETS.includes(f.init)) exp.model.init = f.init;
-  else if (f.init) exp.model.weights = f.init;
+  // Both given is the server's error to name (a preset sets the weights itself).
+  if (f.init) exp.model.init = f.init;
+  if (f.weights.trim()) exp.model.weights = f.weights.trim();
   return exp;
 }
 
 function showSourceFields() {
-  const src = $("#setup-form").elements.source.value;
+  const src = $("#setup-form").elements.data.value;
   document.querySelector(".gen").hidden = src !== "generate";
   document.querySelector(".csv").hidden = src !== "upload";
 }
@@ -116,10 +149,10 @@ async function applySetup() {
   $("#setup-error").textContent = "";
   stopEvents();
   const f = readForm();
-  if (f.source === "upload" && !csvText) { $("#setup-error").textContent = "choose a CSV file first"; return; }
+  if (f.data === "upload" && !csvText) { $("#setup-error").textContent = "choose a CSV file first"; return; }
   const exp = experimentFrom(f);
   try {
-    const body = f.source === "upload" ? { experiment: exp, csv: csvText } : exp;
+    const body = f.data === "upload" ? { experiment: exp, csv: csvText } : exp;
     const created = await api("POST", "/api/sessions", body);
     sid = created.id;
     history.replaceState(null, "", urlFromForm());
@@ -644,7 +677,7 @@ async function importJson(file) {
 // ---------- wiring ----------
 function wire() {
   $("#setup-form").addEventListener("submit", (e) => { e.preventDefault(); applySetup(); });
-  $("#setup-form").elements.source.addEventListener("change", showSourceFields);
+  $("#setup-form").elements.data.addEventListener("change", showSourceFields);
   $("#csv-file").addEventListener("change", (e) => e.target.files[0] && loadCsv(e.target.files[0]));
   $("#btn-sample").addEventListener("click", () => act("POST", "/step", { unit: "sample", count: 1 }));
   $("#btn-batch").addEventListener("click", () => act("POST", "/step", { unit: "batch", count: 1 }));
@@ -668,6 +701,7 @@ function wire() {
 }
 
 wire();
-formFromUrl();
-applySetup();
+loadSchema()
+  .then(() => { formFromUrl(); return applySetup(); })
+  .catch((e) => { $("#setup-error").textContent = `the form's options: ${e.message}`; setStatus("schema error", true); });
 loadRuns();

@@ -25,7 +25,8 @@ pub struct Prepared {
 
 /// Loads, splits and scales the data of a resolved experiment; `csv` is uploaded CSV text.
 pub fn prepare(exp: &Experiment, csv: Option<&str>) -> Result<Prepared, ApiError> {
-    let source = exp.data.source.trim();
+    let source = exp.data.source.to_string();
+    let source = source.as_str();
     let generated = source.is_empty() || source == "generate";
     if generated && exp.data.generator.rows > MAX_ROWS {
         return Err(too_many_rows(exp.data.generator.rows));

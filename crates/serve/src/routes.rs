@@ -63,6 +63,7 @@ pub fn router(store: Arc<Store>, runs: Arc<RunStore>) -> Router {
             "/style.css",
             get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
         )
+        .route("/api/schema", get(api_schema))
         .route("/api/step", post(api_step))
         .route("/api/sessions", post(create))
         .route("/api/sessions/import", post(exchange::import))
@@ -99,6 +100,12 @@ pub(crate) fn parse<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) ->
         message: e.body_text(),
     })?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::bad(format!("request body: {e}")))
+}
+
+/// `GET /api/schema`: every option of an experiment (`nnlab_lab::schema`), from which the
+/// page builds its form.
+async fn api_schema() -> Json<nnlab_lab::config::Schema> {
+    Json(nnlab_lab::schema())
 }
 
 async fn api_step(
@@ -141,8 +148,8 @@ async fn create(
             .map_err(|e| ApiError::bad(format!("request body: {e}")))?;
         (req.experiment, req.csv)
     } else {
-        let exp: Experiment =
-            serde_json::from_value(value).map_err(|e| ApiError::bad(format!("experiment: {e}")))?;
+        // An error names the field by its path (`train.lr: ...`).
+        let exp = Experiment::from_json(value).map_err(ApiError::bad)?;
         (exp, None)
     };
     let session = blocking(move || Session::new(&exp, csv)).await?;

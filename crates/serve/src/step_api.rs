@@ -10,8 +10,8 @@
 //! ```
 
 use nnlab_core::Network;
-use nnlab_report::input::{parse_loss, parse_lr};
-use nnlab_report::setup::{parse_example, NetworkSpec};
+use nnlab_lab::{Experiment, LabError, Syntax};
+use nnlab_report::setup::parse_example;
 use nnlab_report::{CheckReport, StepReport};
 use serde::Deserialize;
 
@@ -58,27 +58,41 @@ pub struct StepApiRequest {
     pub params: Option<Network>,
     pub input: Values,
     pub target: Values,
-    /// Default 0.01, as `--lr`.
+    /// As `--lr` (the default of `nnlab train`).
     pub lr: Option<Values>,
-    /// Default `squared_error`, as `--loss`.
+    /// As `--loss`.
     pub loss: Option<String>,
     /// Adds the finite-difference check, as `--check`.
     #[serde(default)]
     pub check: bool,
 }
 
-/// Computes the report for a request, with the command line's checks and messages.
+/// Computes the report for a request with the command line's rules: the options are the
+/// keys of `nnlab_lab::KEYS` (the network through `ModelConfig`, `lr` above 0), and errors
+/// name the request's own fields (`lr: ...`, `input: ...`).
 pub fn step_report(req: &StepApiRequest) -> Result<StepReport, ApiError> {
+    let model = [
+        ("arch", req.arch.clone()),
+        ("activation", req.activation.clone()),
+        ("weights", req.weights.as_ref().map(Values::text)),
+        ("biases", req.biases.as_ref().map(Values::text)),
+        ("init", req.init.clone()),
+    ];
+    let others = [
+        ("seed", req.seed.map(|s| s.to_string())),
+        ("lr", req.lr.as_ref().map(Values::text)),
+        ("loss", req.loss.clone()),
+    ];
+    let named = |e: LabError| ApiError::bad(e.in_syntax(Syntax::Flat));
+    let mut exp = Experiment::default();
+    for (key, text) in model.iter().chain(&others) {
+        if let Some(text) = text {
+            exp.set(key, text).map_err(named)?;
+        }
+    }
     let net = match &req.params {
         Some(net) => {
-            let others = [
-                ("arch", req.arch.is_some()),
-                ("activation", req.activation.is_some()),
-                ("weights", req.weights.is_some()),
-                ("biases", req.biases.is_some()),
-                ("init", req.init.is_some()),
-            ];
-            if let Some((field, _)) = others.iter().find(|(_, given)| *given) {
+            if let Some((field, _)) = model.iter().find(|(_, v)| v.is_some()) {
                 return Err(ApiError::bad(format!(
                     "params: the network is given whole; leave out {field}"
                 )));
@@ -86,33 +100,20 @@ pub fn step_report(req: &StepApiRequest) -> Result<StepReport, ApiError> {
             net.clone()
         }
         None => {
-            let spec = NetworkSpec {
-                arch: req.arch.clone(),
-                activation: req.activation.clone(),
-                weights: req.weights.as_ref().map(Values::text),
-                biases: req.biases.as_ref().map(Values::text),
-                init: req.init.clone(),
-                params: None,
-                seed: req.seed.map(|s| s.to_string()),
-            };
             // Sizes are checked before anything is drawn for them.
-            if let Some(arch) = &req.arch {
-                let sizes =
-                    nnlab_report::input::parse_arch("--arch", arch).map_err(ApiError::bad)?;
-                check_sizes(&sizes)?;
-            }
-            spec.build().map_err(ApiError::bad)?
+            check_sizes(exp.model.arch.sizes())?;
+            exp.initial_network().map_err(named)?
         }
     };
     check_network(&net)?;
-    let (x, y) =
-        parse_example(&net, &req.input.text(), &req.target.text()).map_err(ApiError::bad)?;
-    let lr = match &req.lr {
-        Some(v) => parse_lr("--lr", &v.text()).map_err(ApiError::bad)?,
-        None => 0.01,
-    };
-    let loss = parse_loss("--loss", req.loss.as_deref().unwrap_or("squared_error"))
-        .map_err(ApiError::bad)?;
+    let (x, y) = parse_example(
+        &net,
+        ("input", &req.input.text()),
+        ("target", &req.target.text()),
+    )
+    .map_err(ApiError::bad)?;
+    exp.check_train(&net).map_err(named)?;
+    let (lr, loss) = (exp.train.lr, exp.train.loss);
     let mut report = StepReport::new(&net, &x, &y, lr, loss).map_err(ApiError::bad)?;
     if req.check {
         report.check = Some(CheckReport::new(&net, &x, &y, loss).map_err(ApiError::bad)?);

@@ -73,15 +73,16 @@ async fn bad_step_requests_get_a_json_400() {
     let cases = [
         (
             json!({"weights": [1, 2], "input": [1, 0], "target": 2}),
-            "--weights: expected 6 values (w1..w6), got 2",
+            // JSON clients get the request's field names, not flags (issue 11).
+            "weights: expected 6 values (w1..w6), got 2",
         ),
         (
             json!({"input": [1, 0], "target": 2, "lr": -1}),
-            "--lr: '-1.0' is negative; gradient descent needs a rate of 0 or more",
+            "lr: '-1' must be finite and above 0",
         ),
         (
             json!({"input": [1], "target": 2}),
-            "--input: expected 2 values (x1, x2), got 1",
+            "input: expected 2 values (x1, x2), got 1",
         ),
         (
             json!({"arch": "2-17-1", "input": [1, 0], "target": 2}),
@@ -135,4 +136,59 @@ async fn the_page_and_unknown_routes() {
         (r.status, r.error()),
         (404, "no such page or API route".to_string())
     );
+}
+
+/// `GET /api/schema`: every option of the key table, in the shape the page's form reads,
+/// with defaults from `Experiment::default()` (lr 0.01, rows 100: the course's).
+#[tokio::test]
+async fn schema_lists_every_option_with_its_default() {
+    let addr = common::start().await;
+    let r = common::get(addr, "/api/schema").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let keys = r.json()["keys"].as_array().cloned().unwrap_or_default();
+    assert_eq!(keys.len(), nnlab_lab::KEYS.len());
+    let key = |name: &str| keys.iter().find(|k| k["key"] == name).cloned().unwrap();
+    assert_eq!(
+        key("lr"),
+        json!({"key": "lr", "flag": "--lr", "path": "train.lr",
+               "help": "Learning rate (above 0) [default: 0.01]", "default": "0.01",
+               "switch": false, "choices": null, "group": "train", "applies_to": "any"})
+    );
+    assert_eq!(key("shuffle")["switch"], json!(true));
+    assert_eq!(key("rows")["applies_to"], json!("generated"));
+    assert_eq!(key("inputs")["applies_to"], json!("csv"));
+    assert_eq!(key("init")["default"], Value::Null);
+    assert_eq!(
+        key("optimizer")["choices"],
+        json!(["sgd", "momentum", "adam"])
+    );
+}
+
+/// Issue 11: the step API's rules are the command line's (lr above 0 for both, a preset
+/// alone), its messages name the request's fields.
+#[tokio::test]
+async fn step_rules_are_the_train_rules() {
+    let addr = common::start().await;
+    let cases = [
+        (
+            json!({"input": [1, 0], "target": 2, "lr": 0}),
+            "lr: '0' must be finite and above 0",
+        ),
+        (
+            json!({"input": [1, 0], "target": 2, "lr": "abc"}),
+            "lr: 'abc' is not a number",
+        ),
+        (
+            json!({"input": [1, 0], "target": 2, "init": "mixed", "weights": [1, 1, 1, 1, 1, 1]}),
+            "init and weights cannot both be given: a preset sets both weights and biases",
+        ),
+        (
+            json!({"input": [1, 0], "target": 2, "arch": "2-x-1"}),
+            "arch: '2-x-1' is not an architecture like 2-3-1 (sizes of at least 1, input first)",
+        ),
+    ];
+    for (body, message) in cases {
+        let r = common::post(addr, "/api/step", &body).await;
+        assert_eq!((r.status, r.error()), (400, message.to_string()), "{body}");
+    }
 }

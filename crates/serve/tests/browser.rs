@@ -5,74 +5,21 @@
 //! (1280×800) is written to the test's temporary directory.
 //!
 //! Skips (with a message) when /usr/bin/chromium or chromedriver is missing:
-//! `apt-get install -y chromium chromium-driver`.
+//! `apt-get install -y chromium chromium-driver`. Under `CI=true` (or `CI=1`, as CI services
+//! set it) a missing browser fails the test instead, so a green CI run always means the page
+//! was tested.
 
+mod browser_util;
 mod common;
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn chromedriver() -> Option<std::path::PathBuf> {
-    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .iter()
-        .map(std::path::PathBuf::from)
-        .find(|p| p.exists())
-}
-
-/// A free loopback port (bound, then released for chromedriver).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-async fn browser(driver_port: u16, profile: &Path) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--window-size=1280,800",
-                     format!("--user-data-dir={}", profile.display())],
-        }),
-    );
-    let url = format!("http://127.0.0.1:{driver_port}");
-    // chromedriver takes a moment to listen.
-    for _ in 0..100 {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(c) => return c,
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-    panic!("chromedriver did not start on port {driver_port}");
-}
-
-/// Waits (up to 15 s) until `script` returns a truthy value; returns it.
-async fn until(c: &Client, script: &str) -> Value {
-    for _ in 0..150 {
-        let v = c.execute(script, vec![]).await.expect("script runs");
-        if !(v.is_null() || v == json!(false) || v == json!("")) {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for: {script}");
-}
+use browser_util::{driver_or_skip, in_ci, screenshot, until, Session};
 
 /// The parameter table as the page shows it: name -> [before, gradient, update, after].
 async fn table(c: &Client) -> Value {
@@ -85,30 +32,32 @@ async fn table(c: &Client) -> Value {
     .expect("table")
 }
 
+/// Under CI a missing browser is an error, elsewhere a skip; a present one always runs.
+#[test]
+fn a_missing_browser_fails_only_under_ci() {
+    for ci in ["true", "1", " true "] {
+        assert!(in_ci(Some(ci)), "{ci}");
+        let e = driver_or_skip(None, Some(ci)).unwrap_err();
+        assert!(e.contains("chromium or chromedriver is missing"), "{e}");
+    }
+    for ci in [None, Some(""), Some("false"), Some("0")] {
+        assert!(!in_ci(ci), "{ci:?}");
+        assert_eq!(driver_or_skip(None, ci), Ok(None));
+    }
+    let driver = std::path::PathBuf::from("/usr/bin/chromedriver");
+    assert_eq!(
+        driver_or_skip(Some(driver.clone()), Some("true")),
+        Ok(Some(driver))
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_in_a_real_browser() {
-    let Some(driver) = chromedriver().filter(|_| Path::new(CHROMIUM).exists()) else {
-        println!("SKIPPED browser test: /usr/bin/chromium or chromedriver is missing (apt-get install -y chromium chromium-driver)");
+    let Some(session) = Session::start().await else {
         return;
     };
-    let store = tempfile::tempdir().expect("a store dir");
-    let addr = common::start_with(nnlab_serve::RunStore::open(
-        &store.path().join("runs.sqlite"),
-    ))
-    .await;
-    let port = free_port();
-    let mut child = tokio::process::Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("chromedriver starts");
-    let profile = tempfile::tempdir().expect("a profile dir");
-    let c = browser(port, profile.path()).await;
-    let result = run_checks(&c, addr).await;
-    let _ = c.close().await;
-    let _ = child.kill().await;
+    let result = run_checks(&session.client, session.addr).await;
+    session.close().await;
     result.expect("browser checks");
 }
 
@@ -329,10 +278,7 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     // The predictions and input-plane charts refresh 100 ms after the last state change
     // (see `render` in app.js): let them catch up so the screenshot shows one moment.
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let shot = c.screenshot().await.map_err(|e| e.to_string())?;
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nnlab-serve-playground.png");
-    std::fs::write(&path, shot).map_err(|e| e.to_string())?;
-    println!("screenshot: {}", path.display());
+    screenshot(c, "nnlab-serve-playground.png").await?;
     // The loss chart alone, at the size it is drawn, to check the overlay by eye.
     let chart = c
         .find(Locator::Id("chart-loss"))

@@ -32,7 +32,7 @@ impl Condition {
         let path = config_path(key).ok_or_else(|| {
             bad(format!(
                 "unknown key '{key}' (known: {}, or a dotted path such as train.lr)",
-                KEYS.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+                KEYS.iter().map(|k| k.key).collect::<Vec<_>>().join(", ")
             ))
         })?;
         Ok(Condition {
@@ -50,8 +50,8 @@ impl Condition {
 /// The dotted path of a flat key, or the key itself when it is already a path.
 pub fn config_path(key: &str) -> Option<String> {
     KEYS.iter()
-        .find(|(k, p, _)| *k == key || *p == key)
-        .map(|(_, p, _)| (*p).to_string())
+        .find(|k| k.key == key || k.path == key)
+        .map(|k| k.path.to_string())
         .or_else(|| key.contains('.').then(|| key.to_string()))
 }
 

@@ -243,10 +243,7 @@ impl Store {
             return Ok(0);
         };
         let mut inserted = 0;
-        if let Some((spec, singles)) = parse_spec(&sweep.spec, "sweeps.spec_toml")
-            .ok()
-            .and_then(|spec| spec.singles().ok().map(|singles| (spec, singles)))
-        {
+        if let Ok(spec) = parse_spec(&sweep.spec, "sweeps.spec_toml") {
             let n_runs = spec.n_runs();
             let mut written = vec![false; n_runs];
             {
@@ -276,7 +273,7 @@ impl Store {
                 if written.get(index).copied().unwrap_or(true) {
                     continue;
                 }
-                let Ok(exp) = spec.experiments_for(&singles, &spec.point(index)) else {
+                let Ok(exp) = spec.experiment(&spec.point(index)) else {
                     continue;
                 };
                 let seeds = exp.seeds();

@@ -3,7 +3,7 @@
 //! A run recorded by [`crate::SweepWriter`] keeps its sweep (`sweep_ref`, a row of the
 //! `sweeps` table holding the `sweep.toml` text) and its grid index instead of its own
 //! configuration texts. Reading it rebuilds the configuration the sweep ran
-//! ([`SweepSpec::experiments_for`] of [`SweepSpec::point`]) and gives the texts the store
+//! ([`SweepSpec::experiment`] of [`SweepSpec::point`]) and gives the texts the store
 //! held before v4: `config_toml` is `Experiment::to_toml`, `config` the JSON value read back
 //! from `serde_json::to_value(..).to_string()`, exactly the round trip a stored
 //! `config_json` took.
@@ -14,7 +14,6 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use nnlab_lab::sweep::files::parse_spec;
-use nnlab_lab::sweep::grid::Singles;
 use nnlab_lab::sweep::SweepSpec;
 use nnlab_lab::Experiment;
 
@@ -23,7 +22,7 @@ use crate::{Store, StoreError};
 /// Specs already read, by `sweeps.id`: listing the 1000 runs of a sweep parses its spec once.
 #[derive(Default)]
 pub(crate) struct SpecCache {
-    specs: HashMap<i64, Rc<(SweepSpec, Singles)>>,
+    specs: HashMap<i64, Rc<SweepSpec>>,
 }
 
 /// The JSON value of a configuration as a stored `config_json` reads back.
@@ -52,15 +51,12 @@ impl Store {
                     })?;
                 let spec = parse_spec(&text, "sweeps.spec_toml")
                     .map_err(|e| self.corrupt(id, "sweep spec", &e.to_string()))?;
-                let singles = spec
-                    .singles()
-                    .map_err(|e| self.corrupt(id, "sweep spec", &e.to_string()))?;
-                let s = Rc::new((spec, singles));
+                let s = Rc::new(spec);
                 cache.specs.insert(sweep_ref, Rc::clone(&s));
                 s
             }
         };
-        let (spec, singles) = &*spec;
+        let spec = &*spec;
         let index = usize::try_from(index)
             .ok()
             .filter(|&i| i < spec.n_runs())
@@ -71,7 +67,7 @@ impl Store {
                     &format!("{index} is not a run of a {}-run sweep", spec.n_runs()),
                 )
             })?;
-        spec.experiments_for(singles, &spec.point(index))
+        spec.experiment(&spec.point(index))
             .map_err(|e| self.corrupt(id, "sweep configuration", &e.to_string()))
     }
 }

@@ -39,7 +39,6 @@ use rusqlite::config::DbConfig;
 use rusqlite::params;
 
 use nnlab_lab::sweep::files::{parse_spec, spec_toml};
-use nnlab_lab::sweep::grid::Singles;
 use nnlab_lab::sweep::{RunDetail, Shard, SweepSpec};
 
 use crate::clock::{now_rfc3339, rfc3339_at};
@@ -56,7 +55,7 @@ pub struct SweepWriter {
     thread: Option<JoinHandle<Result<Vec<i64>, StoreError>>>,
     sweep: String,
     /// The spec as stored (read back from its TOML), when its runs can be rebuilt from it.
-    spec: Option<(SweepSpec, Singles)>,
+    spec: Option<SweepSpec>,
 }
 
 /// A fresh sweep id: the UTC start time and the process id, `20240301T120000250Z-4242`
@@ -195,9 +194,7 @@ impl SweepWriter {
         let text = spec_toml(spec)?;
         let kept = parse_spec(&text, "sweep.toml")
             .ok()
-            .filter(|back| back == spec)
-            .map(|back| back.singles().map(|singles| (back, singles)))
-            .transpose()?;
+            .filter(|back| back == spec);
         let sweep_ref = match kept {
             Some(_) => {
                 store
@@ -255,10 +252,10 @@ impl SweepWriter {
     /// comes from one worker's chunk of one spec.)
     pub fn add(&self, runs: Vec<RunDetail>) {
         let rebuilt = match (&self.spec, runs.first()) {
-            (Some((spec, singles)), Some(d)) => {
+            (Some(spec), Some(d)) => {
                 d.record.index < spec.n_runs()
                     && spec
-                        .experiments_for(singles, &spec.point(d.record.index))
+                        .experiment(&spec.point(d.record.index))
                         .is_ok_and(|e| e == d.config)
             }
             _ => false,

@@ -119,10 +119,9 @@ pub fn run_sweep_with(
 ) -> Result<SweepResult, LabError> {
     spec.validate()?;
     let indices = shard_indices(spec.n_runs(), shard);
-    let singles = spec.singles()?;
     let experiments: Vec<Experiment> = indices
         .par_iter()
-        .map(|&i| spec.experiments_for(&singles, &spec.point(i)))
+        .map(|&i| spec.experiment(&spec.point(i)))
         .collect::<Result<_, _>>()?;
 
     // Distinct data sets, in first-use order, loaded in parallel.

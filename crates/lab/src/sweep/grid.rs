@@ -11,7 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Experiment, LabError, KEYS};
+use crate::config::{keys, not_for_data_message};
+use crate::{Experiment, LabError};
 
 /// Keys whose values are repetitions rather than settings: the summary spreads over them.
 pub const SEED_KEYS: [&str; 4] = ["seed", "data_seed", "init_seed", "shuffle_seed"];
@@ -37,16 +38,12 @@ impl Factor {
             .split_once('=')
             .ok_or_else(|| bad("expected KEY=V1,V2,... (e.g. lr=0.01,0.1)".into()))?;
         let key = key.trim();
-        if !KEYS.iter().any(|(k, _, _)| *k == key) {
-            return Err(LabError::UnknownKey {
+        let key = keys::find(key)
+            .ok_or_else(|| LabError::UnknownKey {
                 key: key.to_string(),
-                known: KEYS
-                    .iter()
-                    .map(|(k, _, _)| *k)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
+                known: keys::known(),
+            })?
+            .key;
         let sep = if list.contains(';') { ';' } else { ',' };
         let mut values = Vec::new();
         for part in list.split(sep).map(str::trim) {
@@ -162,6 +159,14 @@ impl SweepSpec {
                     message: "no values".into(),
                 });
             }
+            let applies =
+                keys::find(&f.key).map(|k| k.applies_to.allows(self.base.data.source.kind()));
+            if applies == Some(false) {
+                return Err(LabError::Config {
+                    key: format!("--vary {}", f.key),
+                    message: not_for_data_message(&self.base.data.source),
+                });
+            }
             for v in &f.values {
                 let mut e = self.base.clone();
                 e.set(&f.key, v)
@@ -217,47 +222,6 @@ impl SweepSpec {
         Ok(e.resolved())
     }
 
-    /// The experiments of many grid points, equal to [`SweepSpec::experiment`] of each but
-    /// without a TOML round trip per run: each factor value is set once on the base
-    /// (`singles`), and a run copies the field its key addresses from its values' singles.
-    /// (`Experiment::set` changes only the field at the key's path, so this is the same
-    /// experiment; tested against `experiment` for every key.)
-    pub fn experiments_for(
-        &self,
-        singles: &Singles,
-        point: &GridPoint,
-    ) -> Result<Experiment, LabError> {
-        let mut e = self.base.clone();
-        for (f, factor) in self.vary.iter().enumerate() {
-            let v = self.vary[f]
-                .values
-                .iter()
-                .position(|x| *x == point.values[f]);
-            match (v, key_path(&factor.key)) {
-                (Some(v), Some(path)) if copy_field(path, &singles.0[f][v], &mut e) => {}
-                _ => e.set(&factor.key, &point.values[f])?,
-            }
-        }
-        self.finish(point, e)
-    }
-
-    /// The base with each single factor value set (see [`SweepSpec::experiments_for`]).
-    pub fn singles(&self) -> Result<Singles, LabError> {
-        self.vary
-            .iter()
-            .map(|f| {
-                f.values
-                    .iter()
-                    .map(|v| {
-                        let mut e = self.base.clone();
-                        e.set(&f.key, v).map(|_| e)
-                    })
-                    .collect()
-            })
-            .collect::<Result<_, _>>()
-            .map(Singles)
-    }
-
     /// `lr=0.1, seed=3` for a grid point.
     pub fn describe(&self, point: &GridPoint) -> String {
         self.vary
@@ -274,55 +238,6 @@ impl SweepSpec {
             .filter(|&f| !SEED_KEYS.contains(&self.vary[f].key.as_str()))
             .collect()
     }
-}
-
-/// The base experiment with one factor value set, per factor and value.
-pub struct Singles(Vec<Vec<Experiment>>);
-
-fn key_path(key: &str) -> Option<&'static str> {
-    KEYS.iter().find(|(k, _, _)| *k == key).map(|(_, p, _)| *p)
-}
-
-/// Copies the field at TOML `path` from `from` to `to`; false for a path not listed here
-/// (the caller then uses `Experiment::set`).
-fn copy_field(path: &str, from: &Experiment, to: &mut Experiment) -> bool {
-    let (d, g, m, t) = (&from.data, &from.data.generator, &from.model, &from.train);
-    match path {
-        "seed" => to.seed = from.seed,
-        "data_seed" => to.data_seed = from.data_seed,
-        "init_seed" => to.init_seed = from.init_seed,
-        "shuffle_seed" => to.shuffle_seed = from.shuffle_seed,
-        "data.source" => to.data.source = d.source.clone(),
-        "data.inputs" => to.data.inputs = d.inputs.clone(),
-        "data.target" => to.data.target = d.target.clone(),
-        "data.skip_bad_rows" => to.data.skip_bad_rows = d.skip_bad_rows,
-        "data.scale" => to.data.scale = d.scale,
-        "data.test_fraction" => to.data.test_fraction = d.test_fraction,
-        "data.generator.rows" => to.data.generator.rows = g.rows,
-        "data.generator.x1" => to.data.generator.x1 = g.x1,
-        "data.generator.x2" => to.data.generator.x2 = g.x2,
-        "data.generator.noise" => to.data.generator.noise = g.noise,
-        "data.generator.integer" => to.data.generator.integer = g.integer,
-        "data.generator.distribution" => to.data.generator.distribution = g.distribution,
-        "data.generator.skew" => to.data.generator.skew = g.skew,
-        "model.arch" => to.model.arch = m.arch.clone(),
-        "model.activation" => to.model.activation = m.activation.clone(),
-        "model.init" => to.model.init = m.init.clone(),
-        "model.weights" => to.model.weights = m.weights.clone(),
-        "model.biases" => to.model.biases = m.biases.clone(),
-        "train.epochs" => to.train.epochs = t.epochs,
-        "train.lr" => to.train.lr = t.lr,
-        "train.batch_size" => to.train.batch_size = t.batch_size,
-        "train.shuffle" => to.train.shuffle = t.shuffle,
-        "train.loss" => to.train.loss = t.loss,
-        "train.optimizer" => to.train.optimizer = t.optimizer,
-        "train.schedule" => to.train.schedule = t.schedule,
-        "train.early_stopping" => to.train.early_stopping = t.early_stopping,
-        "train.freeze" => to.train.freeze = t.freeze.clone(),
-        "train.kernel" => to.train.kernel = t.kernel,
-        _ => return false,
-    }
-    true
 }
 
 /// The grid indices of shard `k` of `n` (1-based `k`): every `i` with `i % n == k - 1`.
@@ -415,72 +330,5 @@ mod tests {
         assert!("0/4".parse::<Shard>().is_err());
         assert!("5/4".parse::<Shard>().is_err());
         assert_eq!(spec.setting_factors(), [0]);
-    }
-
-    #[test]
-    fn copied_fields_equal_set_for_every_key() {
-        // Two values per key, non-default where possible; each run built by copying fields
-        // must equal the one built by `Experiment::set`.
-        let vary: Vec<String> = [
-            "seed=0,7",
-            "data_seed=1,off",
-            "init_seed=2,3",
-            "shuffle_seed=4,5",
-            "scale=minmax,standard",
-            "test_fraction=0,0.2",
-            "rows=10,20",
-            "x1=0,5;-2,3",
-            "x2=0,10;1,2",
-            "noise=0,10;0,1",
-            "integer=true,false",
-            "distribution=uniform,skewed",
-            "skew=2,3",
-            "activation=relu,tanh",
-            "init=off,unique",
-            "weights=off,const:0.5",
-            "biases=off;uniform:-1,1",
-            "epochs=3,4",
-            "lr=0.01,0.1",
-            "batch_size=1,full",
-            "shuffle=false,true",
-            "loss=squared_error,huber:2",
-            "optimizer=sgd,adam",
-            "schedule=constant,plateau",
-            "early_stopping=off,5",
-            "freeze=b1,w1",
-            "kernel=auto,general",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let spec = SweepSpec {
-            base: Experiment::default(),
-            vary: vary.iter().map(|v| Factor::parse(v).unwrap()).collect(),
-        };
-        let singles = spec.singles().unwrap();
-        // 2^27 runs: check a spread of them, every factor at both values somewhere.
-        let mut built = 0;
-        for i in (0..spec.n_runs()).step_by(spec.n_runs() / 97) {
-            let p = spec.point(i);
-            let a = spec.experiment(&p);
-            let b = spec.experiments_for(&singles, &p);
-            match (a, b) {
-                (Ok(a), Ok(b)) => {
-                    assert_eq!(a, b, "{}", spec.describe(&p));
-                    built += 1;
-                }
-                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
-                (a, b) => panic!("{}: {a:?} vs {b:?}", spec.describe(&p)),
-            }
-        }
-        assert!(built > 50, "only {built} points were valid experiments");
-        // Every key of the table has a copy rule.
-        for (k, _, _) in KEYS {
-            let mut e = Experiment::default();
-            assert!(
-                copy_field(key_path(k).unwrap(), &Experiment::default(), &mut e),
-                "{k}"
-            );
-        }
     }
 }

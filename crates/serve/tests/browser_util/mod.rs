@@ -1,0 +1,158 @@
+//! Headless Chromium for the browser tests (fantoccini through chromedriver): a server with a
+//! temporary run store, a browser session on it, and the rule for when a missing browser
+//! skips (outside CI) or fails (under `CI=true`).
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+
+use crate::common;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub fn chromedriver() -> Option<std::path::PathBuf> {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// A free loopback port (bound, then released for chromedriver).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn browser(driver_port: u16, profile: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1280,800",
+                     format!("--user-data-dir={}", profile.display())],
+        }),
+    );
+    let url = format!("http://127.0.0.1:{driver_port}");
+    // chromedriver takes a moment to listen.
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => return c,
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("chromedriver did not start on port {driver_port}");
+}
+
+/// Waits (up to 15 s) until `script` returns a truthy value; returns it.
+pub async fn until(c: &Client, script: &str) -> Value {
+    for _ in 0..150 {
+        let v = c.execute(script, vec![]).await.expect("script runs");
+        if !(v.is_null() || v == json!(false) || v == json!("")) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for: {script}");
+}
+
+const MISSING: &str =
+    "/usr/bin/chromium or chromedriver is missing (apt-get install -y chromium chromium-driver)";
+
+/// Whether `CI` (the variable's value, if set) asks that every test really runs.
+pub fn in_ci(ci: Option<&str>) -> bool {
+    matches!(ci.map(str::trim), Some("true" | "1"))
+}
+
+/// The chromedriver `found` (with Chromium beside it), or `None` to skip; a missing browser
+/// under CI is an error.
+pub fn driver_or_skip(
+    found: Option<std::path::PathBuf>,
+    ci: Option<&str>,
+) -> Result<Option<std::path::PathBuf>, String> {
+    match found {
+        Some(driver) => Ok(Some(driver)),
+        None if in_ci(ci) => Err(format!(
+            "browser test under CI={}: {MISSING}; .ci/run installs them",
+            ci.unwrap_or_default().trim()
+        )),
+        None => {
+            println!("SKIPPED browser test: {MISSING}");
+            Ok(None)
+        }
+    }
+}
+
+/// A server (with a run store in a temporary directory) and a browser session on it.
+pub struct Session {
+    pub client: Client,
+    pub addr: SocketAddr,
+    driver: tokio::process::Child,
+    _store: tempfile::TempDir,
+    _profile: tempfile::TempDir,
+}
+
+impl Session {
+    /// Starts both, or returns `None` (after printing why) when the browser is missing outside
+    /// CI; under `CI=true` a missing browser panics.
+    pub async fn start() -> Option<Session> {
+        let ci = std::env::var("CI").ok();
+        let found = chromedriver().filter(|_| Path::new(CHROMIUM).exists());
+        let driver = match driver_or_skip(found, ci.as_deref()) {
+            Ok(Some(driver)) => driver,
+            Ok(None) => return None,
+            Err(e) => panic!("{e}"),
+        };
+        let store = tempfile::tempdir().expect("a store dir");
+        let addr = common::start_with(nnlab_serve::RunStore::open(
+            &store.path().join("runs.sqlite"),
+        ))
+        .await;
+        let port = free_port();
+        let driver = tokio::process::Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().expect("a profile dir");
+        let client = browser(port, profile.path()).await;
+        Some(Session {
+            client,
+            addr,
+            driver,
+            _store: store,
+            _profile: profile,
+        })
+    }
+
+    /// Closes the browser and stops chromedriver.
+    pub async fn close(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+/// Writes a screenshot of the whole window to the tests' temporary directory; returns its path.
+pub async fn screenshot(c: &Client, name: &str) -> Result<std::path::PathBuf, String> {
+    let shot = c.screenshot().await.map_err(|e| e.to_string())?;
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, shot).map_err(|e| e.to_string())?;
+    println!("screenshot: {}", path.display());
+    Ok(path)
+}
