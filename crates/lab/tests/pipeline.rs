@@ -49,7 +49,10 @@ fn uploaded_csv_text_equals_the_same_csv_from_a_file() {
     assert_eq!(from_text, from_file);
     // Row `8,x,b,17` is skipped; 8 rows left, round(8 · 0.25) = 2 of them test rows.
     let s = &from_text.summary;
-    assert_eq!((s.rows, s.rows_skipped, s.train_rows, s.test_rows), (8, 1, 6, 2));
+    assert_eq!(
+        (s.rows, s.rows_skipped, s.train_rows, s.test_rows),
+        (8, 1, 6, 2)
+    );
     let bits = |p: &Prepared| -> Vec<u64> { p.train.x.iter().map(|v| v.to_bits()).collect() };
     assert_eq!(bits(&from_text), bits(&from_file));
 
@@ -67,7 +70,9 @@ fn uploaded_csv_text_equals_the_same_csv_from_a_file() {
 #[test]
 fn csv_text_needs_a_csv_name() {
     let exp = csv_experiment("builtin:diabetes");
-    let e = Prepared::new(&exp, Some(CsvText(CSV))).unwrap_err().to_string();
+    let e = Prepared::new(&exp, Some(CsvText(CSV)))
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("data.source: CSV text was given"), "{e}");
 }
 
