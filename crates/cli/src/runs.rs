@@ -1,6 +1,8 @@
 //! `nnlab runs`: the run store (every run of `nnlab train`, `nnlab sweep` and `nnlab
 //! experiment run` is recorded there) listed, shown,
-//! compared, rerun, exported and pruned. The logic lives in `nnlab-store`.
+//! compared, rerun, exported and pruned. The store (`nnlab-store`) keeps and reads the
+//! runs; comparing and rerunning them is the lab's (`nnlab_lab::compare`,
+//! `nnlab_lab::rerun`), which this glue hands the stored runs to.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use nnlab_lab::sweep::{Shard, SweepSpec};
 use nnlab_lab::{Experiment, LabError, RunResult};
 use nnlab_store::writer::new_sweep_id;
 use nnlab_store::{
-    compare, export, render, Condition, Filter, Recorder, RunStatus, Store, StoreError, SweepWriter,
+    export, render, Condition, Filter, Recorder, RunStatus, Store, StoreError, SweepWriter,
 };
 
 /// Where the store is: shared by `nnlab runs` and `nnlab train`.
@@ -304,15 +306,18 @@ pub fn run(args: &RunsArgs) -> anyhow::Result<ExitCode> {
                 .map(|id| store.get(*id))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(input)?;
-            write!(out, "{}", compare::compare(&runs).table())?;
+            let runs: Vec<nnlab_lab::Compared> = runs.iter().map(|r| r.compared()).collect();
+            write!(out, "{}", nnlab_lab::compare(&runs).table())?;
             if let Some(dir) = dir {
-                let written = compare::write_comparison(dir, &runs).map_err(input)?;
+                let written = nnlab_lab::compare::write_comparison(dir, &runs)?;
                 eprintln!("wrote {} files to {}", written.len(), dir.display());
             }
         }
         RunsCommand::Rerun { id } => {
             let stored = store.get(*id).map_err(input)?;
-            let (report, result) = nnlab_store::rerun(&stored, &mut |_| {}).map_err(input)?;
+            let recorded = stored.recorded().map_err(input)?;
+            let (report, result) =
+                nnlab_lab::rerun(&stored.config_toml, recorded.as_ref(), &mut |_| {})?;
             if !report.compared {
                 let loss = result
                     .history

@@ -306,3 +306,48 @@ fn a_sweep_records_its_runs_unless_no_store() {
     let all: serde_json::Value = serde_json::from_str(&all).unwrap();
     assert_eq!(all.as_array().unwrap().len(), 6);
 }
+
+/// Issue 11: `RunResult` keeps each fact once, but `nnlab train --json` (and `result.json`)
+/// keep every documented key, derived ones included, and the recorded run reruns to the
+/// bit from what the store kept (the lab's rerun over the store's plain data).
+#[test]
+fn issue_11_train_json_keeps_its_keys_and_the_run_reruns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, store) = (tmp.path(), tmp.path().join("runs.sqlite"));
+    let args: Vec<&str> = SMALL
+        .iter()
+        .copied()
+        .chain(["--json", "--test-fraction", "0.25"])
+        .collect();
+    let text = ok(&store, dir, &args);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "config",
+            "data",
+            "diagnostics",
+            "epoch_loss",
+            "epochs_run",
+            "final",
+            "final_network",
+            "history",
+            "initial",
+            "initial_network",
+            "metrics",
+            "predictions",
+            "sample_steps",
+            "scaler",
+            "status",
+            "test_loss",
+        ]
+    );
+    assert_eq!(v["epochs_run"], 20);
+    assert_eq!(v["epoch_loss"][19], v["history"][19]["train_loss"]);
+    assert_eq!(v["test_loss"][19], v["history"][19]["test_loss"]);
+    assert_eq!(v["initial"]["w1"], 1.0);
+    let rerun = ok(&store, dir, &["runs", "rerun", "1"]);
+    assert!(rerun.starts_with("run 1: identical"), "{rerun}");
+}

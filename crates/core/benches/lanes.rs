@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nnlab_core::course::CourseParams;
-use nnlab_core::lanes::{train_lanes_with, Kernel, RunData, LANES};
+use nnlab_core::lanes::{train_lanes_with, LaneKernel, RunData, LANES};
 use nnlab_core::rng::Rng;
 
 const SEEDS: u64 = 100;
@@ -107,7 +107,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group(format!("sweep_1000x100x300_lanes{LANES}"));
     g.sample_size(10);
     g.throughput(Throughput::Elements(steps));
-    for kernel in Kernel::available() {
+    for kernel in LaneKernel::available() {
         g.bench_function(format!("train_lanes_{}", kernel.name()), |b| {
             b.iter(|| {
                 train_lanes_with(

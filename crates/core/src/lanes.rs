@@ -200,11 +200,11 @@ pub fn pack_rows(runs: &[RunData<'_>]) -> Result<Vec<LaneRow>, CoreError> {
 /// Which compiled copy of the epoch loop runs. All give the same bits; the AVX2 copy does
 /// four lanes per instruction instead of two, the AVX-512 copy eight.
 ///
-/// A `Kernel` that selects AVX2 (AVX-512) can only be made by [`Kernel::avx2`]
-/// ([`Kernel::avx512`]) or [`Kernel::detect`] after the CPU reported the feature, which is
+/// A `LaneKernel` that selects AVX2 (AVX-512) can only be made by [`LaneKernel::avx2`]
+/// ([`LaneKernel::avx512`]) or [`LaneKernel::detect`] after the CPU reported the feature, which is
 /// what makes calling that copy sound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Kernel(KernelKind);
+pub struct LaneKernel(KernelKind);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KernelKind {
@@ -215,42 +215,42 @@ enum KernelKind {
     Avx512,
 }
 
-impl Kernel {
+impl LaneKernel {
     /// The copy compiled for the build's baseline target (SSE2 on x86-64); runs everywhere.
-    pub fn portable() -> Kernel {
-        Kernel(KernelKind::Portable)
+    pub fn portable() -> LaneKernel {
+        LaneKernel(KernelKind::Portable)
     }
 
     /// The AVX2 copy, if this CPU has AVX2.
-    pub fn avx2() -> Option<Kernel> {
+    pub fn avx2() -> Option<LaneKernel> {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
-            return Some(Kernel(KernelKind::Avx2));
+            return Some(LaneKernel(KernelKind::Avx2));
         }
         None
     }
 
     /// The AVX-512 copy, if this CPU has AVX-512F.
-    pub fn avx512() -> Option<Kernel> {
+    pub fn avx512() -> Option<LaneKernel> {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx512f") {
-            return Some(Kernel(KernelKind::Avx512));
+            return Some(LaneKernel(KernelKind::Avx512));
         }
         None
     }
 
     /// The fastest copy this CPU runs.
-    pub fn detect() -> Kernel {
-        Kernel::avx512()
-            .or_else(Kernel::avx2)
-            .unwrap_or_else(Kernel::portable)
+    pub fn detect() -> LaneKernel {
+        LaneKernel::avx512()
+            .or_else(LaneKernel::avx2)
+            .unwrap_or_else(LaneKernel::portable)
     }
 
     /// Every copy this CPU runs, portable first (for tests and benchmarks).
-    pub fn available() -> Vec<Kernel> {
-        let mut k = vec![Kernel::portable()];
-        k.extend(Kernel::avx2());
-        k.extend(Kernel::avx512());
+    pub fn available() -> Vec<LaneKernel> {
+        let mut k = vec![LaneKernel::portable()];
+        k.extend(LaneKernel::avx2());
+        k.extend(LaneKernel::avx512());
         k
     }
 
@@ -272,14 +272,14 @@ impl Kernel {
 ///
 /// Every lane is computed to the end of the epoch, NaN and infinity included: a lane that
 /// diverged keeps computing what the scalar kernel would, and the caller decides what to keep.
-pub fn epoch(kernel: Kernel, lanes: &mut Lanes, rows: &[LaneRow]) -> [f64; LANES] {
+pub fn epoch(kernel: LaneKernel, lanes: &mut Lanes, rows: &[LaneRow]) -> [f64; LANES] {
     match kernel.0 {
         KernelKind::Portable => epoch_portable(lanes, rows),
-        // SAFETY: a `Kernel` holding `Avx2` is only built by `Kernel::avx2` after
+        // SAFETY: a `LaneKernel` holding `Avx2` is only built by `LaneKernel::avx2` after
         // `is_x86_feature_detected!("avx2")` returned true, so this CPU runs AVX2 code.
         #[cfg(target_arch = "x86_64")]
         KernelKind::Avx2 => unsafe { epoch_avx2(lanes, rows) },
-        // SAFETY: as above, with `Kernel::avx512` and `avx512f`.
+        // SAFETY: as above, with `LaneKernel::avx512` and `avx512f`.
         #[cfg(target_arch = "x86_64")]
         KernelKind::Avx512 => unsafe { epoch_avx512(lanes, rows) },
     }
@@ -398,25 +398,25 @@ fn relu_and_slope(z: f64) -> (f64, f64) {
 /// Where a run diverged: the first sample whose loss was not finite (0-based `epoch`, and
 /// 0-based `sample` within that epoch, which is also the row index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Divergence {
+pub struct LaneDivergence {
     pub epoch: usize,
     pub sample: usize,
 }
 
 /// One run's outcome, as the scalar reference loop would report it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RunResult {
+pub struct LaneResult {
     /// After the last epoch; for a diverged run, just before the update of the sample whose
     /// loss was not finite (that update is not applied, as the scalar reference stops there).
     pub params: CourseParams,
     /// The mean loss `(sum of the epoch's sample losses, left to right) / n_rows` of every
     /// completed epoch. A diverged run has exactly `diverged_at.epoch` entries.
     pub epoch_losses: Vec<f64>,
-    pub diverged_at: Option<Divergence>,
+    pub diverged_at: Option<LaneDivergence>,
 }
 
 /// Trains every run (`params[i]` at rate `lrs[i]` on `data[i]`) for `epochs` epochs of
-/// per-sample SGD in row order, [`LANES`] runs at a time, with the fastest [`Kernel`].
+/// per-sample SGD in row order, [`LANES`] runs at a time, with the fastest [`LaneKernel`].
 ///
 /// Each result equals, bit for bit, this scalar reference:
 ///
@@ -449,18 +449,18 @@ pub fn train_lanes(
     lrs: &[f64],
     data: &[RunData<'_>],
     epochs: usize,
-) -> Result<Vec<RunResult>, CoreError> {
-    train_lanes_with(Kernel::detect(), params, lrs, data, epochs)
+) -> Result<Vec<LaneResult>, CoreError> {
+    train_lanes_with(LaneKernel::detect(), params, lrs, data, epochs)
 }
 
-/// [`train_lanes`] with a chosen [`Kernel`] (both give the same bits).
+/// [`train_lanes`] with a chosen [`LaneKernel`] (both give the same bits).
 pub fn train_lanes_with(
-    kernel: Kernel,
+    kernel: LaneKernel,
     params: &[CourseParams],
     lrs: &[f64],
     data: &[RunData<'_>],
     epochs: usize,
-) -> Result<Vec<RunResult>, CoreError> {
+) -> Result<Vec<LaneResult>, CoreError> {
     for (what, len) in [("learning rates", lrs.len()), ("data sets", data.len())] {
         if len != params.len() {
             return Err(CoreError::WrongCount {
@@ -493,12 +493,12 @@ pub fn train_lanes_with(
 
 /// Trains up to [`LANES`] runs of equal length together and appends their results.
 fn train_group(
-    kernel: Kernel,
+    kernel: LaneKernel,
     params: &[CourseParams],
     lrs: &[f64],
     data: &[RunData<'_>],
     epochs: usize,
-    results: &mut Vec<RunResult>,
+    results: &mut Vec<LaneResult>,
 ) -> Result<(), CoreError> {
     let rows = pack_rows(data)?;
     let n_rows = rows.len();
@@ -507,7 +507,7 @@ fn train_group(
         lanes.set(lane, p, lr);
     }
     let first = results.len();
-    results.extend(params.iter().map(|&p| RunResult {
+    results.extend(params.iter().map(|&p| LaneResult {
         params: p,
         epoch_losses: Vec::with_capacity(epochs),
         diverged_at: None,
@@ -536,7 +536,7 @@ fn train_group(
                     let loss = p.sgd_step(d.x1[k], d.x2[k], d.y[k], lanes.lr[lane]);
                     if !loss.is_finite() {
                         run.params = before;
-                        run.diverged_at = Some(Divergence {
+                        run.diverged_at = Some(LaneDivergence {
                             epoch: e,
                             sample: k,
                         });

@@ -6,8 +6,8 @@
 
 use nnlab_core::course::CourseParams;
 use nnlab_core::lanes::{
-    epoch, pack_rows, train_lanes, train_lanes_with, Divergence, Kernel, Lanes, RunData, RunResult,
-    LANES,
+    epoch, pack_rows, train_lanes, train_lanes_with, LaneDivergence, LaneKernel, LaneResult, Lanes,
+    RunData, LANES,
 };
 use nnlab_core::rng::Rng;
 use nnlab_core::CoreError;
@@ -79,7 +79,7 @@ fn runs() -> Vec<Run> {
 /// The scalar reference, as `train_lanes` documents it: per epoch the left-to-right sum of
 /// the sample losses divided by the row count; at the first non-finite sample loss, stop
 /// with the parameters from before that sample.
-fn scalar(run: &Run, epochs: usize) -> RunResult {
+fn scalar(run: &Run, epochs: usize) -> LaneResult {
     let mut p = run.p;
     let mut epoch_losses = Vec::new();
     for e in 0..epochs {
@@ -88,10 +88,10 @@ fn scalar(run: &Run, epochs: usize) -> RunResult {
             let before = p;
             let loss = p.sgd_step(run.x1[k], run.x2[k], run.y[k], run.lr);
             if !loss.is_finite() {
-                return RunResult {
+                return LaneResult {
                     params: before,
                     epoch_losses,
-                    diverged_at: Some(Divergence {
+                    diverged_at: Some(LaneDivergence {
                         epoch: e,
                         sample: k,
                     }),
@@ -101,7 +101,7 @@ fn scalar(run: &Run, epochs: usize) -> RunResult {
         }
         epoch_losses.push(sum / run.x1.len() as f64);
     }
-    RunResult {
+    LaneResult {
         params: p,
         epoch_losses,
         diverged_at: None,
@@ -112,7 +112,7 @@ fn bits(p: &CourseParams) -> Vec<u64> {
     p.w.iter().chain(&p.b).map(|v| v.to_bits()).collect()
 }
 
-fn assert_same(got: &RunResult, want: &RunResult, what: &str) {
+fn assert_same(got: &LaneResult, want: &LaneResult, what: &str) {
     assert_eq!(got.diverged_at, want.diverged_at, "{what}");
     assert_eq!(bits(&got.params), bits(&want.params), "{what}");
     let g: Vec<u64> = got.epoch_losses.iter().map(|v| v.to_bits()).collect();
@@ -120,8 +120,8 @@ fn assert_same(got: &RunResult, want: &RunResult, what: &str) {
     assert_eq!(g, w, "{what}");
 }
 
-fn kernels() -> Vec<Kernel> {
-    Kernel::available()
+fn kernels() -> Vec<LaneKernel> {
+    LaneKernel::available()
 }
 
 #[test]

@@ -5,31 +5,44 @@
 //! both networks, metrics in scaled and original units, predictions and [`diagnostics`].
 //! [`output::write_outputs`] writes the files of `--out DIR`, atomically.
 //!
+//! A run is three stages, each public, so every face (the CLI, sweeps, experiments, the
+//! playground) goes through the same code: [`Prepared`] (load, split, fit the scaler,
+//! scale; [`CsvText`] is an upload), [`train_prepared`], [`assemble`]. A recorded run is
+//! checked again with [`rerun`] and runs are set side by side with [`compare`]; both take
+//! plain data, whoever stored it.
+//!
 //! ```no_run
 //! use nnlab_lab::{run, Experiment};
 //! let mut exp = Experiment::default();
 //! exp.set("lr", "0.05").unwrap();
 //! exp.set("rows", "300").unwrap();
 //! let result = run(&exp, &mut |_| {}).unwrap();
-//! assert_eq!(result.epochs_run, 300);
+//! assert_eq!(result.epochs_run(), 300);
 //! ```
 
+pub mod compare;
 pub mod config;
 pub mod diagnostics;
 mod error;
 pub mod experiments;
 pub mod files;
+pub mod flat;
 pub mod output;
+mod prepare;
 pub mod report;
+pub mod rerun;
 pub mod result;
 mod run;
 mod serde_util;
 pub mod summary;
 pub mod sweep;
 
+pub use compare::{compare, Compared, Comparison};
 pub use config::{schema, DataConfig, Experiment, ModelConfig, Source, Syntax, KEYS};
 pub use error::LabError;
+pub use prepare::{data_source, load, load_data, CsvText, LoadedData, Original, Prepared};
+pub use rerun::{rerun, Recorded, RerunReport};
 pub use result::{RunOptions, RunResult};
 pub use run::{
-    data_source, diverged, evaluate, load_data, prediction_rows, run, run_on, LoadedData,
+    assemble, diverged, evaluate, prediction_rows, run, run_on, samples, train_prepared, Trained,
 };

@@ -33,9 +33,9 @@ pub struct PlotOptions {
 /// `params.json`.
 #[derive(Serialize)]
 struct ParamsFile<'a> {
-    initial: &'a NamedValues,
+    initial: NamedValues,
     #[serde(rename = "final")]
-    final_params: &'a NamedValues,
+    final_params: NamedValues,
     initial_network: &'a Network,
     final_network: &'a Network,
     scaler: &'a Scaler,
@@ -57,8 +57,8 @@ pub fn write_outputs(
     put("config.toml", result.config.to_toml()?.as_bytes())?;
     put("history.csv", history_csv(result).as_bytes())?;
     let params = ParamsFile {
-        initial: &result.initial,
-        final_params: &result.final_params,
+        initial: result.initial_params(),
+        final_params: result.final_params(),
         initial_network: &result.initial_network,
         final_network: &result.final_network,
         scaler: &result.scaler,
@@ -132,7 +132,7 @@ pub fn predictions_csv(result: &RunResult) -> String {
 }
 
 /// Quotes a header field that contains a comma or a quote (`region=north,east` stays one column).
-fn csv_field(name: &str) -> String {
+pub(crate) fn csv_field(name: &str) -> String {
     if name.contains([',', '"', '\n']) {
         format!("\"{}\"", name.replace('"', "\"\""))
     } else {
@@ -151,7 +151,7 @@ pub fn loss_chart(result: &RunResult, log_y: bool) -> LineChart {
             .collect(),
         band: None,
     }];
-    if result.test_loss.is_some() {
+    if result.has_test_set() {
         series.push(Series {
             name: "test loss".into(),
             points: result

@@ -1,6 +1,6 @@
 //! What a run gives back: one serde type for the CLI, files, sweeps and the web page.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use nnlab_core::Network;
 use nnlab_data::Scaler;
@@ -65,22 +65,22 @@ impl Default for RunOptions {
     }
 }
 
-/// Everything one training run produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Everything one training run produced, each fact once: the losses and the epoch count
+/// are read from `history`, the parameters by name from the networks (see the methods).
+///
+/// As JSON (`nnlab train --json`, `result.json`) it keeps the documented keys, the derived
+/// ones included: `config, data, status, epochs_run, epoch_loss, test_loss, history,
+/// initial, final, initial_network, final_network, metrics, diagnostics, scaler,
+/// predictions, sample_steps`. Reading that JSON back checks nothing of the derived keys:
+/// they are derived again.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunResult {
     /// The resolved configuration: rerunning it gives the same bits.
     pub config: Experiment,
     pub data: DataSummary,
     pub status: TrainStatus,
-    pub epochs_run: usize,
-    /// Mean per-sample training loss of each epoch (scaled units).
-    pub epoch_loss: Vec<f64>,
-    /// Mean test loss after each epoch, when there is a test set.
-    pub test_loss: Option<Vec<f64>>,
+    /// One record per completed epoch: train loss (scaled units), test loss, rate.
     pub history: Vec<EpochRecord>,
-    pub initial: ParamMap,
-    #[serde(rename = "final")]
-    pub final_params: ParamMap,
     pub initial_network: Network,
     pub final_network: Network,
     pub metrics: MetricsBySet,
@@ -89,4 +89,131 @@ pub struct RunResult {
     /// Empty when the run was made with [`RunOptions::predictions`] off.
     pub predictions: Vec<Prediction>,
     pub sample_steps: u64,
+}
+
+impl RunResult {
+    /// Completed epochs.
+    pub fn epochs_run(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Mean per-sample training loss of each completed epoch (scaled units).
+    pub fn epoch_loss(&self) -> Vec<f64> {
+        self.history.iter().map(|r| r.train_loss).collect()
+    }
+
+    /// Mean test loss after each epoch (NaN where an epoch has none), when there is a test
+    /// set.
+    pub fn test_loss(&self) -> Option<Vec<f64>> {
+        self.has_test_set().then(|| {
+            self.history
+                .iter()
+                .map(|r| r.test_loss.unwrap_or(f64::NAN))
+                .collect()
+        })
+    }
+
+    /// True when the run had a test set (and so test losses and test metrics).
+    pub fn has_test_set(&self) -> bool {
+        self.data.test_rows > 0
+    }
+
+    /// The last completed epoch's mean training loss.
+    pub fn final_loss(&self) -> Option<f64> {
+        self.history.last().map(|r| r.train_loss)
+    }
+
+    /// The parameters before training, by name in display order.
+    pub fn initial_params(&self) -> ParamMap {
+        ParamMap::of(&self.initial_network)
+    }
+
+    /// The parameters after training, by name in display order.
+    pub fn final_params(&self) -> ParamMap {
+        ParamMap::of(&self.final_network)
+    }
+}
+
+/// The JSON form of a [`RunResult`]: its facts and what is derived from them, under the
+/// documented keys and in their order.
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    config: &'a Experiment,
+    data: &'a DataSummary,
+    status: &'a TrainStatus,
+    epochs_run: usize,
+    epoch_loss: Vec<f64>,
+    test_loss: Option<Vec<f64>>,
+    history: &'a [EpochRecord],
+    initial: ParamMap,
+    #[serde(rename = "final")]
+    final_params: ParamMap,
+    initial_network: &'a Network,
+    final_network: &'a Network,
+    metrics: &'a MetricsBySet,
+    diagnostics: &'a [Diagnostic],
+    scaler: &'a Scaler,
+    predictions: &'a [Prediction],
+    sample_steps: u64,
+}
+
+impl Serialize for RunResult {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ResultJson {
+            config: &self.config,
+            data: &self.data,
+            status: &self.status,
+            epochs_run: self.epochs_run(),
+            epoch_loss: self.epoch_loss(),
+            test_loss: self.test_loss(),
+            history: &self.history,
+            initial: self.initial_params(),
+            final_params: self.final_params(),
+            initial_network: &self.initial_network,
+            final_network: &self.final_network,
+            metrics: &self.metrics,
+            diagnostics: &self.diagnostics,
+            scaler: &self.scaler,
+            predictions: &self.predictions,
+            sample_steps: self.sample_steps,
+        }
+        .serialize(s)
+    }
+}
+
+/// The facts of a `result.json`; its derived keys (`epochs_run`, `epoch_loss`,
+/// `test_loss`, `initial`, `final`) are ignored, unknown keys being allowed.
+#[derive(Deserialize)]
+struct ResultFacts {
+    config: Experiment,
+    data: DataSummary,
+    status: TrainStatus,
+    history: Vec<EpochRecord>,
+    initial_network: Network,
+    final_network: Network,
+    metrics: MetricsBySet,
+    diagnostics: Vec<Diagnostic>,
+    scaler: Scaler,
+    #[serde(default)]
+    predictions: Vec<Prediction>,
+    sample_steps: u64,
+}
+
+impl<'de> Deserialize<'de> for RunResult {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RunResult, D::Error> {
+        let f = ResultFacts::deserialize(d)?;
+        Ok(RunResult {
+            config: f.config,
+            data: f.data,
+            status: f.status,
+            history: f.history,
+            initial_network: f.initial_network,
+            final_network: f.final_network,
+            metrics: f.metrics,
+            diagnostics: f.diagnostics,
+            scaler: f.scaler,
+            predictions: f.predictions,
+            sample_steps: f.sample_steps,
+        })
+    }
 }

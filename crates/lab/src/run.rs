@@ -1,69 +1,42 @@
-//! One experiment in, one [`RunResult`] out: load the data, split, scale, build the network,
-//! train, predict, measure and diagnose.
+//! One experiment in, one [`RunResult`] out, in three stages: prepare the data
+//! ([`Prepared`]: load, split, fit the scaler, scale), train ([`train_prepared`]), assemble
+//! the result ([`assemble`]: predict, measure, diagnose). [`run`] and [`run_on`] are their
+//! composition; the playground calls the stages itself (it trains step by step).
 //!
 //! ```no_run
 //! use nnlab_lab::{run, Experiment};
 //! let result = run(&Experiment::default(), &mut |_| {}).unwrap();
-//! println!("final loss {}", result.epoch_loss.last().unwrap());
+//! println!("final loss {}", result.epoch_loss().last().unwrap());
 //! ```
 
-use nnlab_core::{NamedValues, Network, Trace};
-use nnlab_data::{split_owned, DataSource, Dataset, LoadReport, Scaler};
-use nnlab_train::{compute, compute_by, predict_all, train, Event, Samples, TrainStatus};
+use nnlab_core::{Network, Trace};
+use nnlab_data::{Dataset, Scaler};
+use nnlab_train::{
+    compute, compute_by, predict_all, train, EpochRecord, Event, Samples, TrainStatus,
+};
 
-use crate::config::{Experiment, Source};
+use crate::config::Experiment;
 use crate::diagnostics::{diagnose, Evidence};
-use crate::result::{DataSummary, MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
+use crate::prepare::{load_data, Prepared};
+use crate::result::{MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
 use crate::LabError;
 
-/// The rows of a run after loading, before scaling.
-pub struct LoadedData {
-    pub all: Dataset,
-    pub report: LoadReport,
+/// What the train stage gives the assemble stage: the networks before and after, the
+/// history and how it ended, and the end-of-epoch parameters the diagnostics read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trained {
+    pub initial: Network,
+    pub final_net: Network,
+    pub history: Vec<EpochRecord>,
+    pub status: TrainStatus,
+    /// Samples whose forward and backward pass ran.
+    pub sample_steps: u64,
+    /// The parameters (flat) after each completed epoch, for the diagnostics' "since when".
+    pub snapshots: Vec<Vec<f64>>,
 }
 
-/// The experiment's data source with the configuration's columns and generator filled in.
-pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
-    let exp = exp.resolved();
-    let source = match &exp.data.source {
-        Source::Generate => DataSource::default(),
-        other => other.to_string().parse::<DataSource>()?,
-    };
-    Ok(match source {
-        DataSource::Generate(_) => DataSource::Generate(exp.data.generator.clone()),
-        DataSource::Csv { path, .. } => {
-            if exp.data.target.is_empty() || exp.data.inputs.is_empty() {
-                return Err(LabError::Config {
-                    key: "data".into(),
-                    message: format!(
-                        "a CSV needs its columns: give --inputs COL,COL and --target COL for {}",
-                        path.display()
-                    ),
-                });
-            }
-            DataSource::Csv {
-                path,
-                inputs: exp.data.inputs.clone(),
-                target: exp.data.target.clone(),
-                skip_bad_rows: exp.data.skip_bad_rows,
-            }
-        }
-        // Columns left empty take the table's own (`insurance`: age, bmi, children, smoker).
-        DataSource::Builtin { name, .. } => DataSource::Builtin {
-            name,
-            inputs: exp.data.inputs.clone(),
-            target: exp.data.target.clone(),
-        },
-    })
-}
-
-/// Loads the experiment's data (generated with the data seed, a CSV, or a bundled table).
-pub fn load_data(exp: &Experiment) -> Result<LoadedData, LabError> {
-    let (all, report) = data_source(exp)?.load()?;
-    Ok(LoadedData { all, report })
-}
-
-fn samples(d: &Dataset) -> Samples<'_> {
+/// The sample view of a set (one output).
+pub fn samples(d: &Dataset) -> Samples<'_> {
     Samples {
         x: &d.x,
         y: &d.y,
@@ -77,17 +50,21 @@ pub fn run(exp: &Experiment, on_event: &mut dyn FnMut(&Event)) -> Result<RunResu
     RunOptions::default().run(exp, on_event)
 }
 
-/// Runs the experiment on data already loaded (sweeps reuse one load for many runs).
+/// Runs the experiment on data already prepared (sweeps prepare each distinct data set once
+/// for many runs): [`train_prepared`] then [`assemble`].
 pub fn run_on(
     exp: &Experiment,
-    loaded: LoadedData,
+    prepared: &Prepared,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<RunResult, LabError> {
-    RunOptions::default().run_on(exp, loaded, on_event)
+    let exp = exp.resolved();
+    let trained = train_prepared(&exp, prepared, on_event)?;
+    Ok(assemble(exp, prepared, trained))
 }
 
 impl RunOptions {
-    /// [`run`] keeping what these options say.
+    /// [`run`] keeping what these options say: the three stages, [`Prepared`] →
+    /// [`train_prepared`] → [`assemble`].
     pub fn run(
         &self,
         exp: &Experiment,
@@ -95,68 +72,19 @@ impl RunOptions {
     ) -> Result<RunResult, LabError> {
         let exp = exp.resolved();
         exp.validate()?;
-        let loaded = load_data(&exp)?;
-        self.run_on(&exp, loaded, on_event)
-    }
-
-    /// [`run_on`] keeping what these options say.
-    pub fn run_on(
-        &self,
-        exp: &Experiment,
-        loaded: LoadedData,
-        on_event: &mut dyn FnMut(&Event),
-    ) -> Result<RunResult, LabError> {
-        run_inner(exp, loaded, *self, on_event)
+        let prepared = Prepared::from_loaded(&exp, load_data(&exp)?, self.predictions)?;
+        run_on(&exp, &prepared, on_event)
     }
 }
 
-/// A set in scaled units, with the same rows in original units when the predictions need
-/// them: the one copy a run makes of its data (the scaled values train, the original ones
-/// are printed). Without predictions the rows are scaled where they are.
-fn scaled(
-    scaler: &Scaler,
-    raw: Dataset,
-    keep_raw: bool,
-) -> Result<(Dataset, Option<Dataset>), LabError> {
-    if keep_raw {
-        Ok((scaler.transform(&raw)?, Some(raw)))
-    } else {
-        let mut set = raw;
-        scaler.transform_in_place(&mut set)?;
-        Ok((set, None))
-    }
-}
-
-fn run_inner(
+/// The train stage: builds the experiment's initial network and trains it on the prepared
+/// rows (evaluating the test rows after each epoch), streaming events to `on_event`.
+pub fn train_prepared(
     exp: &Experiment,
-    loaded: LoadedData,
-    options: RunOptions,
+    prepared: &Prepared,
     on_event: &mut dyn FnMut(&Event),
-) -> Result<RunResult, LabError> {
-    let exp = exp.resolved();
-    let (data_seed, _, _) = exp.seeds();
-    let LoadedData { all, report } = loaded;
-    let mut data_summary = DataSummary {
-        rows: all.n_rows(),
-        rows_skipped: report.rows_skipped,
-        source: all.source.clone(),
-        inputs: all.input_names.clone(),
-        target: all.target_name.clone(),
-        encoding: all.encoding.clone(),
-        train_rows: 0,
-        test_rows: 0,
-    };
-    // The loaded table becomes the training set: split, then scaled, where it is.
-    let (train_raw, test_raw) = split_owned(all, exp.data.test_fraction, data_seed)?;
-    let scaler = Scaler::fit(&train_raw, exp.data.scale)?;
-    let (train_set, train_raw) = scaled(&scaler, train_raw, options.predictions)?;
-    let (test_set, test_raw) = match test_raw {
-        Some(t) => {
-            let (set, raw) = scaled(&scaler, t, options.predictions)?;
-            (Some(set), raw)
-        }
-        None => (None, None),
-    };
+) -> Result<Trained, LabError> {
+    let train_set = &prepared.train;
     let mut net = exp.initial_network()?;
     if net.n_inputs() != train_set.n_inputs() {
         return Err(LabError::Config {
@@ -170,13 +98,12 @@ fn run_inner(
             ),
         });
     }
-    let initial_network = net.clone();
-    let train_samples = samples(&train_set);
-    let test_samples = test_set.as_ref().map(samples);
+    let initial = net.clone();
+    let test_samples = prepared.test.as_ref().map(samples);
     let mut snapshots: Vec<Vec<f64>> = Vec::new();
     let outcome = train(
         &mut net,
-        &train_samples,
+        &samples(train_set),
         test_samples.as_ref(),
         &exp.train,
         &mut |event| {
@@ -186,68 +113,76 @@ fn run_inner(
             on_event(event);
         },
     )?;
-    let final_network = outcome.final_net.clone();
+    Ok(Trained {
+        initial,
+        final_net: outcome.final_net,
+        history: outcome.history,
+        status: outcome.status,
+        sample_steps: outcome.sample_steps,
+        snapshots,
+    })
+}
 
-    let set_metrics =
-        |set: &Dataset, s: &Samples, keep: bool| evaluate(&final_network, set, s, &scaler, keep);
-    let (train_metrics, train_pred) = set_metrics(&train_set, &train_samples, train_raw.is_some());
+/// The assemble stage: the [`RunResult`] of `trained` on `prepared` under `exp` (the
+/// resolved configuration, kept as given): metrics of the final network on both sets in
+/// scaled and original units, the per-row predictions when `prepared` kept the rows in
+/// original units, and the diagnostics.
+pub fn assemble(exp: Experiment, prepared: &Prepared, trained: Trained) -> RunResult {
+    let Trained {
+        initial,
+        final_net,
+        history,
+        status,
+        sample_steps,
+        snapshots,
+    } = trained;
+    let scaler = &prepared.scaler;
+    let original = prepared.original.as_ref();
+    let keep = original.is_some();
+    let (train_metrics, train_pred) = evaluate(
+        &final_net,
+        &prepared.train,
+        &samples(&prepared.train),
+        scaler,
+        keep,
+    );
     let mut predictions = Vec::new();
-    if let Some(raw) = &train_raw {
-        predictions = prediction_rows("train", raw, &train_pred);
+    if let Some(o) = original {
+        predictions = prediction_rows("train", &o.train, &train_pred);
     }
     drop(train_pred);
-    let test_metrics = match (&test_set, &test_samples) {
-        (Some(set), Some(s)) => {
-            let (m, p) = set_metrics(set, s, test_raw.is_some());
-            if let Some(raw) = &test_raw {
-                predictions.extend(prediction_rows("test", raw, &p));
-            }
-            Some(m)
+    let test_metrics = prepared.test.as_ref().map(|set| {
+        let (m, p) = evaluate(&final_net, set, &samples(set), scaler, keep);
+        if let Some(raw) = original.and_then(|o| o.test.as_ref()) {
+            predictions.extend(prediction_rows("test", raw, &p));
         }
-        _ => None,
-    };
-
+        m
+    });
     let diagnostics = diagnose(&Evidence {
-        initial: &initial_network,
-        final_net: &final_network,
-        history: &outcome.history,
-        status: &outcome.status,
-        train_x: &train_set.x,
+        initial: &initial,
+        final_net: &final_net,
+        history: &history,
+        status: &status,
+        train_x: &prepared.train.x,
         snapshots: &snapshots,
         frozen: &exp.train.freeze,
     });
-
-    let epoch_loss: Vec<f64> = outcome.history.iter().map(|r| r.train_loss).collect();
-    let test_loss = test_set.as_ref().map(|_| {
-        outcome
-            .history
-            .iter()
-            .map(|r| r.test_loss.unwrap_or(f64::NAN))
-            .collect()
-    });
-    data_summary.train_rows = train_set.n_rows();
-    data_summary.test_rows = test_set.as_ref().map_or(0, Dataset::n_rows);
-    Ok(RunResult {
-        data: data_summary,
-        status: outcome.status.clone(),
-        epochs_run: outcome.history.len(),
-        epoch_loss,
-        test_loss,
-        history: outcome.history.clone(),
-        initial: NamedValues::of(&initial_network),
-        final_params: NamedValues::of(&final_network),
-        initial_network,
-        final_network,
+    RunResult {
+        data: prepared.summary.clone(),
+        status,
+        history,
+        initial_network: initial,
+        final_network: final_net,
         metrics: MetricsBySet {
             train: train_metrics,
             test: test_metrics,
         },
         diagnostics,
-        scaler,
+        scaler: scaler.clone(),
         predictions,
-        sample_steps: outcome.sample_steps,
+        sample_steps,
         config: exp,
-    })
+    }
 }
 
 /// The metrics of `net` on the scaled `set` (`s` is its sample view), in scaled and

@@ -55,35 +55,38 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
 
     let _ = writeln!(s, "Result");
     let restored = c.train.early_stopping.is_some_and(|e| e.restore_best);
-    let _ = writeln!(s, "  {}", status_line(&r.status, r.epochs_run, restored));
-    if let (Some(first), Some(last)) = (r.epoch_loss.first(), r.epoch_loss.last()) {
+    let epochs_run = r.epochs_run();
+    let epoch_loss = r.epoch_loss();
+    let _ = writeln!(s, "  {}", status_line(&r.status, epochs_run, restored));
+    if let (Some(first), Some(last)) = (epoch_loss.first(), epoch_loss.last()) {
         let _ = writeln!(
             s,
             "  train loss: epoch 1 {} -> epoch {} {}",
             num(*first),
-            r.epochs_run,
+            epochs_run,
             num(*last)
         );
     }
-    if let Some(t) = &r.test_loss {
+    if let Some(t) = &r.test_loss() {
         if let (Some(first), Some(last)) = (t.first(), t.last()) {
             let _ = writeln!(
                 s,
                 "  test loss:  epoch 1 {} -> epoch {} {}",
                 num(*first),
-                r.epochs_run,
+                epochs_run,
                 num(*last)
             );
         }
     }
 
     let _ = writeln!(s, "Parameters (largest change first)");
+    let final_params = r.final_params();
     let mut rows: Vec<(String, f64, f64, f64)> = r
-        .initial
+        .initial_params()
         .0
         .iter()
         .map(|(n, a)| {
-            let b = r.final_params.get(n).unwrap_or(f64::NAN);
+            let b = final_params.get(n).unwrap_or(f64::NAN);
             (n.clone(), *a, b, b - a)
         })
         .collect();
@@ -116,11 +119,10 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
         };
         let _ = writeln!(s, "  {tag}: {}", d.message);
     }
-    if plot_width > 0 && !r.epoch_loss.is_empty() {
+    if plot_width > 0 && !epoch_loss.is_empty() {
         let _ = writeln!(s, "Train loss per epoch");
         // A log axis when the loss spans more than a decade, so the tail is not a flat line.
-        let finite: Vec<f64> = r
-            .epoch_loss
+        let finite: Vec<f64> = epoch_loss
             .iter()
             .copied()
             .filter(|v| v.is_finite() && *v > 0.0)
@@ -129,7 +131,7 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
         let hi = finite.iter().copied().fold(0.0, f64::max);
         let log_y = hi / lo > 10.0;
         s.push_str(&nnlab_plot::terminal_plot(
-            &r.epoch_loss,
+            &epoch_loss,
             plot_width,
             10,
             log_y,

@@ -59,7 +59,7 @@ fn oscillation_fires_at_a_high_rate_only() {
         .unwrap_or_else(|| panic!("{:?}", kinds(&high)));
     assert_eq!(osc.severity, Severity::Warning);
     // The claim holds: the loss went up from one epoch to the next at least 5 times.
-    let rises = high.epoch_loss.windows(2).filter(|w| w[1] > w[0]).count();
+    let rises = high.epoch_loss().windows(2).filter(|w| w[1] > w[0]).count();
     assert!(rises >= 5, "{rises}");
 
     let low = quiet(&[start.as_slice(), &[("lr", "0.001")]].concat());
@@ -81,11 +81,11 @@ fn exploding_fires_on_growing_finite_loss() {
         ("epochs", "4"),
     ];
     let r = quiet(&[base.as_slice(), &[("lr", "0.6")]].concat());
-    assert!(r.epoch_loss.iter().all(|l| l.is_finite()));
+    assert!(r.epoch_loss().iter().all(|l| l.is_finite()));
     assert!(
-        r.epoch_loss[3] / r.epoch_loss[0] >= 1e3,
+        r.epoch_loss()[3] / r.epoch_loss()[0] >= 1e3,
         "{:?}",
-        r.epoch_loss
+        r.epoch_loss()
     );
     assert!(kinds(&r).contains(&Kind::Exploding), "{:?}", kinds(&r));
     assert!(!kinds(&r).contains(&Kind::Divergence));
@@ -105,7 +105,7 @@ fn exploding_fires_on_growing_finite_loss() {
 #[test]
 fn stagnation_names_frozen_parameters() {
     let r = quiet(&[("freeze", "w1,w2,w3,w4,w5,w6,b1,b2,b3"), ("epochs", "20")]);
-    assert!(r.epoch_loss.windows(2).all(|w| w[0] == w[1]));
+    assert!(r.epoch_loss().windows(2).all(|w| w[0] == w[1]));
     let st = r
         .diagnostics
         .iter()
@@ -116,7 +116,7 @@ fn stagnation_names_frozen_parameters() {
         assert!(st.involved.iter().any(|n| n == p), "{:?}", st.involved);
     }
     let some = quiet(&[("freeze", "b1,b2"), ("epochs", "20")]);
-    assert!(some.epoch_loss[19] < some.epoch_loss[0]);
+    assert!(some.epoch_loss()[19] < some.epoch_loss()[0]);
     let info = some
         .diagnostics
         .iter()

@@ -24,7 +24,7 @@ fn quiet(exp: &Experiment) -> nnlab_lab::RunResult {
 fn default_run_equals_a_plain_loop_over_the_same_rows() {
     let exp = Experiment::default();
     let r = quiet(&exp);
-    assert_eq!(r.epochs_run, 300);
+    assert_eq!(r.epochs_run(), 300);
     assert_eq!(r.status, TrainStatus::Completed);
     let loaded = nnlab_lab::load_data(&exp).unwrap();
     let scaler = nnlab_data::Scaler::fit(&loaded.all, nnlab_data::ScaleKind::MinMax).unwrap();
@@ -40,16 +40,16 @@ fn default_run_equals_a_plain_loop_over_the_same_rows() {
         }
         assert_eq!(
             (sum / 100.0).to_bits(),
-            r.epoch_loss[epoch].to_bits(),
+            r.epoch_loss()[epoch].to_bits(),
             "epoch {}",
             epoch + 1
         );
     }
-    let fin: Vec<f64> = r.final_params.values().collect();
+    let fin: Vec<f64> = r.final_params().values().collect();
     let want: Vec<f64> = p.w.iter().chain(&p.b).copied().collect();
     assert_eq!(fin, want);
     // A healthy run: the loss falls and no warning is raised.
-    assert!(r.epoch_loss[299] < r.epoch_loss[0] / 10.0);
+    assert!(r.epoch_loss()[299] < r.epoch_loss()[0] / 10.0);
     assert!(
         r.diagnostics.iter().all(|d| d.severity == Severity::Info),
         "{:?}",
@@ -71,11 +71,11 @@ fn config_toml_reruns_to_the_same_bits() {
     let back = Experiment::from_toml_str(&text).unwrap();
     assert_eq!(back, a.config);
     let b = quiet(&back);
-    assert_eq!(a.epoch_loss.len(), b.epoch_loss.len());
-    for (x, y) in a.epoch_loss.iter().zip(&b.epoch_loss) {
+    assert_eq!(a.epoch_loss().len(), b.epoch_loss().len());
+    for (x, y) in a.epoch_loss().iter().zip(&b.epoch_loss()) {
         assert_eq!(x.to_bits(), y.to_bits());
     }
-    assert_eq!(a.final_params, b.final_params);
+    assert_eq!(a.final_params(), b.final_params());
     assert_eq!(a.data.test_rows, 25);
 }
 
@@ -157,7 +157,7 @@ fn bundled_diabetes_table() {
     exp.set("epochs", "30").unwrap();
     let r = quiet(&exp);
     assert_eq!(r.data.rows, 442);
-    assert!(r.epoch_loss[29] < r.epoch_loss[0]);
+    assert!(r.epoch_loss()[29] < r.epoch_loss()[0]);
 }
 
 /// lr 1 on a linear output diverges in the first epoch; the run stops, says where, and the
@@ -177,7 +177,7 @@ fn divergence_is_reported_not_raised() {
         }
         other => panic!("expected divergence, got {other:?}"),
     }
-    assert!(r.epoch_loss.iter().all(|l| l.is_finite()));
+    assert!(r.epoch_loss().iter().all(|l| l.is_finite()));
     assert!(r.diagnostics.iter().any(|d| d.kind == Kind::Divergence));
     // Its files are still written whole; with no finite epoch there is no loss plot.
     let dir = tempfile::tempdir().unwrap();
@@ -200,8 +200,8 @@ fn symmetric_start_is_diagnosed() {
     assert_eq!(sym.len(), 1);
     assert_eq!(sym[0].involved, vec!["node 1", "node 2"]);
     // And the two hidden neurons really are still equal (the diagnostic's claim).
-    assert_eq!(r.final_params.get("w1"), r.final_params.get("w2"));
-    assert_eq!(r.final_params.get("b1"), r.final_params.get("b2"));
+    assert_eq!(r.final_params().get("w1"), r.final_params().get("w2"));
+    assert_eq!(r.final_params().get("b1"), r.final_params().get("b2"));
 }
 
 #[test]
@@ -227,9 +227,9 @@ fn frozen_biases_never_move() {
     exp.set("freeze", "b1,b2").unwrap();
     exp.set("epochs", "10").unwrap();
     let r = quiet(&exp);
-    assert_eq!(r.final_params.get("b1"), Some(0.5));
-    assert_eq!(r.final_params.get("b2"), Some(0.0));
-    assert_ne!(r.final_params.get("b3"), Some(0.5));
+    assert_eq!(r.final_params().get("b1"), Some(0.5));
+    assert_eq!(r.final_params().get("b2"), Some(0.0));
+    assert_ne!(r.final_params().get("b3"), Some(0.5));
 }
 
 #[test]
@@ -248,7 +248,7 @@ fn output_files_are_complete_and_readable() {
     let first: Vec<&str> = lines[1].split(',').collect();
     assert_eq!(
         first[1].parse::<f64>().unwrap().to_bits(),
-        r.epoch_loss[0].to_bits()
+        r.epoch_loss()[0].to_bits()
     );
     let preds = std::fs::read_to_string(dir.path().join("predictions.csv")).unwrap();
     assert!(preds.starts_with("set,row,x1,x2,y,prediction\n"));

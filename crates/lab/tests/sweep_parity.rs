@@ -1,19 +1,19 @@
 //! Every run of a sweep gives the record `nnlab train` gives for the same settings
-//! (`RunRecord::from_result(run(...))`), whichever path it took (lanes or `run_on`) and
+//! (`SweepRun::from_result(run(...))`), whichever path it took (lanes or `run_on`) and
 //! however many threads ran it. Records are compared through `{:?}`, which prints every f64
 //! as its shortest round-trip text, so equal strings mean equal bits (NaN included).
 
-use nnlab_lab::sweep::{run_sweep, RunRecord, Status, SweepSpec};
+use nnlab_lab::sweep::{run_sweep, Status, SweepRun, SweepSpec};
 use nnlab_lab::{run, Experiment};
 
-fn reference(spec: &SweepSpec, i: usize) -> RunRecord {
+fn reference(spec: &SweepSpec, i: usize) -> SweepRun {
     let point = spec.point(i);
     let exp = spec.experiment(&point).unwrap();
     let result = run(&exp, &mut |_| {}).unwrap();
-    RunRecord::from_result(i, point.values, &result)
+    SweepRun::from_result(i, point.values, &result)
 }
 
-fn assert_parity(spec: &SweepSpec) -> (usize, Vec<RunRecord>) {
+fn assert_parity(spec: &SweepSpec) -> (usize, Vec<SweepRun>) {
     let got = run_sweep(spec, None).unwrap();
     assert_eq!(got.runs.len(), spec.n_runs());
     for (i, rec) in got.runs.iter().enumerate() {

@@ -46,7 +46,7 @@ async fn main() {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = nnlab_serve::router(
-        Arc::new(nnlab_serve::Store::default()),
+        Arc::new(nnlab_serve::Sessions::default()),
         Arc::new(nnlab_serve::RunStore::disabled()),
     );
     tokio::spawn(async move { axum::serve(listener, app).await });

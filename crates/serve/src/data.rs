@@ -1,29 +1,20 @@
-//! A session's data, prepared exactly as `nnlab_lab::run_on` prepares it (split with the
-//! data seed, scaler fitted on the training rows), so stepping gives `nnlab train`'s bits.
+//! A session's data, prepared by the run pipeline's own stage ([`nnlab_lab::Prepared`]:
+//! split with the data seed, scaler fitted on the training rows), so stepping gives
+//! `nnlab train`'s bits, and what the page draws of it.
 //!
 //! The server reads no files: `data.source` is `generate`, `builtin:NAME`, or a name for CSV
-//! text sent with the request (parsed by `nnlab_data::load_csv_from_reader`).
+//! text sent with the request (the pipeline's [`CsvText`] source); [`prepare`] checks that
+//! rule and the server's row limit before the pipeline runs.
 
-use nnlab_data::{load_csv_from_reader, split, CsvOptions, Dataset, LoadReport, Scaler};
-use nnlab_lab::result::DataSummary;
-use nnlab_lab::{Experiment, LoadedData};
+use nnlab_core::Network;
+use nnlab_lab::{CsvText, Experiment, Prepared};
 use serde::Serialize;
 
 use crate::limits::MAX_ROWS;
 use crate::ApiError;
 
-/// The rows of a session: raw (original units) and scaled.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub raw_train: Dataset,
-    pub raw_test: Option<Dataset>,
-    pub train: Dataset,
-    pub test: Option<Dataset>,
-    pub scaler: Scaler,
-    pub summary: DataSummary,
-}
-
-/// Loads, splits and scales the data of a resolved experiment; `csv` is uploaded CSV text.
+/// Loads, splits and scales the data of a resolved experiment, keeping the rows in original
+/// units (the page shows them); `csv` is uploaded CSV text.
 pub fn prepare(exp: &Experiment, csv: Option<&str>) -> Result<Prepared, ApiError> {
     let source = exp.data.source.to_string();
     let source = source.as_str();
@@ -31,73 +22,36 @@ pub fn prepare(exp: &Experiment, csv: Option<&str>) -> Result<Prepared, ApiError
     if generated && exp.data.generator.rows > MAX_ROWS {
         return Err(too_many_rows(exp.data.generator.rows));
     }
-    let loaded = if generated || source.starts_with("builtin:") {
-        if csv.is_some() {
+    let named = generated || source.starts_with("builtin:");
+    match csv {
+        Some(_) if named => {
             return Err(ApiError::bad(format!(
                 "csv: CSV text was sent but data.source is '{source}'; name the upload instead"
-            )));
+            )))
         }
-        nnlab_lab::load_data(exp).map_err(ApiError::bad)?
-    } else {
-        let text = csv.ok_or_else(|| {
-            ApiError::bad(format!(
+        None if !named => {
+            return Err(ApiError::bad(format!(
                 "data.source: the server reads no files ('{source}'); send the CSV text as \"csv\""
-            ))
-        })?;
-        if exp.data.target.is_empty() || exp.data.inputs.is_empty() {
-            return Err(ApiError::bad(
-                "data: a CSV needs its columns: give data.inputs and data.target",
-            ));
+            )))
         }
-        let options = CsvOptions {
-            inputs: exp.data.inputs.clone(),
-            target: exp.data.target.clone(),
-            skip_bad_rows: exp.data.skip_bad_rows,
-        };
-        let (all, report) =
-            load_csv_from_reader(text.as_bytes(), source, &options).map_err(ApiError::bad)?;
-        LoadedData { all, report }
-    };
+        _ => {}
+    }
+    if csv.is_some() && (exp.data.target.is_empty() || exp.data.inputs.is_empty()) {
+        return Err(ApiError::bad(
+            "data: a CSV needs its columns: give data.inputs and data.target",
+        ));
+    }
+    let loaded = nnlab_lab::load(exp, csv.map(CsvText)).map_err(ApiError::bad)?;
     if loaded.all.n_rows() > MAX_ROWS {
         return Err(too_many_rows(loaded.all.n_rows()));
     }
-    scale(exp, loaded.all, &loaded.report)
+    Prepared::from_loaded(exp, loaded, true).map_err(ApiError::bad)
 }
 
 fn too_many_rows(rows: usize) -> ApiError {
     ApiError::bad(format!(
         "rows: {rows} rows; the server allows at most {MAX_ROWS}"
     ))
-}
-
-fn scale(exp: &Experiment, all: Dataset, report: &LoadReport) -> Result<Prepared, ApiError> {
-    let (data_seed, _, _) = exp.seeds();
-    let (raw_train, raw_test) =
-        split(&all, exp.data.test_fraction, data_seed).map_err(ApiError::bad)?;
-    let scaler = Scaler::fit(&raw_train, exp.data.scale).map_err(ApiError::bad)?;
-    let train = scaler.transform(&raw_train).map_err(ApiError::bad)?;
-    let test = match &raw_test {
-        Some(t) => Some(scaler.transform(t).map_err(ApiError::bad)?),
-        None => None,
-    };
-    let summary = DataSummary {
-        source: all.source.clone(),
-        inputs: all.input_names.clone(),
-        target: all.target_name.clone(),
-        rows: all.n_rows(),
-        train_rows: train.n_rows(),
-        test_rows: test.as_ref().map_or(0, Dataset::n_rows),
-        rows_skipped: report.rows_skipped,
-        encoding: all.encoding.clone(),
-    };
-    Ok(Prepared {
-        raw_train,
-        raw_test,
-        train,
-        test,
-        scaler,
-        summary,
-    })
 }
 
 /// One row's prediction in original units, for the predictions-vs-targets chart.
@@ -122,70 +76,69 @@ pub struct Grid {
     pub z: Vec<Vec<f64>>,
 }
 
-impl Prepared {
-    /// Every row's prediction by `net`, in the target's original units.
-    pub fn predictions(&self, net: &nnlab_core::Network) -> Vec<PredictionRow> {
-        let mut out = Vec::new();
-        let sets = [("train", Some(&self.train)), ("test", self.test.as_ref())];
-        for (name, set) in sets {
-            let Some(set) = set else { continue };
-            let samples = nnlab_train::Samples {
-                x: &set.x,
-                y: &set.y,
-                n_inputs: set.n_inputs(),
-                n_outputs: 1,
-            };
-            let pred = nnlab_train::predict_all(net, &samples);
-            for (i, (p, y)) in pred.iter().zip(&set.y).enumerate() {
-                out.push(PredictionRow {
-                    set: name,
-                    row: i + 1,
-                    target: self.scaler.inverse_target(*y),
-                    prediction: self.scaler.inverse_target(*p),
-                });
-            }
+/// Every row's prediction by `net` (train rows, then test rows), in the target's original
+/// units, computed as `nnlab train` computes its `predictions.csv`.
+pub fn predictions(data: &Prepared, net: &Network) -> Result<Vec<PredictionRow>, ApiError> {
+    let original = data.original().map_err(ApiError::internal)?;
+    let sets = [
+        ("train", Some((&data.train, &original.train))),
+        ("test", data.test.as_ref().zip(original.test.as_ref())),
+    ];
+    let mut out = Vec::new();
+    for (name, set) in sets {
+        let Some((scaled, raw)) = set else { continue };
+        let (_, pred) =
+            nnlab_lab::evaluate(net, scaled, &nnlab_lab::samples(scaled), &data.scaler, true);
+        for p in nnlab_lab::prediction_rows(name, raw, &pred) {
+            out.push(PredictionRow {
+                set: name,
+                row: p.row,
+                target: p.target,
+                prediction: p.prediction,
+            });
         }
-        out
     }
+    Ok(out)
+}
 
-    /// `net` over an `n × n` grid spanning the training rows' range of both inputs; an error
-    /// unless the data has exactly two inputs.
-    pub fn grid(&self, net: &nnlab_core::Network, n: usize) -> Result<Grid, ApiError> {
-        let d = &self.raw_train;
-        if d.n_inputs() != 2 {
-            return Err(ApiError::bad(format!(
-                "grid: the data has {} inputs; the plane needs exactly 2",
-                d.n_inputs()
-            )));
-        }
-        let axis = |col: usize| -> Vec<f64> {
-            let v = d.input_column(col);
-            let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (0..n)
-                .map(|i| lo + (hi - lo) * i as f64 / (n - 1).max(1) as f64)
-                .collect()
-        };
-        let (x1, x2) = (axis(0), axis(1));
-        let mut z = Vec::with_capacity(n);
-        for &b in &x2 {
-            let mut row = Vec::with_capacity(n);
-            for &a in &x1 {
-                let s = [
-                    self.scaler.scale_input(0, a).map_err(ApiError::internal)?,
-                    self.scaler.scale_input(1, b).map_err(ApiError::internal)?,
-                ];
-                let y = net.predict(&s).map_err(ApiError::internal)?;
-                row.push(self.scaler.inverse_target(y[0]));
-            }
-            z.push(row);
-        }
-        Ok(Grid {
-            x1_name: d.input_names[0].clone(),
-            x2_name: d.input_names[1].clone(),
-            x1,
-            x2,
-            z,
-        })
+/// `net` over an `n × n` grid spanning the training rows' range of both inputs; an error
+/// unless the data has exactly two inputs.
+pub fn grid(data: &Prepared, net: &Network, n: usize) -> Result<Grid, ApiError> {
+    let d = &data.original().map_err(ApiError::internal)?.train;
+    if d.n_inputs() != 2 {
+        return Err(ApiError::bad(format!(
+            "grid: the data has {} inputs; the plane needs exactly 2",
+            d.n_inputs()
+        )));
     }
+    let axis = |col: usize| -> Vec<f64> {
+        let v = d.input_column(col);
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (0..n)
+            .map(|i| lo + (hi - lo) * i as f64 / (n - 1).max(1) as f64)
+            .collect()
+    };
+    let (x1, x2) = (axis(0), axis(1));
+    let scaler = &data.scaler;
+    let mut z = Vec::with_capacity(n);
+    for &b in &x2 {
+        let mut row = Vec::with_capacity(n);
+        for &a in &x1 {
+            let s = [
+                scaler.scale_input(0, a).map_err(ApiError::internal)?,
+                scaler.scale_input(1, b).map_err(ApiError::internal)?,
+            ];
+            let y = net.predict(&s).map_err(ApiError::internal)?;
+            row.push(scaler.inverse_target(y[0]));
+        }
+        z.push(row);
+    }
+    Ok(Grid {
+        x1_name: d.input_names[0].clone(),
+        x2_name: d.input_names[1].clone(),
+        x1,
+        x2,
+        z,
+    })
 }

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use crate::limits::{MAX_EPOCHS, MAX_SAMPLE_STEPS};
 use crate::routes::{blocking, parse};
 use crate::session::Session;
+use crate::sessions::Sessions;
 use crate::stepper::Unit;
-use crate::store::Store;
 use crate::ApiError;
 
 /// `params.json`'s shape, as `nnlab train --out` writes it.
@@ -65,7 +65,7 @@ pub(crate) struct Imported {
 }
 
 pub(crate) async fn export(
-    State(store): State<Arc<Store>>,
+    State(store): State<Arc<Sessions>>,
     Path(id): Path<String>,
 ) -> Result<Json<Export>, ApiError> {
     let entry = store.get(&id)?;
@@ -87,7 +87,7 @@ pub(crate) async fn export(
 }
 
 pub(crate) async fn import(
-    State(store): State<Arc<Store>>,
+    State(store): State<Arc<Sessions>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Imported>, ApiError> {
     let req: Export = parse(body)?;

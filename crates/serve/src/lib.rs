@@ -33,21 +33,21 @@ mod routes;
 pub mod runs;
 mod save;
 mod session;
+mod sessions;
 mod step_api;
 mod stepper;
-mod store;
 
 use std::sync::Arc;
 
-pub use data::{Grid, PredictionRow, Prepared};
+pub use data::{Grid, PredictionRow};
 pub use error::ApiError;
 pub use routes::{router, AppState};
 pub use runs::RunStore;
 pub use save::{run_result, saved_run, SavedRun};
 pub use session::{ParamEdit, Session, SessionState, StepRequest};
+pub use sessions::Sessions;
 pub use step_api::{step_report, StepApiRequest, Values};
 pub use stepper::{Progress, Stepper, Unit};
-pub use store::Store;
 
 /// The API's documentation (Markdown), as the README shows it.
 pub const API_DOC: &str = include_str!("../API.md");
@@ -55,7 +55,11 @@ pub const API_DOC: &str = include_str!("../API.md");
 /// Serves the page and the API on `listener` until the process ends, saving runs into
 /// `runs` (see [`RunStore::open`], [`RunStore::disabled`]).
 pub async fn serve(listener: tokio::net::TcpListener, runs: RunStore) -> std::io::Result<()> {
-    axum::serve(listener, router(Arc::new(Store::default()), Arc::new(runs))).await
+    axum::serve(
+        listener,
+        router(Arc::new(Sessions::default()), Arc::new(runs)),
+    )
+    .await
 }
 
 /// True for addresses that only this machine can reach (127.0.0.0/8, ::1): the server binds

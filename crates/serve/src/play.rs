@@ -22,8 +22,8 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::limits::{MAX_EPOCHS, MAX_EPOCHS_PER_SECOND, PLAY_UPDATES_PER_SECOND};
 use crate::routes::{parse, query, StateQuery};
 use crate::session::SessionState;
+use crate::sessions::{Entry, Sessions};
 use crate::stepper::Unit;
-use crate::store::{Entry, Store};
 use crate::ApiError;
 
 /// `{"epochs_per_second": n}`.
@@ -34,7 +34,7 @@ pub(crate) struct PlayRequest {
 }
 
 pub(crate) async fn play(
-    State(store): State<Arc<Store>>,
+    State(store): State<Arc<Sessions>>,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SessionState>, ApiError> {
@@ -65,7 +65,7 @@ pub(crate) async fn play(
 }
 
 pub(crate) async fn pause(
-    State(store): State<Arc<Store>>,
+    State(store): State<Arc<Sessions>>,
     Path(id): Path<String>,
 ) -> Result<Json<SessionState>, ApiError> {
     let entry = store.get(&id)?;
@@ -121,7 +121,7 @@ async fn play_loop(entry: Arc<Entry>) {
 
 /// `GET .../events`: the state now, then after every change (`event: state`).
 pub(crate) async fn events(
-    State(store): State<Arc<Store>>,
+    State(store): State<Arc<Sessions>>,
     Path(id): Path<String>,
     q: Result<Query<StateQuery>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {

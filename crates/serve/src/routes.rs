@@ -16,12 +16,12 @@ use serde::{Deserialize, Serialize};
 use crate::limits::{MAX_BODY_BYTES, MAX_GRID};
 use crate::runs::{self, RunStore};
 use crate::session::{ParamEdit, Session, SessionState, StepRequest};
+use crate::sessions::Sessions;
 use crate::step_api::{step_report, StepApiRequest};
-use crate::store::Store;
 use crate::ApiError;
 use crate::{exchange, play};
 
-type Shared = Arc<Store>;
+type Shared = Arc<Sessions>;
 type ApiResult<T> = Result<T, ApiError>;
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
@@ -31,12 +31,12 @@ const STYLE_CSS: &str = include_str!("../assets/style.css");
 /// What every handler may reach: the sessions and the run store.
 #[derive(Clone)]
 pub struct AppState {
-    pub sessions: Arc<Store>,
+    pub sessions: Arc<Sessions>,
     pub runs: Arc<RunStore>,
 }
 
-impl FromRef<AppState> for Arc<Store> {
-    fn from_ref(app: &AppState) -> Arc<Store> {
+impl FromRef<AppState> for Arc<Sessions> {
+    fn from_ref(app: &AppState) -> Arc<Sessions> {
         app.sessions.clone()
     }
 }
@@ -49,7 +49,7 @@ impl FromRef<AppState> for Arc<RunStore> {
 
 /// The whole application: the page, its script and style, and the API, with the sessions
 /// in `store` and saved runs in `runs`.
-pub fn router(store: Arc<Store>, runs: Arc<RunStore>) -> Router {
+pub fn router(store: Arc<Sessions>, runs: Arc<RunStore>) -> Router {
     Router::new()
         .route(
             "/",
@@ -187,7 +187,7 @@ async fn state(
 /// Changes a session with `f` off the async threads, wakes its event streams, and answers
 /// with its new state.
 async fn change(
-    store: &Store,
+    store: &Sessions,
     id: String,
     f: impl FnOnce(&mut Session) -> ApiResult<()> + Send + 'static,
 ) -> ApiResult<Json<SessionState>> {
@@ -250,7 +250,7 @@ async fn predictions(
     let entry = store.get(&id)?;
     blocking(move || {
         let s = entry.lock();
-        let rows = s.data.predictions(&s.stepper.progress.net);
+        let rows = crate::data::predictions(&s.data, &s.stepper.progress.net)?;
         Ok(Json(
             serde_json::json!({ "target": s.data.summary.target, "rows": rows }),
         ))
@@ -276,7 +276,7 @@ async fn grid(
     let entry = store.get(&id)?;
     blocking(move || {
         let s = entry.lock();
-        s.data.grid(&s.stepper.progress.net, n)
+        crate::data::grid(&s.data, &s.stepper.progress.net, n)
     })
     .await
     .map(Json)

@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::Json;
-use nnlab_store::query::lookup;
+use nnlab_lab::flat::lookup;
 use nnlab_store::{ParamList, RunStatus, RunSummary, StoreError, StoredRun};
 use nnlab_train::EpochRecord;
 // Only to tell a busy store (503) from a broken one (500) in `StoreError::Sqlite`.
@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::routes::{parse, query};
 use crate::save::saved_run;
-use crate::store::Store as Sessions;
+use crate::sessions::Sessions;
 use crate::ApiError;
 
 /// Runs `GET /api/runs` lists unless `limit` says otherwise, and the most it lists.
@@ -203,7 +203,7 @@ impl Serialize for OrderedParams {
 
 /// `GET /api/runs/{id}`: everything stored about one run.
 #[derive(Serialize)]
-pub(crate) struct RunDetail {
+pub(crate) struct StoredRunView {
     #[serde(flatten)]
     row: RunRow,
     finished: Option<String>,
@@ -242,12 +242,12 @@ fn params(
 pub(crate) async fn get(
     State(runs): State<Arc<RunStore>>,
     UrlPath(id): UrlPath<String>,
-) -> Result<Json<RunDetail>, ApiError> {
+) -> Result<Json<StoredRunView>, ApiError> {
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::not_found(format!("no run '{id}' (run ids are whole numbers)")))?;
     let run = runs.with(move |s| s.get(id)).await?;
-    Ok(Json(RunDetail {
+    Ok(Json(StoredRunView {
         row: RunRow::of(&run.summary),
         initial_params: params(&run, &run.initial_params, "initial parameters")?,
         final_params: params(&run, &run.final_params, "final parameters")?,

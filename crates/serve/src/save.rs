@@ -1,5 +1,6 @@
 //! A session as a stored run: the [`RunResult`] that `nnlab_lab::run` would give for the
-//! training so far, recorded like an `nnlab train` run (`POST /api/sessions/{id}/save`).
+//! training so far (built by the pipeline's [`assemble`] stage), recorded like an `nnlab
+//! train` run (`POST /api/sessions/{id}/save`).
 //!
 //! The stored configuration has `train.epochs` set to the epochs completed (one more when
 //! the run diverged in the next one), so `nnlab runs rerun ID` trains exactly as far as
@@ -7,13 +8,10 @@
 //! What breaks that (a hand-edited parameter, an import without optimizer state, a save in
 //! the middle of an epoch, uploaded CSV data the store does not keep) is said in `notes`.
 
-use nnlab_core::NamedValues;
-use nnlab_data::{Dataset, Scaler};
-use nnlab_lab::result::{MetricsBySet, SetMetrics};
-use nnlab_lab::RunResult;
+use nnlab_lab::{assemble, RunResult, Trained};
 use nnlab_store::clock::now_rfc3339;
 use nnlab_store::RunRecord;
-use nnlab_train::{Samples, TrainStatus};
+use nnlab_train::TrainStatus;
 
 use crate::session::Session;
 use crate::ApiError;
@@ -66,61 +64,15 @@ pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
     }
     let mut config = s.experiment.clone();
     config.train.epochs = history.len() + usize::from(diverged);
-
-    let net = &p.net;
-    let d = &s.data;
-    let (train_metrics, train_pred) = set_metrics(net, &d.train, &d.scaler);
-    let mut predictions = nnlab_lab::prediction_rows("train", &d.raw_train, &train_pred);
-    let test_metrics = match (&d.test, &d.raw_test) {
-        (Some(set), Some(raw)) => {
-            let (m, pred) = set_metrics(net, set, &d.scaler);
-            predictions.extend(nnlab_lab::prediction_rows("test", raw, &pred));
-            Some(m)
-        }
-        _ => None,
-    };
-    let test_loss = d.test.as_ref().map(|_| {
-        history
-            .iter()
-            .map(|r| r.test_loss.unwrap_or(f64::NAN))
-            .collect()
-    });
-    let result = RunResult {
-        config,
-        data: d.summary.clone(),
-        status: p.status.clone(),
-        epochs_run: history.len(),
-        epoch_loss: history.iter().map(|r| r.train_loss).collect(),
-        test_loss,
+    // The run pipeline's last stage, given what the session trained: the same metrics,
+    // predictions and diagnostics code as `nnlab train`.
+    let trained = Trained {
+        initial: s.initial.clone(),
+        final_net: p.net.clone(),
         history: history.clone(),
-        initial: NamedValues::of(&s.initial),
-        final_params: NamedValues::of(net),
-        initial_network: s.initial.clone(),
-        final_network: net.clone(),
-        metrics: MetricsBySet {
-            train: train_metrics,
-            test: test_metrics,
-        },
-        diagnostics: s.diagnostics(),
-        scaler: d.scaler.clone(),
-        predictions,
+        status: p.status.clone(),
         sample_steps: (history.len() * stepper.n_rows() + p.position) as u64,
+        snapshots: s.snapshots.clone(),
     };
-    Ok((result, notes))
-}
-
-/// Metrics of `net` on a scaled set, in scaled and original units, exactly as
-/// `nnlab_lab::run` computes them, with the predictions in original units.
-fn set_metrics(
-    net: &nnlab_core::Network,
-    set: &Dataset,
-    scaler: &Scaler,
-) -> (SetMetrics, Vec<f64>) {
-    let samples = Samples {
-        x: &set.x,
-        y: &set.y,
-        n_inputs: set.n_inputs(),
-        n_outputs: 1,
-    };
-    nnlab_lab::evaluate(net, set, &samples, scaler, true)
+    Ok((assemble(config, &s.data, trained), notes))
 }

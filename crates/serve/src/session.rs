@@ -12,12 +12,13 @@ use nnlab_store::clock::now_rfc3339;
 use nnlab_train::{EpochRecord, TrainStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::data::{prepare, Prepared};
+use crate::data::prepare;
 use crate::limits::{
     check_network, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES, UNDO_DEPTH,
 };
 use crate::stepper::{Progress, Stepper, Unit};
 use crate::ApiError;
+use nnlab_lab::Prepared;
 
 /// A training session (see the crate docs for the API that drives it).
 #[derive(Debug, Clone)]
@@ -31,7 +32,7 @@ pub struct Session {
     pub stepper: Stepper,
     undo: VecDeque<(Progress, usize)>,
     /// End-of-epoch parameters for the diagnostics (bounded by [`MAX_SNAPSHOT_VALUES`]).
-    snapshots: Vec<Vec<f64>>,
+    pub(crate) snapshots: Vec<Vec<f64>>,
     /// Epochs per second while playing.
     pub playing: Option<f64>,
     /// When training from `initial` began (RFC 3339 UTC): the saved run's start time.
@@ -284,6 +285,7 @@ impl Session {
         let diagnostics = self.diagnostics();
         let history = &self.stepper.history;
         let from = since.min(history.len());
+        let original = &self.data.original().map_err(ApiError::internal)?.train;
         Ok(SessionState {
             id: id.to_string(),
             config: self.experiment.clone(),
@@ -298,8 +300,8 @@ impl Session {
             params: NamedValues::of(&net),
             row: r + 1,
             step,
-            row_input: self.data.raw_train.row(r).to_vec(),
-            row_target: self.data.raw_train.y[r],
+            row_input: original.row(r).to_vec(),
+            row_target: original.y[r],
             history_from: from,
             history: history[from..].to_vec(),
             train_loss,

@@ -102,7 +102,7 @@ async fn a_saved_session_is_listed_read_back_and_reruns_to_the_same_bits() {
     assert_eq!(
         bits(&detail["history"], "train_loss"),
         expected
-            .epoch_loss
+            .epoch_loss()
             .iter()
             .map(|v| Some(v.to_bits()))
             .collect::<Vec<_>>()
@@ -110,7 +110,9 @@ async fn a_saved_session_is_listed_read_back_and_reruns_to_the_same_bits() {
     let store = nnlab_store::Store::open(&path).expect("the store opens");
     let stored = store.get(run_id).expect("the run");
     assert_eq!(stored.summary.experiment.as_deref(), Some("playground"));
-    let (report, _) = nnlab_store::rerun(&stored, &mut |_| {}).expect("a rerun");
+    let recorded = stored.recorded().expect("the outcome reads back");
+    let (report, _) =
+        nnlab_lab::rerun(&stored.config_toml, recorded.as_ref(), &mut |_| {}).expect("a rerun");
     assert!(report.identical(), "{:?}", report.differences);
 }
 

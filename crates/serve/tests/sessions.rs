@@ -55,14 +55,14 @@ async fn assert_parity(pairs: &[(&str, &str)], epochs: usize, unit: &str, count:
     assert_eq!(
         bits(&Value::Array(losses)),
         expected
-            .epoch_loss
+            .epoch_loss()
             .iter()
             .map(|v| v.to_bits())
             .collect::<Vec<_>>(),
         "{pairs:?}"
     );
     // serde_json's map sorts keys: compare by name.
-    for (name, value) in &expected.final_params.0 {
+    for (name, value) in &expected.final_params().0 {
         assert_eq!(
             state["params"][name].as_f64().map(f64::to_bits),
             Some(value.to_bits()),
@@ -71,9 +71,9 @@ async fn assert_parity(pairs: &[(&str, &str)], epochs: usize, unit: &str, count:
     }
     assert_eq!(
         state["params"].as_object().unwrap().len(),
-        expected.final_params.len()
+        expected.final_params().len()
     );
-    if let Some(test) = &expected.test_loss {
+    if let Some(test) = &expected.test_loss() {
         let got: Vec<Value> = state["history"]
             .as_array()
             .unwrap()

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::query::{flatten, text};
 use crate::read::RunSummary;
 use crate::StoreError;
+use nnlab_lab::flat::{flatten, text};
 
 /// The columns of a run in export order: fixed fields, then `metrics.*`, then `config.*`.
 fn flat_row(r: &RunSummary) -> Vec<(String, Value)> {

@@ -2,8 +2,10 @@
 //!
 //! An embedded SQLite file (default `dirs::data_dir()/nnlab/runs.sqlite`, or `NNLAB_STORE`)
 //! keeps each run's resolved configuration, seeds, nnlab version, initial and final
-//! parameters, metrics, diagnostics and per-epoch history, so runs can be listed, compared,
-//! exported and rerun to the bit.
+//! parameters, metrics, diagnostics and per-epoch history, so runs can be listed, exported,
+//! and handed to the lab to compare ([`nnlab_lab::compare`], with [`StoredRun::compared`])
+//! or rerun to the bit ([`nnlab_lab::rerun`], with [`StoredRun::recorded`]). The store
+//! only persists: it trains nothing and draws nothing.
 //!
 //! ```no_run
 //! use nnlab_lab::{run, Experiment};
@@ -25,7 +27,6 @@
 //! [`store`].
 
 pub mod clock;
-pub mod compare;
 mod error;
 pub mod export;
 pub mod history;
@@ -33,7 +34,6 @@ pub mod query;
 pub mod read;
 pub mod record;
 pub mod render;
-pub mod rerun;
 pub mod schema;
 pub mod store;
 mod sweeps;
@@ -43,6 +43,5 @@ pub use error::StoreError;
 pub use query::Condition;
 pub use read::{Filter, RunSummary, StoredRun};
 pub use record::{ParamList, RunOutcome, RunRecord, RunStatus, VERSION};
-pub use rerun::{rerun, RerunReport};
 pub use store::{default_path, Recorder, Store};
 pub use writer::SweepWriter;

@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use nnlab_lab::flat::{lookup, text};
 use nnlab_lab::KEYS;
 
 use crate::StoreError;
@@ -55,49 +56,11 @@ pub fn config_path(key: &str) -> Option<String> {
         .or_else(|| key.contains('.').then(|| key.to_string()))
 }
 
-/// The value at a dotted path.
-pub fn lookup<'a>(config: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(config, |v, part| v.get(part))
-}
-
 fn equal(stored: &Value, wanted: &str) -> bool {
     if let (Some(a), Ok(b)) = (stored.as_f64(), wanted.parse::<f64>()) {
         return a == b;
     }
     text(stored) == wanted
-}
-
-/// A value as one cell of text: strings bare, lists comma-joined, others as JSON.
-pub fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
-        other => other.to_string(),
-    }
-}
-
-/// Every leaf of `v` as `(dotted path, value)`, in key order (lists are leaves).
-pub fn flatten(v: &Value) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    walk(v, String::new(), &mut out);
-    out
-}
-
-fn walk(v: &Value, prefix: String, out: &mut Vec<(String, Value)>) {
-    match v {
-        Value::Object(map) => {
-            for (k, child) in map {
-                let path = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                walk(child, path, out);
-            }
-        }
-        leaf => out.push((prefix, leaf.clone())),
-    }
 }
 
 #[cfg(test)]
@@ -124,20 +87,5 @@ mod tests {
         assert!(e.starts_with("--where: 'lr' is not KEY=VALUE"), "{e}");
         let e = Condition::parse("speed=3").unwrap_err().to_string();
         assert!(e.contains("unknown key 'speed'"), "{e}");
-    }
-
-    #[test]
-    fn flatten_gives_dotted_leaves() {
-        let v = json!({"a": {"b": 1, "c": [1, 2]}, "d": "x"});
-        let flat = flatten(&v);
-        assert_eq!(
-            flat,
-            vec![
-                ("a.b".to_string(), json!(1)),
-                ("a.c".to_string(), json!([1, 2])),
-                ("d".to_string(), json!("x"))
-            ]
-        );
-        assert_eq!(text(&json!([1, 2])), "1,2");
     }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use nnlab_train::EpochRecord;
 
 use crate::query::Condition;
-use crate::record::RunStatus;
+use crate::record::{ParamList, RunStatus};
 use crate::sweeps::{config_value, SpecCache};
 use crate::{Store, StoreError};
 
@@ -240,5 +240,47 @@ impl Store {
             .collect();
         self.delete(&doomed)?;
         Ok(doomed)
+    }
+}
+
+impl StoredRun {
+    /// What was recorded of the run's outcome, as [`nnlab_lab::rerun`] checks a fresh
+    /// training against it; `None` for a run that never finished (nothing to compare).
+    pub fn recorded(&self) -> Result<Option<nnlab_lab::Recorded>, StoreError> {
+        if self.summary.finished.is_none() {
+            return Ok(None);
+        }
+        let params = |what: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(|t| {
+                    ParamList::parse(t)
+                        .map(|p| p.0)
+                        .map_err(|e| StoreError::Corrupt {
+                            path: String::new(),
+                            id: self.summary.id,
+                            what: format!("{what}_params"),
+                            message: e.to_string(),
+                        })
+                })
+                .transpose()
+        };
+        Ok(Some(nnlab_lab::Recorded {
+            status: self.summary.status.to_string(),
+            history: self.history.clone(),
+            initial_params: params("initial", &self.initial_params)?,
+            final_params: params("final", &self.final_params)?,
+        }))
+    }
+
+    /// The run as [`nnlab_lab::compare`] sets it beside others.
+    pub fn compared(&self) -> nnlab_lab::Compared<'_> {
+        nnlab_lab::Compared {
+            id: self.summary.id,
+            status: self.summary.status.as_str(),
+            config: &self.summary.config,
+            final_loss: self.summary.final_loss,
+            metrics: &self.summary.metrics,
+            history: &self.history,
+        }
     }
 }

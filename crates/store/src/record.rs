@@ -192,9 +192,9 @@ impl RunOutcome {
         Ok(RunOutcome {
             finished,
             status_detail: json(&result.status, "status")?,
-            epochs_run: result.epochs_run,
-            initial_params: json_text(&result.initial, "initial")?,
-            final_params: json_text(&result.final_params, "final")?,
+            epochs_run: result.epochs_run(),
+            initial_params: json_text(&result.initial_params(), "initial")?,
+            final_params: json_text(&result.final_params(), "final")?,
             metrics: json(&result.metrics, "metrics")?,
             diagnostics: json(&result.diagnostics, "diagnostics")?,
             history: result.history.clone(),

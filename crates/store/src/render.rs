@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use nnlab_report::Table;
 
-use crate::query::{flatten, lookup, text};
 use crate::read::{RunSummary, StoredRun};
+use nnlab_lab::flat::{flatten, lookup, text};
 
 /// One line per run: id, start, status, tag, epochs, lr, final loss.
 pub fn list_table(runs: &[RunSummary]) -> String {

@@ -3,13 +3,16 @@
 //! row for every planned run it never wrote, once. Migration from v4. (The kill -9 itself
 //! is in `processes.rs`; here a dead writer is simulated with the pid of an exited child.)
 
+mod common;
+use common::rerun;
+
 use std::path::Path;
 
 use nnlab_lab::sweep::files::spec_toml;
 use nnlab_lab::sweep::{run_sweep_with, Shard, SweepSpec};
 use nnlab_lab::Experiment;
 use nnlab_store::schema::{to_v3, to_v4, APPLICATION_ID, CURRENT_VERSION, V1, V2, V3};
-use nnlab_store::{rerun, Filter, RunStatus, RunSummary, Store, SweepWriter};
+use nnlab_store::{Filter, RunStatus, RunSummary, Store, SweepWriter};
 
 /// 9 runs (seeds 0..9) of 20 generated rows and 6 epochs: small and quick.
 fn spec() -> SweepSpec {
@@ -134,7 +137,7 @@ fn a_dead_writers_unwritten_runs_are_marked_interrupted_once_and_rerun_from_scra
     // Rerunning it trains it and says there was nothing to compare.
     let stored = store.get(run.id).unwrap();
     assert_eq!(stored.config_toml, exp.to_toml().unwrap());
-    let (report, result) = rerun(&stored, &mut |_| {}).unwrap();
+    let (report, result) = rerun(&stored);
     assert!(!report.compared && !report.identical());
     assert!(report.differences.is_empty(), "{:?}", report.differences);
     assert_eq!((report.epochs, result.history.len()), (6, 6));

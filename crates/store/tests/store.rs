@@ -1,12 +1,15 @@
 //! The store's behaviour on real runs: what goes in comes back to the bit, filters,
 //! deleting, pruning, interrupted runs, migrations, and files that are not ours.
 
+mod common;
+use common::rerun;
+
 use std::path::Path;
 
 use nnlab_lab::{run, Experiment, RunResult};
 use nnlab_store::clock::now_rfc3339;
 use nnlab_store::schema::{APPLICATION_ID, CURRENT_VERSION, V1, V2};
-use nnlab_store::{rerun, Condition, Filter, ParamList, RunRecord, RunStatus, Store, StoreError};
+use nnlab_store::{Condition, Filter, ParamList, RunRecord, RunStatus, Store, StoreError};
 
 /// A small run of the course network: 20 generated rows, 15 epochs.
 fn small(lr: &str, seed: &str) -> RunResult {
@@ -36,10 +39,10 @@ fn a_recorded_run_reads_back_bit_for_bit() {
     assert_eq!(back.summary.seeds, (3, 3, 3));
     assert_eq!(back.summary.version, env!("CARGO_PKG_VERSION"));
     assert_eq!(back.history, result.history);
-    assert_eq!(back.summary.final_loss, result.epoch_loss.last().copied());
+    assert_eq!(back.summary.final_loss, result.epoch_loss().last().copied());
     let final_params = ParamList::parse(back.final_params.as_deref().unwrap()).unwrap();
     let expected: Vec<(String, Option<f64>)> = result
-        .final_params
+        .final_params()
         .0
         .iter()
         .map(|(n, v)| (n.clone(), Some(*v)))
@@ -50,7 +53,7 @@ fn a_recorded_run_reads_back_bit_for_bit() {
         result.config
     );
     // The rerun trains again from the stored TOML and finds the same bits.
-    let (report, _) = rerun(&back, &mut |_| {}).unwrap();
+    let (report, _) = rerun(&back);
     assert!(report.identical(), "{:?}", report.differences);
     assert_eq!((report.epochs, report.parameters), (15, 9));
 }
@@ -63,7 +66,7 @@ fn rerun_lists_what_differs() {
     let mut stored = store.get(id).unwrap();
     // As if the stored run had come from different code: one epoch's loss off by one ulp.
     stored.history[4].train_loss = f64::from_bits(stored.history[4].train_loss.to_bits() + 1);
-    let (report, _) = rerun(&stored, &mut |_| {}).unwrap();
+    let (report, _) = rerun(&stored);
     assert_eq!(report.differences.len(), 1, "{:?}", report.differences);
     assert!(report.differences[0].starts_with("epoch 5 train_loss"));
 }
@@ -151,7 +154,7 @@ fn a_running_row_of_a_vanished_process_becomes_interrupted() {
     // Our own process is alive: its row stays running.
     assert_eq!(store.get(mine).unwrap().summary.status, RunStatus::Running);
     // Rerunning the interrupted run trains it; nothing was stored to compare it with.
-    let (report, result) = rerun(&store.get(gone).unwrap(), &mut |_| {}).unwrap();
+    let (report, result) = rerun(&store.get(gone).unwrap());
     assert!(!report.compared && report.differences.is_empty());
     // The report counts the epochs of the fresh training.
     assert_eq!(report.epochs, result.history.len());
@@ -267,7 +270,7 @@ fn a_sweep_recorded_through_the_writer_reads_back_and_reruns_to_the_bit() {
     assert_eq!(listed.len(), 60);
     for id in [ids[0], ids[59]] {
         let stored = store.get(id).unwrap();
-        let (report, fresh) = rerun(&stored, &mut |_| {}).unwrap();
+        let (report, fresh) = rerun(&stored);
         assert!(report.identical(), "run {id}: {:?}", report.differences);
         assert_eq!(stored.history, fresh.history);
     }

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diagnostics::Kind;
-use crate::sweep::record::{kind_name, RunRecord};
+use crate::sweep::record::{kind_name, SweepRun};
 use crate::sweep::summary::{by_factor, sig4, Stats};
 use crate::sweep::SweepResult;
 
@@ -41,7 +41,7 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
 }
 
 /// `(kind, runs)` of the warning kinds (not `largest_movers`) seen, in [`Kind`] order.
-pub fn diagnostic_counts(runs: &[RunRecord]) -> Vec<(String, usize)> {
+pub fn diagnostic_counts(runs: &[SweepRun]) -> Vec<(String, usize)> {
     crate::sweep::record::KINDS
         .into_iter()
         .filter(|&k| k != Kind::LargestMovers)
@@ -66,7 +66,7 @@ pub fn factor_paragraphs(result: &SweepResult) -> Vec<(String, Vec<FactorLine>)>
             let lines = by_factor(result, f)
                 .into_iter()
                 .map(|(value, stats)| {
-                    let runs: Vec<&RunRecord> = result
+                    let runs: Vec<&SweepRun> = result
                         .runs
                         .iter()
                         .filter(|r| r.values[f] == value)
@@ -79,7 +79,7 @@ pub fn factor_paragraphs(result: &SweepResult) -> Vec<(String, Vec<FactorLine>)>
         .collect()
 }
 
-fn line(key: &str, value: String, st: Stats, runs: &[&RunRecord]) -> FactorLine {
+fn line(key: &str, value: String, st: Stats, runs: &[&SweepRun]) -> FactorLine {
     let median_r2 = median(
         runs.iter()
             .filter(|r| r.converged())

@@ -1,5 +1,5 @@
 //! Everything known about one finished run of a sweep, for whoever keeps runs (the run
-//! store): what [`super::RunRecord`] condenses for `runs.csv`, plus the resolved
+//! store): what [`super::SweepRun`] condenses for `runs.csv`, plus the resolved
 //! configuration, the parameters before and after, all metrics and the full diagnostics.
 //!
 //! Building a detail costs a little per run (the parameters by name, the scaled metrics), so
@@ -12,7 +12,7 @@ use std::time::SystemTime;
 use nnlab_core::NamedValues;
 use nnlab_train::{EpochRecord, TrainStatus};
 
-use super::record::RunRecord;
+use super::record::SweepRun;
 use crate::diagnostics::Diagnostic;
 use crate::result::{MetricsBySet, RunResult};
 use crate::Experiment;
@@ -21,7 +21,7 @@ use crate::Experiment;
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunDetail {
     /// The row of `runs.csv` (grid index, varied values, final numbers, loss curve).
-    pub record: RunRecord,
+    pub record: SweepRun,
     /// The resolved configuration: `nnlab train` with it gives the same bits.
     pub config: Experiment,
     pub status: TrainStatus,
@@ -41,7 +41,7 @@ pub type Sink<'a> = &'a (dyn Fn(Vec<RunDetail>) + Sync);
 impl RunDetail {
     /// The detail of a run that went through [`crate::run_on`].
     pub fn from_result(
-        record: RunRecord,
+        record: SweepRun,
         r: &RunResult,
         started: SystemTime,
         finished: SystemTime,
@@ -51,8 +51,8 @@ impl RunDetail {
             config: r.config.clone(),
             status: r.status.clone(),
             history: r.history.clone(),
-            initial: r.initial.clone(),
-            final_params: r.final_params.clone(),
+            initial: r.initial_params(),
+            final_params: r.final_params(),
             metrics: r.metrics.clone(),
             diagnostics: r.diagnostics.clone(),
             started,

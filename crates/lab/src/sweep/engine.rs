@@ -1,9 +1,9 @@
-//! Running a grid: build every run's experiment, load each distinct data set once, advance
+//! Running a grid: build every run's experiment, prepare each distinct data set once, advance
 //! the course-kernel runs together in lanes ([`super::fast`]) and every other run through
 //! [`crate::run_on`], all in parallel with rayon.
 //!
 //! Each run's record is the same, to the bit, as the record of `nnlab train` with the same
-//! settings ([`RunRecord::from_result`] of [`crate::run`]); which path a run took, and how
+//! settings ([`SweepRun::from_result`] of [`crate::run`]); which path a run took, and how
 //! many threads ran, changes nothing (tested in `tests/sweep_parity.rs`).
 
 use std::collections::HashMap;
@@ -13,41 +13,41 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use nnlab_core::lanes::RunData;
-use nnlab_data::{split, Dataset, LoadReport, Scaler};
 
 use super::detail::{RunDetail, Sink};
 use super::fast;
 use super::grid::{shard_indices, Shard, SweepSpec};
-use super::record::RunRecord;
-use crate::{load_data, run_on, Experiment, LabError, LoadedData};
+use super::record::SweepRun;
+use crate::{load_data, run_on, Experiment, LabError, Prepared};
 
 /// The records of a sweep (or of one shard), in grid order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepResult {
     pub spec: SweepSpec,
     pub shard: Option<Shard>,
-    pub runs: Vec<RunRecord>,
+    pub runs: Vec<SweepRun>,
     /// How many runs the lanes gave (the rest ran through `run_on`; 0 for merged shards).
     pub lane_runs: usize,
 }
 
-/// One distinct data set: the rows as loaded, and (for runs with no test split) the
-/// scaled training rows the lane kernel needs.
-pub(crate) struct Prepared {
-    pub all: Dataset,
-    pub report: LoadReport,
-    /// `(scaled train set, scaler)` when the data has no test split.
-    pub scaled: Option<(Dataset, Scaler)>,
-    /// The scaled columns `x1`, `x2` when `scaled` has two inputs (the lanes' layout).
+/// One distinct data set, prepared once for all its runs (without the rows in original
+/// units: a sweep keeps no per-row predictions), and the scaled columns `x1`, `x2` the
+/// lane kernel reads when there are two inputs and no test split.
+pub(crate) struct SweepData {
+    pub prepared: Prepared,
     columns: Option<(Vec<f64>, Vec<f64>)>,
 }
 
-impl Prepared {
+impl SweepData {
     /// The scaled rows as the lane kernel reads them (empty without two scaled inputs).
     pub fn lane_data(&self) -> RunData<'_> {
-        match (&self.scaled, &self.columns) {
-            (Some((set, _)), Some((x1, x2))) => RunData { x1, x2, y: &set.y },
-            _ => RunData {
+        match &self.columns {
+            Some((x1, x2)) => RunData {
+                x1,
+                x2,
+                y: &self.prepared.train.y,
+            },
+            None => RunData {
                 x1: &[],
                 x2: &[],
                 y: &[],
@@ -79,26 +79,14 @@ fn first_uses(experiments: &[Experiment]) -> Vec<usize> {
         .collect()
 }
 
-fn prepare(e: &Experiment) -> Result<Prepared, LabError> {
-    let LoadedData { all, report } = load_data(e)?;
-    let scaled = if e.data.test_fraction == 0.0 {
-        // The same calls as `run_on`, so the lanes see exactly the rows `nnlab train` sees.
-        let (train_raw, _) = split(&all, 0.0, e.seeds().0)?;
-        let scaler = Scaler::fit(&train_raw, e.data.scale)?;
-        Some((scaler.transform(&train_raw)?, scaler))
-    } else {
-        None
-    };
-    let columns = scaled
-        .as_ref()
-        .filter(|(set, _)| set.n_inputs() == 2)
-        .map(|(set, _)| (set.input_column(0), set.input_column(1)));
-    Ok(Prepared {
-        all,
-        report,
-        scaled,
-        columns,
-    })
+/// The data of `e` through the run pipeline's prepare stage, so every path (lanes or
+/// `run_on`) sees exactly the rows `nnlab train` sees.
+fn prepare(e: &Experiment) -> Result<SweepData, LabError> {
+    let prepared = Prepared::from_loaded(e, load_data(e)?, false)?;
+    let set = &prepared.train;
+    let columns = (prepared.test.is_none() && set.n_inputs() == 2)
+        .then(|| (set.input_column(0), set.input_column(1)));
+    Ok(SweepData { prepared, columns })
 }
 
 /// Runs the whole grid, or the runs of `shard`.
@@ -129,12 +117,12 @@ pub fn run_sweep_with(
     let distinct: Vec<usize> = (0..experiments.len())
         .filter(|&r| key_of_run[r] == r)
         .collect();
-    let prepared: Vec<(usize, Arc<Prepared>)> = distinct
+    let prepared: Vec<(usize, Arc<SweepData>)> = distinct
         .par_iter()
         .map(|&r| prepare(&experiments[r]).map(|p| (r, Arc::new(p))))
         .collect::<Result<_, _>>()?;
-    let by_first: HashMap<usize, Arc<Prepared>> = prepared.into_iter().collect();
-    let data: Vec<Arc<Prepared>> = key_of_run
+    let by_first: HashMap<usize, Arc<SweepData>> = prepared.into_iter().collect();
+    let data: Vec<Arc<SweepData>> = key_of_run
         .iter()
         .map(|k| Arc::clone(&by_first[k]))
         .collect();
@@ -149,7 +137,7 @@ pub fn run_sweep_with(
     let fast_runs: Vec<usize> = (0..experiments.len())
         .filter(|&r| plans[r].is_some())
         .collect();
-    let mut records: Vec<Option<RunRecord>> = vec![None; experiments.len()];
+    let mut records: Vec<Option<SweepRun>> = vec![None; experiments.len()];
     let mut lane_runs = 0;
     let label = |r: usize| (indices[r], spec.point(indices[r]).values);
     for (r, rec) in fast::run_fast(&fast_runs, &plans, &experiments, &data, label, sink)? {
@@ -159,18 +147,13 @@ pub fn run_sweep_with(
     let slow: Vec<usize> = (0..experiments.len())
         .filter(|&r| records[r].is_none())
         .collect();
-    let slow_records: Vec<(usize, RunRecord)> = slow
+    let slow_records: Vec<(usize, SweepRun)> = slow
         .par_iter()
         .map(|&r| {
-            let d = &data[r];
-            let loaded = LoadedData {
-                all: d.all.clone(),
-                report: d.report.clone(),
-            };
             let started = SystemTime::now();
-            let result = run_on(&experiments[r], loaded, &mut |_| {})?;
+            let result = run_on(&experiments[r], &data[r].prepared, &mut |_| {})?;
             let i = indices[r];
-            let record = RunRecord::from_result(i, spec.point(i).values, &result);
+            let record = SweepRun::from_result(i, spec.point(i).values, &result);
             if let Some(sink) = sink {
                 let finished = SystemTime::now();
                 sink(vec![RunDetail::from_result(

@@ -26,8 +26,8 @@ use nnlab_train::{
 };
 
 use super::detail::{RunDetail, Sink};
-use super::engine::Prepared;
-use super::record::{RunRecord, Status};
+use super::engine::SweepData;
+use super::record::{Status, SweepRun};
 use crate::diagnostics::{diagnose, Evidence};
 use crate::result::{MetricsBySet, SetMetrics};
 use crate::{Experiment, LabError};
@@ -45,7 +45,7 @@ pub(crate) struct FastRun {
 }
 
 /// The lane plan of a run, or `None` when it must go through [`crate::run_on`].
-pub(crate) fn plan(e: &Experiment, data: &Prepared) -> Result<Option<FastRun>, LabError> {
+pub(crate) fn plan(e: &Experiment, data: &SweepData) -> Result<Option<FastRun>, LabError> {
     let t = &e.train;
     let simple = t.kernel == Kernel::Auto
         && t.loss == Loss::SquaredError
@@ -56,10 +56,8 @@ pub(crate) fn plan(e: &Experiment, data: &Prepared) -> Result<Option<FastRun>, L
         && t.early_stopping.is_none()
         && t.freeze.is_empty()
         && e.data.test_fraction == 0.0;
-    let Some((set, _)) = data.scaled.as_ref().filter(|_| simple) else {
-        return Ok(None);
-    };
-    if set.n_inputs() != 2 || set.n_rows() == 0 {
+    let set = &data.prepared.train;
+    if !simple || data.prepared.test.is_some() || set.n_inputs() != 2 || set.n_rows() == 0 {
         return Ok(None);
     }
     let initial = e.initial_network()?;
@@ -78,10 +76,10 @@ pub(crate) fn run_fast(
     runs: &[usize],
     plans: &[Option<FastRun>],
     experiments: &[Experiment],
-    data: &[std::sync::Arc<Prepared>],
+    data: &[std::sync::Arc<SweepData>],
     label: impl Fn(usize) -> (usize, Vec<String>) + Sync,
     sink: Option<Sink>,
-) -> Result<Vec<(usize, Option<RunRecord>)>, LabError> {
+) -> Result<Vec<(usize, Option<SweepRun>)>, LabError> {
     // Runs with equal epochs go together; grid order within.
     let mut by_epochs: Vec<(usize, Vec<(usize, &FastRun)>)> = Vec::new();
     for &r in runs {
@@ -95,7 +93,7 @@ pub(crate) fn run_fast(
         .iter()
         .flat_map(|(e, v)| v.chunks(CHUNK).map(move |c| (*e, c)))
         .collect();
-    let out: Vec<Vec<(usize, Option<RunRecord>)>> = chunks
+    let out: Vec<Vec<(usize, Option<SweepRun>)>> = chunks
         .par_iter()
         .map(|&(epochs, chunk)| {
             let params: Vec<CourseParams> = chunk.iter().map(|(_, p)| p.params).collect();
@@ -126,7 +124,7 @@ pub(crate) fn run_fast(
                             final_p: &res.params,
                         };
                         let (rec, detail) =
-                            run.record(index, values, res.epoch_losses, sink.is_some())?;
+                            run.record(index, values, res.epoch_losses, sink.is_some());
                         if let Some(d) = detail {
                             details.push(RunDetail {
                                 started,
@@ -134,9 +132,9 @@ pub(crate) fn run_fast(
                                 ..d
                             });
                         }
-                        Some(rec)
+                        rec
                     });
-                    (r, rec.flatten())
+                    (r, rec)
                 })
                 .collect();
             if let Some(sink) = sink.filter(|_| !details.is_empty()) {
@@ -152,7 +150,7 @@ pub(crate) fn run_fast(
 struct Finished<'a> {
     e: &'a Experiment,
     plan: &'a FastRun,
-    data: &'a Prepared,
+    data: &'a SweepData,
     final_p: &'a CourseParams,
 }
 
@@ -166,8 +164,8 @@ impl Finished<'_> {
         values: Vec<String>,
         epoch_loss: Vec<f64>,
         detail: bool,
-    ) -> Option<(RunRecord, Option<RunDetail>)> {
-        let (set, scaler) = self.data.scaled.as_ref()?;
+    ) -> (SweepRun, Option<RunDetail>) {
+        let (set, scaler) = (&self.data.prepared.train, &self.data.prepared.scaler);
         let plan = self.plan;
         let mut final_net = plan.initial.clone();
         for (&(_, id), &v) in NAMES
@@ -209,7 +207,7 @@ impl Finished<'_> {
             snapshots: &[],
             frozen: &self.e.train.freeze,
         });
-        let record = RunRecord {
+        let record = SweepRun {
             index,
             values,
             status: Status::Completed,
@@ -240,6 +238,6 @@ impl Finished<'_> {
             started: SystemTime::UNIX_EPOCH,
             finished: SystemTime::UNIX_EPOCH,
         });
-        Some((record, detail))
+        (record, detail)
     }
 }

@@ -20,7 +20,7 @@ use nnlab_report::num;
 use super::engine::SweepResult;
 use super::grid::{Shard, SweepSpec};
 use super::plots;
-use super::record::{kind_name, RunRecord, Status, KINDS};
+use super::record::{kind_name, Status, SweepRun, KINDS};
 use super::summary::{summarize, GroupSummary};
 use crate::files::write_atomic;
 use crate::LabError;
@@ -88,7 +88,7 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// `runs.csv` (see the module doc).
-pub fn runs_csv(spec: &SweepSpec, runs: &[RunRecord]) -> String {
+pub fn runs_csv(spec: &SweepSpec, runs: &[SweepRun]) -> String {
     let mut s = String::from("index");
     for f in &spec.vary {
         s.push(',');
@@ -152,7 +152,7 @@ pub fn summary_csv(spec: &SweepSpec, groups: &[GroupSummary]) -> String {
 }
 
 /// `curves.csv` (see the module doc).
-pub fn curves_csv(runs: &[RunRecord]) -> String {
+pub fn curves_csv(runs: &[SweepRun]) -> String {
     let mut s = String::from("index,epoch,train_loss\n");
     for r in runs {
         for (e, l) in r.epoch_loss.iter().enumerate() {
@@ -200,7 +200,7 @@ fn parse_f64(path: &Path, line: usize, s: &str) -> Result<f64, LabError> {
 }
 
 /// Reads the records of a sweep folder (`runs.csv` and `curves.csv`) written for `spec`.
-pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<RunRecord>, LabError> {
+pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError> {
     let path = dir.join("runs.csv");
     let text = read(&path)?;
     let k = spec.vary.len();
@@ -249,7 +249,7 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<RunRecord>, LabErro
                     .ok_or_else(|| bad(&path, n, format!("unknown diagnostic '{s}'")))
             })
             .collect::<Result<_, _>>()?;
-        runs.push(RunRecord {
+        runs.push(SweepRun {
             index: int(&f[0])?,
             values: f[1..=k].to_vec(),
             status: Status::parse(&rest[0])

@@ -3,7 +3,7 @@
 //! A [`SweepSpec`] is a base [`crate::Experiment`] and the keys it varies
 //! (`--vary lr=0.001,0.01,0.1 --vary seed=0..100`, see [`grid`] for the value syntax). The
 //! grid is the cartesian product, in a fixed order; [`run_sweep`] runs it on every core and
-//! gives one [`RunRecord`] per run, the same bits `nnlab train` gives for that run's
+//! gives one [`SweepRun`] per run, the same bits `nnlab train` gives for that run's
 //! settings. Runs of the course network with the fast kernel's settings advance together
 //! in SIMD lanes ([`fast`]); all others run one by one through [`crate::run_on`].
 //!
@@ -50,5 +50,5 @@ pub mod summary;
 pub use detail::{RunDetail, Sink};
 pub use engine::{run_sweep, run_sweep_with, SweepResult};
 pub use grid::{Factor, Shard, SweepSpec, SEED_KEYS};
-pub use record::{RunRecord, Status};
+pub use record::{Status, SweepRun};
 pub use summary::{summarize, GroupSummary, Stats};

@@ -1,5 +1,5 @@
 //! What a sweep keeps of each run: its settings, how it ended, the final numbers, the kinds
-//! of diagnostics and the loss curve. One [`RunRecord`] is one row of `runs.csv`.
+//! of diagnostics and the loss curve. One [`SweepRun`] is one row of `runs.csv`.
 
 use serde::{Deserialize, Serialize};
 
@@ -67,7 +67,7 @@ pub const KINDS: [Kind; 7] = [
 
 /// One run of a sweep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunRecord {
+pub struct SweepRun {
     /// 0-based position in the whole grid (shards keep the grid's numbering).
     pub index: usize,
     /// The value of each varied key, as typed.
@@ -92,11 +92,11 @@ pub struct RunRecord {
     pub epoch_loss: Vec<f64>,
 }
 
-impl RunRecord {
+impl SweepRun {
     /// The record of a full [`RunResult`] (the path every non-fast run takes).
-    pub fn from_result(index: usize, values: Vec<String>, r: &RunResult) -> RunRecord {
+    pub fn from_result(index: usize, values: Vec<String>, r: &RunResult) -> SweepRun {
         let m = r.metrics.test.as_ref().unwrap_or(&r.metrics.train);
-        RunRecord {
+        SweepRun {
             index,
             values,
             status: Status::of(&r.status),
@@ -104,16 +104,13 @@ impl RunRecord {
                 TrainStatus::Diverged { epoch, .. } => Some(epoch),
                 _ => None,
             },
-            epochs_run: r.epochs_run,
-            train_loss: r.epoch_loss.last().copied().unwrap_or(f64::NAN),
-            test_loss: r
-                .test_loss
-                .as_ref()
-                .map(|t| t.last().copied().unwrap_or(f64::NAN)),
+            epochs_run: r.epochs_run(),
+            train_loss: r.final_loss().unwrap_or(f64::NAN),
+            test_loss: r.test_loss().map(|t| t.last().copied().unwrap_or(f64::NAN)),
             r2: m.original.r2,
             mape: m.original.mape,
             diagnostics: r.diagnostics.iter().map(|d| d.kind).collect(),
-            epoch_loss: r.epoch_loss.clone(),
+            epoch_loss: r.epoch_loss(),
         }
     }
 

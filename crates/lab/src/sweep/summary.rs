@@ -2,7 +2,7 @@
 //! of `summary.csv`) and per value of one factor (the report's paragraphs).
 //!
 //! Over the `n` runs of a group, with `L_i` the final loss of run `i` (the last epoch's
-//! mean train loss; `+inf` for a diverged run, see [`RunRecord::final_loss`]):
+//! mean train loss; `+inf` for a diverged run, see [`SweepRun::final_loss`]):
 //!
 //! ```text
 //! min, max     over all n runs
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use nnlab_report::{num, Table};
 
 use super::engine::SweepResult;
-use super::record::{RunRecord, Status};
+use super::record::{Status, SweepRun};
 
 /// The statistics of one group of runs (see the module doc).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ pub struct Stats {
 
 impl Stats {
     /// The statistics of `runs` (see the module doc). `n = 0` gives NaN everywhere.
-    pub fn of(runs: &[&RunRecord]) -> Stats {
+    pub fn of(runs: &[&SweepRun]) -> Stats {
         let mut losses: Vec<f64> = runs.iter().map(|r| r.final_loss()).collect();
         losses.sort_by(f64::total_cmp);
         let n = losses.len();
@@ -92,7 +92,7 @@ pub struct GroupSummary {
 /// first appears in the grid.
 pub fn summarize(result: &SweepResult) -> Vec<GroupSummary> {
     let factors = result.spec.setting_factors();
-    let mut groups: Vec<(Vec<String>, Vec<&RunRecord>)> = Vec::new();
+    let mut groups: Vec<(Vec<String>, Vec<&SweepRun>)> = Vec::new();
     for r in &result.runs {
         let key: Vec<String> = factors.iter().map(|&f| r.values[f].clone()).collect();
         match groups.iter_mut().find(|(k, _)| *k == key) {
@@ -119,7 +119,7 @@ pub fn by_factor(result: &SweepResult, f: usize) -> Vec<(String, Stats)> {
         .values
         .iter()
         .map(|v| {
-            let runs: Vec<&RunRecord> = result.runs.iter().filter(|r| &r.values[f] == v).collect();
+            let runs: Vec<&SweepRun> = result.runs.iter().filter(|r| &r.values[f] == v).collect();
             (v.clone(), Stats::of(&runs))
         })
         .filter(|(_, s)| s.n > 0)
@@ -184,8 +184,8 @@ pub fn sig4(x: f64) -> String {
 mod tests {
     use super::*;
 
-    fn run(loss: f64, status: Status, div: Option<usize>) -> RunRecord {
-        RunRecord {
+    fn run(loss: f64, status: Status, div: Option<usize>) -> SweepRun {
+        SweepRun {
             index: 0,
             values: vec![],
             status,
@@ -213,7 +213,7 @@ mod tests {
             run(0.5, Status::Diverged, Some(3)),
             run(1.0, Status::StoppedEarly, None),
         ];
-        let refs: Vec<&RunRecord> = rs.iter().collect();
+        let refs: Vec<&SweepRun> = rs.iter().collect();
         let s = Stats::of(&refs);
         assert_eq!((s.n, s.converged, s.diverged), (4, 3, 1));
         assert_eq!((s.min, s.median, s.max), (1.0, 3.0, f64::INFINITY));
@@ -238,7 +238,7 @@ mod tests {
             run(1.0, Status::Completed, None),
             run(3.0, Status::Completed, None),
         ];
-        let refs: Vec<&RunRecord> = rs.iter().collect();
+        let refs: Vec<&SweepRun> = rs.iter().collect();
         let s = Stats::of(&refs);
         // mean 3, deviations -2, 0, 2: variance 8/3.
         assert_eq!((s.median, s.mean, s.std), (3.0, 3.0, (8.0f64 / 3.0).sqrt()));
@@ -251,7 +251,7 @@ mod tests {
             run(1.0, Status::Diverged, Some(2)),
             run(1.0, Status::Diverged, Some(4)),
         ];
-        let refs: Vec<&RunRecord> = rs.iter().collect();
+        let refs: Vec<&SweepRun> = rs.iter().collect();
         let s = Stats::of(&refs);
         assert!(s.mean.is_nan() && s.std.is_nan());
         assert_eq!(s.median, f64::INFINITY);

@@ -19,7 +19,7 @@ pub async fn start_with(runs: nnlab_serve::RunStore) -> SocketAddr {
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
-    let app = nnlab_serve::router(Arc::new(nnlab_serve::Store::default()), Arc::new(runs));
+    let app = nnlab_serve::router(Arc::new(nnlab_serve::Sessions::default()), Arc::new(runs));
     tokio::spawn(async move { axum::serve(listener, app).await });
     addr
 }

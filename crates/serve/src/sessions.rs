@@ -45,25 +45,25 @@ impl Entry {
 }
 
 /// The sessions by id.
-pub struct Store {
+pub struct Sessions {
     sessions: Mutex<HashMap<String, Arc<Entry>>>,
     ids: Mutex<Rng>,
     expiry: Duration,
 }
 
-impl Default for Store {
+impl Default for Sessions {
     fn default() -> Self {
-        Store::new(Duration::from_secs(IDLE_EXPIRY_SECS))
+        Sessions::new(Duration::from_secs(IDLE_EXPIRY_SECS))
     }
 }
 
-impl Store {
-    pub fn new(expiry: Duration) -> Store {
+impl Sessions {
+    pub fn new(expiry: Duration) -> Sessions {
         // Ids only need to differ between sessions and runs of the server.
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
-        Store {
+        Sessions {
             sessions: Mutex::new(HashMap::new()),
             ids: Mutex::new(Rng::new(seed ^ u64::from(std::process::id()))),
             expiry,

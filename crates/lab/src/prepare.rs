@@ -1,0 +1,208 @@
+//! The first stage of a run: the rows it trains on. Load (generated with the data seed, a
+//! bundled table, a CSV file, or CSV text handed over by the caller) → split (the data seed
+//! picks the test rows) → fit the scaler on the training rows → scale both sets.
+//!
+//! Every face prepares its data here: `nnlab train` and experiments through [`crate::run`],
+//! sweeps once per distinct data set, and the playground with the text of an uploaded CSV
+//! ([`CsvText`]), so a session steps over exactly the rows `nnlab train` would use.
+//!
+//! ```
+//! use nnlab_lab::{Experiment, Prepared};
+//! let p = Prepared::new(&Experiment::default(), None).unwrap();
+//! assert_eq!((p.train.n_rows(), p.test.is_none()), (100, true));
+//! // min-max scaling maps the training target into [0, 1].
+//! assert!(p.train.y.iter().all(|y| (0.0..=1.0).contains(y)));
+//! ```
+
+use nnlab_data::{
+    load_csv_from_reader, split_owned, CsvOptions, DataSource, Dataset, LoadReport, Scaler,
+};
+
+use crate::config::{Experiment, Source};
+use crate::result::DataSummary;
+use crate::LabError;
+
+/// The text of a CSV the caller already holds (an upload): one more data source beside
+/// `generate`, `builtin:NAME` and a CSV path. The experiment's `data.source` is then the
+/// name the text goes by (in messages and in [`DataSummary::source`]); `data.inputs`,
+/// `data.target` and `data.skip_bad_rows` choose its columns as for a file.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvText<'a>(pub &'a str);
+
+/// The rows of a run after loading, before splitting and scaling.
+pub struct LoadedData {
+    pub all: Dataset,
+    pub report: LoadReport,
+}
+
+/// The rows in the target's original units, as loaded and split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Original {
+    pub train: Dataset,
+    pub test: Option<Dataset>,
+}
+
+/// A run's data, ready to train on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The training rows, scaled.
+    pub train: Dataset,
+    /// The test rows, scaled with the training rows' scaler (`None` for `test_fraction = 0`).
+    pub test: Option<Dataset>,
+    /// The same rows in original units; `None` when prepared without them
+    /// ([`Prepared::from_loaded`] with `keep_original` off), so a large table is held once.
+    pub original: Option<Original>,
+    /// Fitted on the training rows only.
+    pub scaler: Scaler,
+    pub summary: DataSummary,
+}
+
+/// The experiment's data source with the configuration's columns and generator filled in.
+pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
+    let exp = exp.resolved();
+    let source = match &exp.data.source {
+        Source::Generate => DataSource::default(),
+        other => other.to_string().parse::<DataSource>()?,
+    };
+    Ok(match source {
+        DataSource::Generate(_) => DataSource::Generate(exp.data.generator.clone()),
+        DataSource::Csv { path, .. } => {
+            let (inputs, target) = csv_columns(&exp, &path.display().to_string())?;
+            DataSource::Csv {
+                path,
+                inputs,
+                target,
+                skip_bad_rows: exp.data.skip_bad_rows,
+            }
+        }
+        // Columns left empty take the table's own (`insurance`: age, bmi, children, smoker).
+        DataSource::Builtin { name, .. } => DataSource::Builtin {
+            name,
+            inputs: exp.data.inputs.clone(),
+            target: exp.data.target.clone(),
+        },
+    })
+}
+
+/// The chosen columns of a CSV named `name`; an error naming the options when either is
+/// missing.
+fn csv_columns(exp: &Experiment, name: &str) -> Result<(Vec<String>, String), LabError> {
+    if exp.data.target.is_empty() || exp.data.inputs.is_empty() {
+        return Err(LabError::Config {
+            key: "data".into(),
+            message: format!(
+                "a CSV needs its columns: give --inputs COL,COL and --target COL for {name}"
+            ),
+        });
+    }
+    Ok((exp.data.inputs.clone(), exp.data.target.clone()))
+}
+
+/// Loads the experiment's data (generated with the data seed, a CSV, or a bundled table).
+pub fn load_data(exp: &Experiment) -> Result<LoadedData, LabError> {
+    load(exp, None)
+}
+
+/// Loads the experiment's data, or with `csv` the given CSV text under the name
+/// `data.source` (which must then not be `generate` or `builtin:NAME`).
+pub fn load(exp: &Experiment, csv: Option<CsvText>) -> Result<LoadedData, LabError> {
+    let (all, report) = match csv {
+        None => data_source(exp)?.load()?,
+        Some(CsvText(text)) => {
+            let name = exp.data.source.to_string();
+            let name = name.as_str();
+            if !matches!(exp.data.source, Source::Csv(_)) {
+                return Err(LabError::Config {
+                    key: "data.source".into(),
+                    message: format!(
+                        "CSV text was given but data.source is '{name}'; name the CSV instead"
+                    ),
+                });
+            }
+            let (inputs, target) = csv_columns(exp, name)?;
+            let options = CsvOptions {
+                inputs,
+                target,
+                skip_bad_rows: exp.data.skip_bad_rows,
+            };
+            load_csv_from_reader(text.as_bytes(), name, &options)?
+        }
+    };
+    Ok(LoadedData { all, report })
+}
+
+impl Prepared {
+    /// Loads, splits and scales the experiment's data (or `csv`, see [`load`]), keeping the
+    /// rows in original units for the predictions.
+    pub fn new(exp: &Experiment, csv: Option<CsvText>) -> Result<Prepared, LabError> {
+        Prepared::from_loaded(exp, load(exp, csv)?, true)
+    }
+
+    /// Splits and scales rows already loaded (sweeps load each distinct data set once).
+    /// Without `keep_original` the loaded table becomes the training set: split, then
+    /// scaled, where it is.
+    pub fn from_loaded(
+        exp: &Experiment,
+        loaded: LoadedData,
+        keep_original: bool,
+    ) -> Result<Prepared, LabError> {
+        let (data_seed, _, _) = exp.seeds();
+        let LoadedData { all, report } = loaded;
+        let mut summary = DataSummary {
+            rows: all.n_rows(),
+            rows_skipped: report.rows_skipped,
+            source: all.source.clone(),
+            inputs: all.input_names.clone(),
+            target: all.target_name.clone(),
+            encoding: all.encoding.clone(),
+            train_rows: 0,
+            test_rows: 0,
+        };
+        let (train_raw, test_raw) = split_owned(all, exp.data.test_fraction, data_seed)?;
+        let scaler = Scaler::fit(&train_raw, exp.data.scale)?;
+        let (train, train_raw) = scaled(&scaler, train_raw, keep_original)?;
+        let (test, test_raw) = match test_raw {
+            Some(t) => {
+                let (set, raw) = scaled(&scaler, t, keep_original)?;
+                (Some(set), raw)
+            }
+            None => (None, None),
+        };
+        summary.train_rows = train.n_rows();
+        summary.test_rows = test.as_ref().map_or(0, Dataset::n_rows);
+        Ok(Prepared {
+            original: train_raw.map(|train| Original {
+                train,
+                test: test_raw,
+            }),
+            train,
+            test,
+            scaler,
+            summary,
+        })
+    }
+
+    /// The rows in original units; an error when they were not kept.
+    pub fn original(&self) -> Result<&Original, LabError> {
+        self.original.as_ref().ok_or_else(|| LabError::Config {
+            key: "data".into(),
+            message: "the rows in original units were not kept (prepared without them)".into(),
+        })
+    }
+}
+
+/// A set in scaled units, with the same rows in original units when they are kept: the one
+/// copy a run makes of its data. Without, the rows are scaled where they are.
+fn scaled(
+    scaler: &Scaler,
+    raw: Dataset,
+    keep_raw: bool,
+) -> Result<(Dataset, Option<Dataset>), LabError> {
+    if keep_raw {
+        Ok((scaler.transform(&raw)?, Some(raw)))
+    } else {
+        let mut set = raw;
+        scaler.transform_in_place(&mut set)?;
+        Ok((set, None))
+    }
+}
