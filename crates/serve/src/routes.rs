@@ -243,7 +243,7 @@ async fn predictions(
     let entry = store.get(&id)?;
     blocking(move || {
         let s = entry.lock();
-        let rows = s.data.predictions(&s.stepper.progress.net);
+        let rows = s.data.predictions(s.trainer().network());
         Ok(Json(
             serde_json::json!({ "target": s.data.summary.target, "rows": rows }),
         ))
@@ -269,7 +269,7 @@ async fn grid(
     let entry = store.get(&id)?;
     blocking(move || {
         let s = entry.lock();
-        s.data.grid(&s.stepper.progress.net, n)
+        s.data.grid(s.trainer().network(), n)
     })
     .await
     .map(Json)

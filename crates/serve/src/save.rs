@@ -34,28 +34,27 @@ pub fn saved_run(s: &Session) -> Result<SavedRun, ApiError> {
 
 /// The run so far as `nnlab_lab::run` reports one, with the notes on reproducibility.
 pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
-    let stepper = &s.stepper;
-    let p = &stepper.progress;
-    let history = &stepper.history;
-    let diverged = matches!(p.status, TrainStatus::Diverged { .. });
+    let t = s.trainer();
+    let history = t.history();
+    let diverged = matches!(t.status(), TrainStatus::Diverged { .. });
     if history.is_empty() && !diverged {
         return Err(ApiError::conflict(
             "nothing to save yet: step at least one whole epoch first",
         ));
     }
     let mut notes = Vec::new();
-    if p.edited {
+    if s.edited() {
         notes.push(
             "a parameter was set by hand, or the run was imported without its optimizer state"
                 .to_string(),
         );
     }
-    if p.position > 0 && !diverged {
+    if t.position() > 0 && !diverged {
         notes.push(format!(
             "saved in the middle of epoch {} (after row {} of {}): the final parameters include part of an epoch",
-            p.epoch + 1,
-            p.position,
-            stepper.n_rows()
+            t.epoch() + 1,
+            t.position(),
+            t.n_rows()
         ));
     }
     if s.csv.is_some() {
@@ -67,7 +66,7 @@ pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
     let mut config = s.experiment.clone();
     config.train.epochs = history.len() + usize::from(diverged);
 
-    let net = &p.net;
+    let net = t.network();
     let d = &s.data;
     let (train_metrics, train_pred) = set_metrics(net, &d.train, &d.scaler);
     let mut predictions = nnlab_lab::prediction_rows("train", &d.raw_train, &train_pred);
@@ -88,11 +87,11 @@ pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
     let result = RunResult {
         config,
         data: d.summary.clone(),
-        status: p.status.clone(),
+        status: t.status().clone(),
         epochs_run: history.len(),
         epoch_loss: history.iter().map(|r| r.train_loss).collect(),
         test_loss,
-        history: history.clone(),
+        history: history.to_vec(),
         initial: NamedValues::of(&s.initial),
         final_params: NamedValues::of(net),
         initial_network: s.initial.clone(),
@@ -104,7 +103,7 @@ pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
         diagnostics: s.diagnostics(),
         scaler: d.scaler.clone(),
         predictions,
-        sample_steps: (history.len() * stepper.n_rows() + p.position) as u64,
+        sample_steps: t.sample_steps(),
     };
     Ok((result, notes))
 }

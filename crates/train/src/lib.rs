@@ -1,7 +1,9 @@
 //! # nnlab-train: training small networks, epoch by epoch
 //!
-//! Training works on plain slices ([`Samples`]), whatever produced them. [`train`] runs the
-//! epochs set by a [`TrainConfig`] (serde data with the course's defaults: 300 epochs,
+//! Training works on plain slices ([`Samples`]), whatever produced them. A [`Trainer`]
+//! holds a run's whole state and is stepped by sample, batch or epoch (with undo by
+//! [`Snapshot`] and a preview of the next step's update, [`UpdatePreview`]); [`train`]
+//! steps one through the epochs set by a [`TrainConfig`] (serde data with the course's defaults: 300 epochs,
 //! `lr = 0.01`, per-sample SGD, rows in file order, squared error), streams an [`Event`]
 //! per epoch, and returns a [`TrainOutcome`] with the loss history and how the run ended.
 //!
@@ -39,6 +41,7 @@
 mod batched;
 mod config;
 mod early_stop;
+mod engine;
 mod error;
 mod event;
 mod fast;
@@ -47,16 +50,19 @@ mod form;
 mod general;
 pub mod metrics;
 mod optimizer;
+mod preview;
 mod samples;
 mod schedule;
+mod state;
 mod trainer;
 
 pub use config::{BatchSize, Kernel, TrainConfig};
-pub use early_stop::{EarlyStopper, EarlyStopping, StopDecision};
+pub use early_stop::EarlyStopping;
 pub use error::TrainError;
 pub use event::{EpochRecord, Event, TrainOutcome, TrainStatus};
 pub use metrics::{compute, compute_by, predict_all, Metrics};
-pub use optimizer::{Optimizer, OptimizerState, DEFAULT_ADAM, DEFAULT_MOMENTUM};
+pub use optimizer::{Optimizer, OptimizerSlots, DEFAULT_ADAM, DEFAULT_MOMENTUM};
+pub use preview::{ParamUpdate, UpdatePreview};
 pub use samples::Samples;
-pub use schedule::{PlateauState, Schedule, PLATEAU_DEFAULT};
-pub use trainer::{diverged, train};
+pub use schedule::{Schedule, PLATEAU_DEFAULT};
+pub use trainer::{train, Snapshot, Trainer, Unit};

@@ -4,7 +4,7 @@
 //! constant:     lr_e = lr
 //! step:         lr_e = lr · factor^floor((e - 1) / every)        (drops after every `every` epochs)
 //! exponential:  lr_e = lr · decay_rate^((e - 1) / decay_steps)   (Keras's ExponentialDecay, step = e - 1)
-//! plateau:      Keras's ReduceLROnPlateau on the monitored loss (see [`PlateauState`])
+//! plateau:      Keras's ReduceLROnPlateau on the monitored loss (the trainer's plateau state, below)
 //! ```
 //!
 //! ```
@@ -55,7 +55,7 @@ pub const PLATEAU_DEFAULT: Schedule = Schedule::Plateau {
 
 impl Schedule {
     /// The learning rate of epoch `epoch` (1-based) for the stateless schedules; `lr` itself
-    /// for `constant` and for `plateau`, whose changes come from [`PlateauState`].
+    /// for `constant` and for `plateau`, whose changes come from the trainer's plateau state.
     pub fn lr_at(&self, lr: f64, epoch: usize) -> f64 {
         let k = epoch.saturating_sub(1);
         match *self {
@@ -289,23 +289,23 @@ impl<'de> Deserialize<'de> for Schedule {
 /// (Keras compares `lr > float32(min_lr)`; here both are `f64`.) A reduction decided at the
 /// end of epoch `e` applies from epoch `e + 1`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlateauState {
-    pub factor: f64,
-    pub patience: usize,
-    pub min_delta: f64,
-    pub cooldown: usize,
-    pub min_lr: f64,
+pub(crate) struct PlateauState {
+    factor: f64,
+    patience: usize,
+    min_delta: f64,
+    cooldown: usize,
+    min_lr: f64,
     /// The current learning rate.
     pub lr: f64,
     /// The best monitored loss so far (`+inf` at the start).
-    pub best: f64,
-    pub wait: usize,
-    pub cooldown_counter: usize,
+    best: f64,
+    wait: usize,
+    cooldown_counter: usize,
 }
 
 impl PlateauState {
     /// The state at the start of training; `None` unless `schedule` is a plateau.
-    pub fn new(schedule: &Schedule, lr: f64) -> Option<PlateauState> {
+    pub(crate) fn new(schedule: &Schedule, lr: f64) -> Option<PlateauState> {
         match *schedule {
             Schedule::Plateau {
                 factor,
@@ -329,7 +329,7 @@ impl PlateauState {
     }
 
     /// Feeds one epoch's monitored loss; returns the new learning rate when it was reduced.
-    pub fn update(&mut self, loss: f64) -> Option<f64> {
+    pub(crate) fn update(&mut self, loss: f64) -> Option<f64> {
         if self.cooldown_counter > 0 {
             self.cooldown_counter -= 1;
             self.wait = 0;
@@ -347,5 +347,88 @@ impl PlateauState {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plateau(factor: f64, patience: usize, cooldown: usize, min_lr: f64) -> PlateauState {
+        let s = Schedule::Plateau {
+            factor,
+            patience,
+            min_delta: 0.0,
+            cooldown,
+            min_lr,
+        };
+        PlateauState::new(&s, 1.0).expect("a plateau schedule")
+    }
+
+    /// Feeds `losses` (epochs 1, 2, ...) and lists (epoch, new lr) for every reduction.
+    fn reductions(mut p: PlateauState, losses: &[f64]) -> Vec<(usize, f64)> {
+        losses
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &l)| p.update(l).map(|lr| (i + 1, lr)))
+            .collect()
+    }
+
+    // Patience 2, factor 0.5, by hand: e1 1.0 and e2 0.9 improve; e3 0.95 (wait 1), e4 0.92
+    // (wait 2) -> lr 0.5; e5 0.8 improves; e6, e7 -> lr 0.25; e8, e9 -> lr 0.125.
+    #[test]
+    fn plateau_reduces_after_patience_epochs_without_improvement() {
+        let losses = [1.0, 0.9, 0.95, 0.92, 0.8, 0.85, 0.86, 0.87, 0.88];
+        assert_eq!(
+            reductions(plateau(0.5, 2, 0, 0.0), &losses),
+            vec![(4, 0.5), (7, 0.25), (9, 0.125)]
+        );
+    }
+
+    // min_delta: an improvement must beat best - min_delta. With min_delta 0.1, 0.95 after
+    // 1.0 is no improvement, so patience 1 reduces at e2.
+    #[test]
+    fn plateau_min_delta() {
+        let s = Schedule::Plateau {
+            factor: 0.5,
+            patience: 1,
+            min_delta: 0.1,
+            cooldown: 0,
+            min_lr: 0.0,
+        };
+        let p = PlateauState::new(&s, 1.0).expect("a plateau schedule");
+        assert_eq!(reductions(p, &[1.0, 0.95, 0.8]), vec![(2, 0.5)]);
+    }
+
+    // Keras's cooldown on a flat loss, patience 2, factor 0.5.
+    // Without cooldown: reductions at e3 (wait 1, 2), e5, e7, e9.
+    // Cooldown 2: after e3 the counter is 2; e4 counts it down to 1 (no waiting), e5 to 0
+    // and, no longer in cooldown, waits 1; e6 waits 2 -> reduce; likewise e9.
+    #[test]
+    fn plateau_cooldown_follows_keras() {
+        let flat = [1.0; 10];
+        let none = reductions(plateau(0.5, 2, 0, 0.0), &flat);
+        assert_eq!(
+            none.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![3, 5, 7, 9]
+        );
+        let cooled = reductions(plateau(0.5, 2, 2, 0.0), &flat);
+        assert_eq!(cooled, vec![(3, 0.5), (6, 0.25), (9, 0.125)]);
+    }
+
+    // min_lr 0.05, factor 0.1, patience 1, from lr 1: 1 -> 0.1 (e2) -> max(0.01, 0.05) =
+    // 0.05 (e3), then lr is no longer above min_lr: no more changes.
+    #[test]
+    fn plateau_min_lr_is_a_floor() {
+        let mut p = plateau(0.1, 1, 0, 0.05);
+        let got = reductions(p.clone(), &[1.0; 6]);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0, 2);
+        assert!((got[0].1 - 0.1).abs() < 1e-17);
+        assert_eq!(got[1], (3, 0.05));
+        for _ in 0..6 {
+            p.update(1.0);
+        }
+        assert_eq!(p.lr, 0.05);
     }
 }
