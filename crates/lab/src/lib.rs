@@ -31,5 +31,5 @@ pub use config::{DataConfig, Experiment, ModelConfig, KEYS};
 pub use error::LabError;
 pub use result::{RunOptions, RunResult};
 pub use run::{
-    data_source, diverged, evaluate, load_data, prediction_rows, run, run_on, LoadedData,
+    data_source, diverged, evaluate, load_data, prediction_rows, run, run_on, samples, LoadedData,
 };

@@ -58,7 +58,8 @@ pub fn load_data(exp: &Experiment) -> Result<LoadedData, LabError> {
     Ok(LoadedData { all, report })
 }
 
-fn samples(d: &Dataset) -> Samples<'_> {
+/// A data set's rows as training samples (one target per row).
+pub fn samples(d: &Dataset) -> Samples<'_> {
     Samples {
         x: &d.x,
         y: &d.y,

@@ -13,7 +13,7 @@ use nnlab_lab::result::{MetricsBySet, SetMetrics};
 use nnlab_lab::RunResult;
 use nnlab_store::clock::now_rfc3339;
 use nnlab_store::RunRecord;
-use nnlab_train::{Samples, TrainStatus};
+use nnlab_train::TrainStatus;
 
 use crate::session::Session;
 use crate::ApiError;
@@ -115,11 +115,5 @@ fn set_metrics(
     set: &Dataset,
     scaler: &Scaler,
 ) -> (SetMetrics, Vec<f64>) {
-    let samples = Samples {
-        x: &set.x,
-        y: &set.y,
-        n_inputs: set.n_inputs(),
-        n_outputs: 1,
-    };
-    nnlab_lab::evaluate(net, set, &samples, scaler, true)
+    nnlab_lab::evaluate(net, set, &nnlab_lab::samples(set), scaler, true)
 }

@@ -8,12 +8,10 @@ use nnlab_core::{NamedValues, Network};
 use nnlab_data::Dataset;
 use nnlab_lab::diagnostics::{diagnose, Diagnostic, Evidence};
 use nnlab_lab::result::DataSummary;
-use nnlab_lab::Experiment;
+use nnlab_lab::{samples, Experiment};
 use nnlab_report::StepReport;
 use nnlab_store::clock::now_rfc3339;
-use nnlab_train::{
-    EpochRecord, Event, Samples, Snapshot, TrainStatus, Trainer, Unit, UpdatePreview,
-};
+use nnlab_train::{EpochRecord, Event, Snapshot, TrainStatus, Trainer, Unit, UpdatePreview};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{prepare, Prepared};
@@ -369,16 +367,6 @@ fn new_trainer(exp: &Experiment, data: &Prepared, net: Network) -> Result<Traine
     }
     let test = data.test.as_ref().map(samples);
     Trainer::new(net, &exp.train, &samples(&data.train), test.as_ref()).map_err(ApiError::bad)
-}
-
-/// A data set's rows as training samples (one target per row).
-fn samples(d: &Dataset) -> Samples<'_> {
-    Samples {
-        x: &d.x,
-        y: &d.y,
-        n_inputs: d.n_inputs(),
-        n_outputs: 1,
-    }
 }
 
 fn ended() -> ApiError {
