@@ -138,8 +138,8 @@ impl Session {
         Ok(())
     }
 
-    /// Continues from saved parameters and history (an import that [`Session::replay`]
-    /// could not reproduce): the optimizer's moments and the position in the shuffle stream
+    /// Continues from saved parameters and history (an import whose replay did not reproduce
+    /// the export): the optimizer's moments and the position in the shuffle stream
     /// start afresh, so the session is marked as edited.
     pub fn resume(&mut self, net: Network, history: Vec<EpochRecord>) -> Result<(), ApiError> {
         if net.sizes() != self.initial.sizes() {

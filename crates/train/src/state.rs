@@ -23,7 +23,7 @@ use crate::early_stop::{EarlyStopper, StopDecision};
 use crate::engine::EngineKind;
 use crate::general::{all_finite, copy_params, zero_frozen};
 use crate::optimizer::OptimizerState;
-use crate::schedule::PlateauState;
+use crate::plateau::PlateauState;
 use crate::{EpochRecord, Event, Samples, Schedule, TrainConfig, TrainStatus};
 
 /// What stays fixed while training: the settings resolved once.

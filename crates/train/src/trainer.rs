@@ -1,7 +1,7 @@
 //! One resumable trainer: [`Trainer`] owns the network, the optimizer state, the schedule
 //! and plateau state, early stopping, the shuffle stream, the position inside the epoch, the
 //! running epoch loss, the batch's accumulated gradient, the history and the status, and is
-//! stepped by sample, batch or epoch. [`train`] is a loop over it.
+//! stepped by sample, batch or epoch. [`train`](crate::train) is a loop over it.
 //!
 //! Every step runs on the same canonical state (network and optimizer state), so the units
 //! mix freely:
@@ -51,7 +51,7 @@ use crate::fast::FastEngine;
 use crate::fast_batch::FastBatchEngine;
 use crate::general;
 use crate::state::{diverged, Sample, Scratch, Setup, State};
-use crate::{EpochRecord, Event, Samples, TrainConfig, TrainError, TrainOutcome, TrainStatus};
+use crate::{EpochRecord, Event, Samples, TrainConfig, TrainError, TrainStatus};
 
 /// How far one step goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,9 +69,9 @@ pub enum Unit {
 #[derive(Debug, Clone)]
 pub struct Trainer {
     pub(crate) setup: Setup,
-    initial: Network,
+    pub(crate) initial: Network,
     pub(crate) state: State,
-    history: Vec<EpochRecord>,
+    pub(crate) history: Vec<EpochRecord>,
     scratch: Scratch,
     /// Rows of the training and (when there is one) the test set, as checked by `new`.
     shape: Shape,
@@ -408,48 +408,6 @@ impl Trainer {
         self.state.epoch = history.len();
         self.history = history;
     }
-
-    /// The run as it stands, with the closing events (`StoppedEarly` or `Diverged`, then
-    /// `Finished`) sent to `on_event`.
-    pub fn finish(self, on_event: &mut dyn FnMut(&Event)) -> TrainOutcome {
-        let st = self.state;
-        match &st.status {
-            TrainStatus::StoppedEarly { epoch, best_epoch } => on_event(&Event::StoppedEarly {
-                epoch: *epoch,
-                best_epoch: *best_epoch,
-            }),
-            TrainStatus::Diverged {
-                epoch,
-                sample,
-                row,
-                parameter,
-                value,
-                suggestion,
-            } => on_event(&Event::Diverged {
-                epoch: *epoch,
-                sample: *sample,
-                row: *row,
-                parameter: parameter.clone(),
-                value: *value,
-                suggestion: suggestion.clone(),
-            }),
-            TrainStatus::Completed => {}
-        }
-        on_event(&Event::Finished);
-        let best_epoch = match &st.stopper {
-            Some(s) if s.best_epoch > 0 => Some(s.best_epoch),
-            _ => st.argmin.map(|(_, e)| e),
-        };
-        TrainOutcome {
-            status: st.status,
-            history: self.history,
-            initial: self.initial,
-            final_net: st.net,
-            best_epoch,
-            sample_steps: st.sample_steps,
-            fast_kernel: st.course_kernel,
-        }
-    }
 }
 
 impl Shape {
@@ -462,35 +420,4 @@ impl Shape {
             self.train_rows, self.n_inputs, self.n_outputs
         )
     }
-}
-
-/// Trains `net` in place on `train`, evaluating on `test` after each epoch, and streams
-/// progress to `on_event`: a [`Trainer`] stepped through `cfg.epochs` epochs.
-///
-/// Errors (before anything runs) on an invalid config, unusable samples or samples whose
-/// widths differ from the network's. A run that diverges is not an error: it returns
-/// [`TrainStatus::Diverged`] with the history of the complete epochs before it.
-///
-/// With [`Kernel::Auto`](crate::Kernel::Auto): the fast course kernels run when the network
-/// is the ReLU 2-2-1 course network with squared error, SGD, batch size 1 or full and
-/// nothing frozen (the same bits as the general path); else the batched engine runs when a
-/// mini-batch's products are large enough to pay (any network but the course's shape, batch
-/// size at least 2, batch · weights at least 1,500; equal to the general path to rounding,
-/// not to the bit); else the general path, one sample at a time.
-pub fn train(
-    net: &mut Network,
-    train: &Samples,
-    test: Option<&Samples>,
-    cfg: &TrainConfig,
-    on_event: &mut dyn FnMut(&Event),
-) -> Result<TrainOutcome, TrainError> {
-    let mut trainer = Trainer::new(net.clone(), cfg, train, test)?;
-    on_event(&Event::Start {
-        epochs: cfg.epochs,
-        rows: train.n_rows(),
-    });
-    trainer.step(train, test, Unit::Epoch, cfg.epochs, on_event)?;
-    let out = trainer.finish(on_event);
-    net.clone_from(&out.final_net);
-    Ok(out)
 }
