@@ -215,6 +215,8 @@ function fmt(v) {
   return String(Number(v.toPrecision(4)));
 }
 const full = (v) => (v === null || v === undefined ? "NaN" : String(v));
+// Six significant digits to read (the exact value goes in a tooltip and data-value).
+const short = (v) => (v === null || v === undefined ? "NaN" : Math.abs(v) >= 1e-4 || v === 0 ? String(Number(v.toPrecision(6))) : v.toExponential(5));
 
 function el(tag, attrs, parent, text) {
   const e = document.createElementNS(SVGNS, tag);
@@ -343,6 +345,7 @@ function drawMath() {
     note.className = "muted";
     note.textContent = "Click a weight, a bias or a node to see its equations.";
     p.appendChild(note);
+    drawUpdate(p, null);
     ed.hidden = true;
     return;
   }
@@ -369,16 +372,59 @@ function drawMath() {
   slider.min = -span; slider.max = span; slider.value = v;
   const g = r.gradient_factors.find((f) => f.name === name);
   const h = document.createElement("p");
-  h.textContent = `${name}: the next sample step on row ${st.row} (plain SGD, lr ${full(r.lr)})`;
+  h.textContent = `${name}: its gradient on row ${st.row} (scaled units)`;
   p.appendChild(h);
   if (g) {
     eq(p, `dL/d${name} = ${g.formula}`);
     eq(p, `        = ${g.factors.map(full).join(" · ")}`);
     eq(p, `        = ${full(g.value)}`);
   }
-  eq(p, `-lr·dL/d${name} = -${full(r.lr)} · ${full(r.gradients[name])} = ${full(r.update[name])}`);
-  eq(p, `${name}: before ${full(r.before[name])}  ->  after ${full(r.after[name])}`);
   eq(p, r.loss_equation);
+  drawUpdate(p, name);
+}
+
+// The next sample step as the trainer will take it (the session's `update`): how the
+// batch's gradient is formed, the optimizer's rule with its numbers, and per parameter
+// before, the batch's sum so far or the mean gradient the update uses, the optimizer's
+// state after it, and after. `name` limits the table to one parameter.
+function drawUpdate(p, name) {
+  const u = st.update;
+  const h = document.createElement("p");
+  p.appendChild(h);
+  if (!u) {
+    h.textContent = "Training has ended: no next step (reset or undo).";
+    return;
+  }
+  h.textContent = `The next step: epoch ${u.epoch}, sample ${u.sample} (row ${u.row}), sample ${u.batch_sample} of ${u.batch_size} in its batch; loss ${full(u.loss)}`;
+  eq(p, u.batch_formula);
+  eq(p, (u.updates ? "" : "at the batch's end: ") + u.formula);
+  const rows = u.params.filter((q) => name === null || q.name === name);
+  const extra = ["velocity", "m", "v", "m_hat", "v_hat"].filter((k) => rows.some((q) => q[k] !== undefined));
+  const grad = u.updates ? "g" : "Σg so far";
+  const cols = ["p", "before", grad, ...extra, "after"];
+  const t = document.createElement("table");
+  t.id = "update";
+  const head = document.createElement("tr");
+  for (const c of cols) {
+    const th = document.createElement("th");
+    th.textContent = c;
+    head.appendChild(th);
+  }
+  t.appendChild(head);
+  for (const q of rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.name = q.name;
+    const g = u.updates ? q.gradient : q.sum;
+    const cells = [q.name + (q.frozen ? " (frozen)" : ""), q.before, g, ...extra.map((k) => q[k]), q.after];
+    for (const v of cells) {
+      const td = document.createElement("td");
+      td.textContent = typeof v === "string" ? v : short(v);
+      if (typeof v !== "string") td.dataset.value = td.title = full(v);
+      tr.appendChild(td);
+    }
+    t.appendChild(tr);
+  }
+  p.appendChild(t);
 }
 
 function drawParams() {
@@ -395,7 +441,7 @@ function drawParams() {
     // Six significant digits to read; the exact value in data-value and the tooltip.
     for (const v of [r.before[name], r.gradients[name], r.update[name], r.after[name]]) {
       const td = document.createElement("td");
-      td.textContent = v === null || v === undefined ? "NaN" : Math.abs(v) >= 1e-4 || v === 0 ? String(Number(v.toPrecision(6))) : v.toExponential(5);
+      td.textContent = short(v);
       td.dataset.value = full(v);
       td.title = full(v);
       tr.appendChild(td);

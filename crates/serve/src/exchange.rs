@@ -19,14 +19,13 @@ use axum::Json;
 use nnlab_core::{NamedValues, Network};
 use nnlab_data::Scaler;
 use nnlab_lab::Experiment;
-use nnlab_train::EpochRecord;
+use nnlab_train::{EpochRecord, Unit};
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{MAX_EPOCHS, MAX_SAMPLE_STEPS};
 use crate::routes::{blocking, parse};
 use crate::session::Session;
 use crate::sessions::Sessions;
-use crate::stepper::Unit;
 use crate::ApiError;
 
 /// `params.json`'s shape, as `nnlab train --out` writes it.
@@ -70,7 +69,7 @@ pub(crate) async fn export(
 ) -> Result<Json<Export>, ApiError> {
     let entry = store.get(&id)?;
     let s = entry.lock();
-    let net = s.stepper.progress.net.clone();
+    let net = s.trainer().network().clone();
     Ok(Json(Export {
         config: s.experiment.clone(),
         params: ParamsFile {
@@ -80,8 +79,8 @@ pub(crate) async fn export(
             final_network: net,
             scaler: s.data.scaler.clone(),
         },
-        history: s.stepper.history.clone(),
-        position: s.stepper.progress.position,
+        history: s.trainer().history().to_vec(),
+        position: s.trainer().position(),
         csv: s.csv.clone(),
     }))
 }
@@ -100,7 +99,7 @@ pub(crate) async fn import(
 fn restore(req: Export) -> Result<(Session, bool), ApiError> {
     let mut s = Session::new(&req.config, req.csv)?;
     let epochs = req.history.len();
-    let rows = s.stepper.n_rows();
+    let rows = s.trainer().n_rows();
     if req.position >= rows {
         return Err(ApiError::bad(format!(
             "position: {} is not below the {rows} training rows",
@@ -115,12 +114,12 @@ fn restore(req: Export) -> Result<(Session, bool), ApiError> {
         if epochs > 0 {
             s.advance(Unit::Epoch, epochs)?;
         }
-        if req.position > 0 && s.stepper.running() {
+        if req.position > 0 && s.trainer().is_running() {
             s.advance(Unit::Sample, req.position)?;
         }
-        if same_bits(&s.stepper.progress.net, &req.params.final_network)
-            && same_history(&s.stepper.history, &req.history)
-            && s.stepper.progress.position == req.position
+        if same_bits(s.trainer().network(), &req.params.final_network)
+            && same_history(s.trainer().history(), &req.history)
+            && s.trainer().position() == req.position
         {
             return Ok((s, true));
         }

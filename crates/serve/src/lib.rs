@@ -6,10 +6,11 @@
 //!
 //! - `POST /api/step` answers with exactly the object `nnlab step --json` prints
 //!   ([`nnlab_report::StepReport`]).
-//! - Sessions train an [`nnlab_lab::Experiment`] one sample, batch or epoch at a time with a
-//!   steppable trainer ([`Stepper`]) that gives the same bits as `nnlab train` for whole
-//!   epochs; they can be reset, undone, edited, played (server-sent events), exported and
-//!   imported.
+//! - Sessions train an [`nnlab_lab::Experiment`] one sample, batch or epoch at a time with
+//!   the trainer `nnlab train` runs ([`nnlab_train::Trainer`]), so whole epochs give its
+//!   bits; each state shows what the next sample step will really do
+//!   ([`nnlab_train::UpdatePreview`]). Sessions can be reset, undone, edited, played
+//!   (server-sent events), exported and imported.
 //! - Sessions can be saved into the run store `nnlab train` records into ([`RunStore`]),
 //!   whose recent runs the page lists and overlays on its loss chart.
 //!
@@ -35,7 +36,6 @@ mod save;
 mod session;
 mod sessions;
 mod step_api;
-mod stepper;
 
 use std::sync::Arc;
 
@@ -47,7 +47,6 @@ pub use save::{run_result, saved_run, SavedRun};
 pub use session::{ParamEdit, Session, SessionState, StepRequest};
 pub use sessions::Sessions;
 pub use step_api::{step_report, StepApiRequest, Values};
-pub use stepper::{Progress, Stepper, Unit};
 
 /// The API's documentation (Markdown), as the README shows it.
 pub const API_DOC: &str = include_str!("../API.md");

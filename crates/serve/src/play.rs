@@ -16,6 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use futures_util::stream::{self, Stream};
+use nnlab_train::Unit;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -23,7 +24,6 @@ use crate::limits::{MAX_EPOCHS, MAX_EPOCHS_PER_SECOND, PLAY_UPDATES_PER_SECOND};
 use crate::routes::{parse, query, StateQuery};
 use crate::session::SessionState;
 use crate::sessions::{Entry, Sessions};
-use crate::stepper::Unit;
 use crate::ApiError;
 
 /// `{"epochs_per_second": n}`.
@@ -48,7 +48,7 @@ pub(crate) async fn play(
     let entry = store.get(&id)?;
     let (state, start) = {
         let mut s = entry.lock();
-        if !s.stepper.running() {
+        if !s.trainer().is_running() {
             return Err(ApiError::conflict(
                 "training has ended (diverged or stopped early): reset or undo first",
             ));
@@ -92,12 +92,14 @@ async fn play_loop(entry: Arc<Entry>) {
             let eps = s.playing?;
             budget += eps / PLAY_UPDATES_PER_SECOND as f64;
             let target = s.experiment.train.epochs.min(MAX_EPOCHS);
-            let left = target.saturating_sub(s.stepper.progress.epoch);
+            let left = target.saturating_sub(s.trainer().epoch());
             let k = (budget.floor() as usize).min(left);
             budget -= budget.floor();
             // An error here is "training has ended", which the checks below turn into a stop.
-            let _ = s.advance(Unit::Epoch, k);
-            if !s.stepper.running() || s.stepper.progress.epoch >= target {
+            if k > 0 {
+                let _ = s.advance(Unit::Epoch, k);
+            }
+            if !s.trainer().is_running() || s.trainer().epoch() >= target {
                 s.playing = None;
             }
             e.touch();

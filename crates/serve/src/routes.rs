@@ -250,7 +250,7 @@ async fn predictions(
     let entry = store.get(&id)?;
     blocking(move || {
         let s = entry.lock();
-        let rows = crate::data::predictions(&s.data, &s.stepper.progress.net)?;
+        let rows = crate::data::predictions(&s.data, s.trainer().network())?;
         Ok(Json(
             serde_json::json!({ "target": s.data.summary.target, "rows": rows }),
         ))
@@ -276,7 +276,7 @@ async fn grid(
     let entry = store.get(&id)?;
     blocking(move || {
         let s = entry.lock();
-        crate::data::grid(&s.data, &s.stepper.progress.net, n)
+        crate::data::grid(&s.data, s.trainer().network(), n)
     })
     .await
     .map(Json)

@@ -32,28 +32,27 @@ pub fn saved_run(s: &Session) -> Result<SavedRun, ApiError> {
 
 /// The run so far as `nnlab_lab::run` reports one, with the notes on reproducibility.
 pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
-    let stepper = &s.stepper;
-    let p = &stepper.progress;
-    let history = &stepper.history;
-    let diverged = matches!(p.status, TrainStatus::Diverged { .. });
+    let t = s.trainer();
+    let history = t.history();
+    let diverged = matches!(t.status(), TrainStatus::Diverged { .. });
     if history.is_empty() && !diverged {
         return Err(ApiError::conflict(
             "nothing to save yet: step at least one whole epoch first",
         ));
     }
     let mut notes = Vec::new();
-    if p.edited {
+    if s.edited() {
         notes.push(
             "a parameter was set by hand, or the run was imported without its optimizer state"
                 .to_string(),
         );
     }
-    if p.position > 0 && !diverged {
+    if t.position() > 0 && !diverged {
         notes.push(format!(
             "saved in the middle of epoch {} (after row {} of {}): the final parameters include part of an epoch",
-            p.epoch + 1,
-            p.position,
-            stepper.n_rows()
+            t.epoch() + 1,
+            t.position(),
+            t.n_rows()
         ));
     }
     if s.csv.is_some() {
@@ -68,10 +67,10 @@ pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
     // predictions and diagnostics code as `nnlab train`.
     let trained = Trained {
         initial: s.initial.clone(),
-        final_net: p.net.clone(),
-        history: history.clone(),
-        status: p.status.clone(),
-        sample_steps: (history.len() * stepper.n_rows() + p.position) as u64,
+        final_net: t.network().clone(),
+        history: history.to_vec(),
+        status: t.status().clone(),
+        sample_steps: t.sample_steps(),
         snapshots: s.snapshots.clone(),
     };
     Ok((assemble(config, &s.data, trained), notes))

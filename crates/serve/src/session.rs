@@ -1,22 +1,23 @@
-//! One training session: an experiment, its prepared data, a [`Stepper`], an undo stack and
-//! what the page shows ([`SessionState`]).
+//! One training session: an experiment, its prepared data, an [`nnlab_train::Trainer`]
+//! (the one `nnlab train` runs, so whole epochs give its bits), an undo stack of trainer
+//! snapshots and what the page shows ([`SessionState`]).
 
 use std::collections::VecDeque;
 
 use nnlab_core::{NamedValues, Network};
+use nnlab_data::Dataset;
 use nnlab_lab::diagnostics::{diagnose, Diagnostic, Evidence};
 use nnlab_lab::result::DataSummary;
-use nnlab_lab::Experiment;
+use nnlab_lab::{samples, Experiment};
 use nnlab_report::StepReport;
 use nnlab_store::clock::now_rfc3339;
-use nnlab_train::{EpochRecord, TrainStatus};
+use nnlab_train::{EpochRecord, Event, Snapshot, TrainStatus, Trainer, Unit, UpdatePreview};
 use serde::{Deserialize, Serialize};
 
 use crate::data::prepare;
 use crate::limits::{
     check_network, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES, UNDO_DEPTH,
 };
-use crate::stepper::{Progress, Stepper, Unit};
 use crate::ApiError;
 use nnlab_lab::Prepared;
 
@@ -29,8 +30,12 @@ pub struct Session {
     pub csv: Option<String>,
     pub data: Prepared,
     pub initial: Network,
-    pub stepper: Stepper,
-    undo: VecDeque<(Progress, usize)>,
+    trainer: Trainer,
+    /// True once a parameter was set by hand (or an import resumed without the optimizer's
+    /// state): from then on `nnlab train` on the configuration no longer gives these numbers.
+    edited: bool,
+    /// Undo points: the trainer's snapshot, the diagnostics' snapshot count, `edited`.
+    undo: VecDeque<(Snapshot, usize, bool)>,
     /// End-of-epoch parameters for the diagnostics (bounded by [`MAX_SNAPSHOT_VALUES`]).
     pub(crate) snapshots: Vec<Vec<f64>>,
     /// Epochs per second while playing.
@@ -84,6 +89,9 @@ pub struct SessionState {
     /// plain-SGD step at `lr`, in scaled units (as `nnlab step --json` reports it).
     pub row: usize,
     pub step: StepReport,
+    /// What the next sample step will really do (the configured optimizer, the batch's
+    /// accumulated gradient); `null` once training has ended.
+    pub update: Option<UpdatePreview>,
     /// The selected row's input and target in original units.
     pub row_input: Vec<f64>,
     pub row_target: f64,
@@ -106,13 +114,14 @@ impl Session {
         let initial = experiment.initial_network().map_err(ApiError::bad)?;
         check_network(&initial)?;
         let data = prepare(&experiment, csv.as_deref())?;
-        let stepper = new_stepper(&experiment, &data, initial.clone())?;
+        let trainer = new_trainer(&experiment, &data, initial.clone())?;
         Ok(Session {
             experiment,
             csv,
             data,
             initial,
-            stepper,
+            trainer,
+            edited: false,
             undo: VecDeque::new(),
             snapshots: Vec::new(),
             playing: None,
@@ -122,15 +131,16 @@ impl Session {
 
     /// Back to epoch 0 with the same starting parameters (same init seed); clears undo.
     pub fn reset(&mut self) -> Result<(), ApiError> {
-        self.stepper = new_stepper(&self.experiment, &self.data, self.initial.clone())?;
+        self.trainer = new_trainer(&self.experiment, &self.data, self.initial.clone())?;
+        self.edited = false;
         self.undo.clear();
         self.snapshots.clear();
         self.started = now_rfc3339();
         Ok(())
     }
 
-    /// Continues from saved parameters and history (an import that [`Session::replay`]
-    /// could not reproduce): the optimizer's moments and the position in the shuffle stream
+    /// Continues from saved parameters and history (an import whose replay did not reproduce
+    /// the export): the optimizer's moments and the position in the shuffle stream
     /// start afresh, so the session is marked as edited.
     pub fn resume(&mut self, net: Network, history: Vec<EpochRecord>) -> Result<(), ApiError> {
         if net.sizes() != self.initial.sizes() {
@@ -146,11 +156,10 @@ impl Session {
                 history.len()
             )));
         }
-        let mut stepper = new_stepper(&self.experiment, &self.data, net)?;
-        stepper.progress.epoch = history.len();
-        stepper.progress.edited = true;
-        stepper.history = history;
-        self.stepper = stepper;
+        let mut trainer = new_trainer(&self.experiment, &self.data, net)?;
+        trainer.resume_after(history);
+        self.trainer = trainer;
+        self.edited = true;
         self.undo.clear();
         self.snapshots.clear();
         Ok(())
@@ -161,17 +170,18 @@ impl Session {
             self.undo.pop_front();
         }
         self.undo
-            .push_back((self.stepper.snapshot(), self.snapshots.len()));
+            .push_back((self.trainer.snapshot(), self.snapshots.len(), self.edited));
     }
 
     /// Takes back the last step request, parameter edit or play.
     pub fn undo(&mut self) -> Result<(), ApiError> {
-        let (progress, snaps) = self
+        let (snapshot, snaps, edited) = self
             .undo
             .pop_back()
             .ok_or_else(|| ApiError::conflict("nothing to undo"))?;
-        self.stepper.restore(progress);
+        self.trainer.restore(snapshot);
         self.snapshots.truncate(snaps);
+        self.edited = edited;
         Ok(())
     }
 
@@ -183,10 +193,10 @@ impl Session {
                 req.count
             )));
         }
-        let rows = self.stepper.n_rows();
+        let rows = self.trainer.n_rows();
         let per_unit = match req.unit {
             Unit::Sample => 1,
-            Unit::Batch => self.stepper.batch(),
+            Unit::Batch => self.trainer.batch_rows(),
             Unit::Epoch => rows,
         };
         if req.count.saturating_mul(per_unit) > MAX_SAMPLE_STEPS {
@@ -195,7 +205,7 @@ impl Session {
                 req.count, req.unit
             )));
         }
-        let epochs_after = self.stepper.progress.epoch
+        let epochs_after = self.trainer.epoch()
             + req.count.div_ceil(match req.unit {
                 Unit::Epoch => 1,
                 _ => rows.div_ceil(per_unit).max(1),
@@ -205,24 +215,49 @@ impl Session {
                 "count: a session runs at most {MAX_EPOCHS} epochs; reset it"
             )));
         }
+        if !self.trainer.is_running() {
+            return Err(ended());
+        }
         self.push_undo();
         self.advance(req.unit, req.count)
     }
 
-    /// Steps without an undo point (the play loop saves one when play starts).
+    /// Steps without an undo point (the play loop saves one when play starts); returns the
+    /// sample steps run. Stops early (without an error) when the run diverges or early
+    /// stopping ends it; refuses to step a run that has ended.
     pub fn advance(&mut self, unit: Unit, count: usize) -> Result<u64, ApiError> {
-        let mut steps = 0;
-        for _ in 0..count {
-            let before = self.stepper.history.len();
-            steps += self.stepper.step(unit, 1)?;
-            if self.stepper.history.len() > before {
-                self.keep_snapshot();
-            }
-            if !self.stepper.running() {
-                break;
-            }
+        if !self.trainer.is_running() {
+            return Err(ended());
         }
-        Ok(steps)
+        let Session {
+            trainer,
+            data,
+            snapshots,
+            ..
+        } = self;
+        let test = data.test.as_ref().map(samples);
+        // The end-of-epoch parameters `nnlab train` hands its diagnostics, as it gets them.
+        let mut keep = |e: &Event| {
+            if let Event::Params { params, .. } = e {
+                if (snapshots.len() + 1) * params.len() <= MAX_SNAPSHOT_VALUES {
+                    snapshots.push(params.clone());
+                }
+            }
+        };
+        trainer
+            .step(&samples(&data.train), test.as_ref(), unit, count, &mut keep)
+            .map_err(ApiError::internal)
+    }
+
+    /// The trainer: the network, the position, the history and the status so far.
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    /// True once a parameter was set by hand or an import resumed without the optimizer's
+    /// state (undoing the edit clears it again).
+    pub fn edited(&self) -> bool {
+        self.edited
     }
 
     /// Saves an undo point when play starts.
@@ -231,13 +266,6 @@ impl Session {
             self.push_undo();
         }
         self.playing = Some(epochs_per_second);
-    }
-
-    fn keep_snapshot(&mut self) {
-        let params = self.stepper.progress.net.params_flat();
-        if (self.snapshots.len() + 1) * params.len() <= MAX_SNAPSHOT_VALUES {
-            self.snapshots.push(params);
-        }
     }
 
     /// Sets one weight or bias by name (`w1`, `L1.w[2][1]`); undoable.
@@ -249,14 +277,13 @@ impl Session {
             )));
         }
         let id = self
-            .stepper
-            .progress
-            .net
+            .trainer
+            .network()
             .param_by_name(&edit.name)
             .map_err(|e| ApiError::bad(format!("name: {e}")))?;
         self.push_undo();
-        self.stepper.progress.net.set(id, edit.value);
-        self.stepper.progress.edited = true;
+        self.trainer.set_param(id, edit.value);
+        self.edited = true;
         Ok(())
     }
 
@@ -268,38 +295,41 @@ impl Session {
         row: Option<usize>,
         since: usize,
     ) -> Result<SessionState, ApiError> {
-        let n = self.stepper.n_rows();
+        let t = &self.trainer;
+        let n = t.n_rows();
         let r = match row {
             Some(r) if (1..=n).contains(&r) => r - 1,
             Some(r) => return Err(ApiError::bad(format!("row: {r} is not in 1..={n}"))),
-            None => self.stepper.next_row(),
+            None => t.next_row(),
         };
         let train = &self.data.train;
-        let net = self.stepper.progress.net.clone();
-        let lr = self.stepper.progress.lr;
-        let loss = self.stepper.config().loss;
+        let net = t.network().clone();
+        let lr = t.lr();
+        let loss = t.config().loss;
         let step = StepReport::new(&net, train.row(r), &train.y[r..r + 1], lr, loss)
             .map_err(ApiError::internal)?;
+        let update = t.preview(&samples(train)).map_err(ApiError::internal)?;
         let train_loss = mean_loss(&net, train, loss);
-        let test_loss = self.stepper.test_loss();
+        let test_loss = self.data.test.as_ref().map(|s| mean_loss(&net, s, loss));
         let diagnostics = self.diagnostics();
-        let history = &self.stepper.history;
+        let history = t.history();
         let from = since.min(history.len());
         let original = &self.data.original().map_err(ApiError::internal)?.train;
         Ok(SessionState {
             id: id.to_string(),
             config: self.experiment.clone(),
             data: self.data.summary.clone(),
-            epoch: self.stepper.progress.epoch,
-            position: self.stepper.progress.position,
+            epoch: t.epoch(),
+            position: t.position(),
             rows: n,
-            batch_size: self.stepper.batch(),
-            status: self.stepper.progress.status.clone(),
+            batch_size: t.batch_rows(),
+            status: t.status().clone(),
             playing: self.playing,
             lr,
             params: NamedValues::of(&net),
             row: r + 1,
             step,
+            update,
             row_input: original.row(r).to_vec(),
             row_target: original.y[r],
             history_from: from,
@@ -318,9 +348,9 @@ impl Session {
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         diagnose(&Evidence {
             initial: &self.initial,
-            final_net: &self.stepper.progress.net,
-            history: &self.stepper.history,
-            status: &self.stepper.progress.status,
+            final_net: self.trainer.network(),
+            history: self.trainer.history(),
+            status: self.trainer.status(),
             train_x: &self.data.train.x,
             snapshots: &self.snapshots,
             frozen: &self.experiment.train.freeze,
@@ -328,20 +358,25 @@ impl Session {
     }
 }
 
-fn new_stepper(exp: &Experiment, data: &Prepared, net: Network) -> Result<Stepper, ApiError> {
-    let test = data.test.as_ref().map(|t| (t.x.clone(), t.y.clone()));
-    Stepper::new(
-        net,
-        data.train.x.clone(),
-        data.train.y.clone(),
-        data.train.n_inputs(),
-        test,
-        &exp.train,
-    )
+/// The trainer `nnlab_lab::run` would make for the experiment, starting from `net`.
+fn new_trainer(exp: &Experiment, data: &Prepared, net: Network) -> Result<Trainer, ApiError> {
+    if data.train.n_inputs() != net.n_inputs() || net.n_outputs() != 1 {
+        return Err(ApiError::bad(format!(
+            "arch: the network {} does not fit data with {} inputs and 1 target",
+            net.arch_string(),
+            data.train.n_inputs()
+        )));
+    }
+    let test = data.test.as_ref().map(samples);
+    Trainer::new(net, &exp.train, &samples(&data.train), test.as_ref()).map_err(ApiError::bad)
+}
+
+fn ended() -> ApiError {
+    ApiError::conflict("training has ended (diverged or stopped early): reset or undo first")
 }
 
 /// The mean per-sample loss of `net` over `set`, summed in row order.
-fn mean_loss(net: &Network, set: &nnlab_data::Dataset, loss: nnlab_core::Loss) -> f64 {
+fn mean_loss(net: &Network, set: &Dataset, loss: nnlab_core::Loss) -> f64 {
     let mut trace = nnlab_core::Trace::new(net);
     let mut sum = 0.0;
     for r in 0..set.n_rows() {

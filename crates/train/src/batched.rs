@@ -13,7 +13,7 @@
 //! g = (dW, db) · (1/|B|); g[frozen] = 0; optimizer step
 //! ```
 //!
-//! That is the general path's mathematics ([`crate::general`]): the same per-sample losses
+//! That is the general path's mathematics ([`crate::state`]): the same per-sample losses
 //! summed left to right into the epoch loss, the same divergence checks (the first
 //! non-finite sample loss stops the epoch before its batch's update; a non-finite parameter
 //! after an update stops it after), the same optimizers. Only the order of the sums inside
@@ -33,10 +33,10 @@
 
 use nnlab_core::{sample_loss, Activation, Gradients, Loss, Network, ParamId};
 
+use crate::engine::{Divergence, Engine, EpochRun};
 use crate::general::{all_finite, copy_params, zero_frozen};
 use crate::optimizer::OptimizerState;
-use crate::trainer::{Divergence, Engine, EpochRun};
-use crate::{Optimizer, Samples};
+use crate::Samples;
 
 /// Rows per chunk: 256 rows of a 64-wide layer (128 KiB per buffer) stay in L2.
 pub(crate) const CHUNK: usize = 256;
@@ -60,7 +60,6 @@ struct LayerBufs {
 
 pub(crate) struct BatchedEngine<'a> {
     net: Network,
-    best: Network,
     train: Samples<'a>,
     loss: Loss,
     batch: usize,
@@ -75,25 +74,25 @@ pub(crate) struct BatchedEngine<'a> {
 }
 
 impl<'a> BatchedEngine<'a> {
+    /// An engine that starts from `net` and the optimizer's state so far.
     pub(crate) fn new(
         net: &Network,
+        optimizer: OptimizerState,
         train: Samples<'a>,
         loss: Loss,
         batch: usize,
-        optimizer: Optimizer,
         frozen: Vec<ParamId>,
     ) -> BatchedEngine<'a> {
         let batch = batch.max(1);
         let chunk = batch.min(CHUNK);
         BatchedEngine {
             net: net.clone(),
-            best: net.clone(),
             train,
             loss,
             batch,
             chunk,
             frozen,
-            optimizer: OptimizerState::new(optimizer, net),
+            optimizer,
             grads: Gradients::zeros(net),
             layers: net
                 .layers()
@@ -403,15 +402,8 @@ impl Engine for BatchedEngine<'_> {
         sum / n as f64
     }
 
-    fn save_best(&mut self) {
-        copy_params(&mut self.best, &self.net);
-    }
-
-    fn restore_best(&mut self) {
-        copy_params(&mut self.net, &self.best);
-    }
-
-    fn write_back(&self, net: &mut Network) {
+    fn write_back(&self, net: &mut Network, optimizer: &mut OptimizerState) {
         copy_params(net, &self.net);
+        optimizer.clone_from(&self.optimizer);
     }
 }

@@ -12,12 +12,8 @@
 //! `restore_best`, a run that stops early ends with the parameters of `best_epoch` (Keras
 //! restores only when it stops early, and so do we).
 //!
-//! ```
-//! use nnlab_train::{EarlyStopper, EarlyStopping, StopDecision};
-//! let mut s = EarlyStopper::new(EarlyStopping { patience: 1, min_delta: 0.0, restore_best: false });
-//! assert_eq!(s.update(1, 0.5), StopDecision::Improved);
-//! assert_eq!(s.update(2, 0.7), StopDecision::Stop);
-//! ```
+//! The settings ([`EarlyStopping`]) are public; the state machine is the trainer's own
+//! (its tests below feed it scripted loss sequences).
 
 use serde::{Deserialize, Serialize};
 
@@ -62,7 +58,7 @@ impl EarlyStopping {
 
 /// What the stopper decided after one epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopDecision {
+pub(crate) enum StopDecision {
     /// A new best: remember this epoch (and its parameters, for `restore_best`).
     Improved,
     /// No improvement yet, keep going.
@@ -73,16 +69,16 @@ pub enum StopDecision {
 
 /// The early-stopping state machine (see the module doc).
 #[derive(Debug, Clone, PartialEq)]
-pub struct EarlyStopper {
-    pub settings: EarlyStopping,
-    pub best: f64,
+pub(crate) struct EarlyStopper {
+    settings: EarlyStopping,
+    best: f64,
     /// 1-based; 0 before any improvement.
     pub best_epoch: usize,
-    pub wait: usize,
+    wait: usize,
 }
 
 impl EarlyStopper {
-    pub fn new(settings: EarlyStopping) -> EarlyStopper {
+    pub(crate) fn new(settings: EarlyStopping) -> EarlyStopper {
         EarlyStopper {
             settings,
             best: f64::INFINITY,
@@ -92,7 +88,7 @@ impl EarlyStopper {
     }
 
     /// Feeds the monitored loss of epoch `epoch` (1-based).
-    pub fn update(&mut self, epoch: usize, loss: f64) -> StopDecision {
+    pub(crate) fn update(&mut self, epoch: usize, loss: f64) -> StopDecision {
         self.wait += 1;
         if loss < self.best - self.settings.min_delta {
             self.best = loss;
@@ -104,5 +100,54 @@ impl EarlyStopper {
         } else {
             StopDecision::Wait
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use StopDecision::*;
+
+    fn decisions(s: &mut EarlyStopper, losses: &[f64]) -> Vec<StopDecision> {
+        losses
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| s.update(i + 1, l))
+            .collect()
+    }
+
+    // Keras EarlyStopping, patience 2, by hand: e1 1.0 improves, e2 0.8 improves, e3 0.85
+    // (wait 1), e4 0.79 improves, e5 0.9 (wait 1), e6 0.9 (wait 2) -> stop, best epoch 4.
+    #[test]
+    fn early_stopping_on_a_scripted_sequence() {
+        let mut s = EarlyStopper::new(EarlyStopping {
+            patience: 2,
+            min_delta: 0.0,
+            restore_best: false,
+        });
+        let got = decisions(&mut s, &[1.0, 0.8, 0.85, 0.79, 0.9, 0.9]);
+        assert_eq!(got, vec![Improved, Improved, Wait, Improved, Wait, Stop]);
+        assert_eq!(s.best_epoch, 4);
+        // min_delta 0.05: 0.79 is not below 0.8 - 0.05, so e4 is the second epoch without an
+        // improvement (wait 2): stop there, best e2.
+        let mut s = EarlyStopper::new(EarlyStopping {
+            patience: 2,
+            min_delta: 0.05,
+            restore_best: false,
+        });
+        let got = decisions(&mut s, &[1.0, 0.8, 0.85, 0.79]);
+        assert_eq!(got, vec![Improved, Improved, Wait, Stop]);
+        assert_eq!(s.best_epoch, 2);
+    }
+
+    // Patience 1: e1 improves, e2 is worse -> stop at once.
+    #[test]
+    fn patience_one_stops_at_the_first_epoch_without_progress() {
+        let mut s = EarlyStopper::new(EarlyStopping {
+            patience: 1,
+            min_delta: 0.0,
+            restore_best: false,
+        });
+        assert_eq!(decisions(&mut s, &[0.5, 0.7]), vec![Improved, Stop]);
     }
 }

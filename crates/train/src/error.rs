@@ -47,6 +47,8 @@ pub enum TrainError {
         network: usize,
         data: usize,
     },
+    #[error("a trainer made for {expected} was given {got}")]
+    OtherSamples { expected: String, got: String },
     #[error("invalid training setting {field} = {value}: {reason}")]
     InvalidConfig {
         field: &'static str,

@@ -11,7 +11,8 @@
 use nnlab_core::course::{CourseParams, NAMES};
 use nnlab_core::Network;
 
-use crate::trainer::{Divergence, Engine, EpochRun};
+use crate::engine::{Divergence, Engine, EpochRun};
+use crate::optimizer::OptimizerState;
 use crate::Samples;
 
 /// The course kernel's state: the parameters, and the training rows borrowed as they are
@@ -19,7 +20,6 @@ use crate::Samples;
 /// since the time is the latency of the parameter chain, not the loads).
 pub(crate) struct FastEngine<'a> {
     p: CourseParams,
-    best: CourseParams,
     rows: Rows<'a>,
 }
 
@@ -48,7 +48,7 @@ impl<'a> FastEngine<'a> {
             x: &train.x[..2 * train.y.len()],
             y: train.y,
         };
-        FastEngine { p, best: p, rows }
+        FastEngine { p, rows }
     }
 
     /// The epoch again from `start`, checking every sample like the general path.
@@ -156,15 +156,8 @@ impl Engine for FastEngine<'_> {
         test_loss(&self.p, test)
     }
 
-    fn save_best(&mut self) {
-        self.best = self.p;
-    }
-
-    fn restore_best(&mut self) {
-        self.p = self.best;
-    }
-
-    fn write_back(&self, net: &mut Network) {
+    /// Plain SGD keeps no optimizer state: only the nine parameters go back.
+    fn write_back(&self, net: &mut Network, _: &mut OptimizerState) {
         write_back(&self.p, net);
     }
 }

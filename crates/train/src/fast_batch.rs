@@ -25,7 +25,8 @@
 use nnlab_core::course::CourseParams;
 use nnlab_core::Network;
 
-use crate::trainer::{Divergence, Engine, EpochRun};
+use crate::engine::{Divergence, Engine, EpochRun};
+use crate::optimizer::OptimizerState;
 use crate::Samples;
 
 /// Rows per block: the block's ten per-row columns (10 × 8 × 256 bytes = 20 KiB) stay in L1.
@@ -40,7 +41,6 @@ struct BlockTerms {
 
 pub(crate) struct FastBatchEngine {
     p: CourseParams,
-    best: CourseParams,
     x1: Vec<f64>,
     x2: Vec<f64>,
     y: Vec<f64>,
@@ -56,7 +56,6 @@ impl FastBatchEngine {
         let x2 = train.x.chunks_exact(2).map(|x| x[1]).collect();
         FastBatchEngine {
             p,
-            best: p,
             x1,
             x2,
             y: train.y.to_vec(),
@@ -217,15 +216,8 @@ impl Engine for FastBatchEngine {
         crate::fast::test_loss(&self.p, test)
     }
 
-    fn save_best(&mut self) {
-        self.best = self.p;
-    }
-
-    fn restore_best(&mut self) {
-        self.p = self.best;
-    }
-
-    fn write_back(&self, net: &mut Network) {
+    /// Plain SGD keeps no optimizer state: only the nine parameters go back.
+    fn write_back(&self, net: &mut Network, _: &mut OptimizerState) {
         crate::fast::write_back(&self.p, net);
     }
 }

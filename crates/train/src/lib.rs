@@ -1,9 +1,12 @@
 //! # nnlab-train: training small networks, epoch by epoch
 //!
-//! Training works on plain slices ([`Samples`]), whatever produced them. [`train`] runs the
-//! epochs set by a [`TrainConfig`] (serde data with the course's defaults: 300 epochs,
-//! `lr = 0.01`, per-sample SGD, rows in file order, squared error), streams an [`Event`]
-//! per epoch, and returns a [`TrainOutcome`] with the loss history and how the run ended.
+//! Training works on plain slices ([`Samples`]), whatever produced them. A [`Trainer`]
+//! holds a run's whole state and is stepped by sample, batch or epoch (with undo by
+//! [`Snapshot`] and a preview of the next step's update, [`UpdatePreview`]); [`train`]
+//! steps one through the epochs set by a [`TrainConfig`] (serde data with the course's
+//! defaults: 300 epochs, `lr = 0.01`, per-sample SGD, rows in file order, squared error),
+//! streams an [`Event`] per epoch, and returns a [`TrainOutcome`] with the loss history and
+//! how the run ended.
 //!
 //! The course's ReLU 2-2-1 network with per-sample SGD runs on a fast kernel (about 17 ns
 //! per sample-step on a 3.2 GHz Zen 3, `benches/course_sgd.rs`) that gives the same bits as
@@ -39,6 +42,7 @@
 mod batched;
 mod config;
 mod early_stop;
+mod engine;
 mod error;
 mod event;
 mod fast;
@@ -47,16 +51,22 @@ mod form;
 mod general;
 pub mod metrics;
 mod optimizer;
+mod outcome;
+mod plateau;
+mod preview;
 mod samples;
 mod schedule;
+mod state;
 mod trainer;
 
 pub use config::{BatchSize, Kernel, TrainConfig};
-pub use early_stop::{EarlyStopper, EarlyStopping, StopDecision};
+pub use early_stop::EarlyStopping;
 pub use error::TrainError;
 pub use event::{EpochRecord, Event, TrainOutcome, TrainStatus};
 pub use metrics::{compute, compute_by, predict_all, Metrics};
-pub use optimizer::{Optimizer, OptimizerState, DEFAULT_ADAM, DEFAULT_MOMENTUM};
+pub use optimizer::{Optimizer, OptimizerSlots, DEFAULT_ADAM, DEFAULT_MOMENTUM};
+pub use outcome::train;
+pub use preview::{ParamUpdate, UpdatePreview};
 pub use samples::Samples;
-pub use schedule::{PlateauState, Schedule, PLATEAU_DEFAULT};
-pub use trainer::{diverged, train};
+pub use schedule::{Schedule, PLATEAU_DEFAULT};
+pub use trainer::{Snapshot, Trainer, Unit};

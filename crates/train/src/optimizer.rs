@@ -26,11 +26,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use nnlab_core::{Gradients, Network};
+use nnlab_core::{Gradients, Network, ParamId};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::invalid;
 use crate::form::{split_args, str_or_table};
+use crate::general::grad_at;
 use crate::TrainError;
 
 /// Keras's default momentum for the CLI's bare `momentum`.
@@ -223,16 +224,26 @@ impl<'de> Deserialize<'de> for Optimizer {
 /// The optimizer's running state (`v` for momentum; `m`, `v`, `t` for Adam), shaped like
 /// the network so a step allocates nothing.
 #[derive(Debug, Clone)]
-pub struct OptimizerState {
+pub(crate) struct OptimizerState {
     optimizer: Optimizer,
+    /// Momentum's velocity `v`, or Adam's first moment `m`.
     m: Gradients,
+    /// Adam's second moment `v`.
     v: Gradients,
+    /// Adam's step count.
     t: u64,
+}
+
+/// Adam's bias corrections `(1 - b1^t, 1 - b2^t)` at step `t`.
+fn corrections(beta_1: f64, beta_2: f64, t: u64) -> (f64, f64) {
+    // b^t underflows to 0 long before t reaches i32::MAX, so clamping is exact.
+    let t = t.min(i32::MAX as u64) as i32;
+    (1.0 - beta_1.powi(t), 1.0 - beta_2.powi(t))
 }
 
 impl OptimizerState {
     /// Zero state for `net`.
-    pub fn new(optimizer: Optimizer, net: &Network) -> OptimizerState {
+    pub(crate) fn new(optimizer: Optimizer, net: &Network) -> OptimizerState {
         OptimizerState {
             optimizer,
             m: Gradients::zeros(net),
@@ -241,10 +252,15 @@ impl OptimizerState {
         }
     }
 
+    /// Adam's step count `t` so far (0 under the other rules, which need none).
+    pub(crate) fn steps(&self) -> u64 {
+        self.t
+    }
+
     /// One update of every parameter of `net` from the gradients `g` (see the module doc).
     /// A parameter whose gradient is exactly 0 from the start never moves under any of the
     /// three rules: its `v`, `m` stay 0, so its step is `lr·0` or `lr·0/(0 + eps)` = 0.
-    pub fn step(&mut self, net: &mut Network, g: &Gradients, lr: f64) {
+    pub(crate) fn step(&mut self, net: &mut Network, g: &Gradients, lr: f64) {
         match self.optimizer {
             Optimizer::Sgd => net.apply_gradients(g, lr),
             Optimizer::Momentum { momentum, nesterov } => {
@@ -263,10 +279,7 @@ impl OptimizerState {
                 epsilon,
             } => {
                 self.t += 1;
-                // b^t underflows to 0 long before t reaches i32::MAX, so clamping is exact.
-                let t = self.t.min(i32::MAX as u64) as i32;
-                let c1 = 1.0 - beta_1.powi(t);
-                let c2 = 1.0 - beta_2.powi(t);
+                let (c1, c2) = corrections(beta_1, beta_2, self.t);
                 for_each_param(net, g, &mut self.m, &mut self.v, |p, g, m, v| {
                     *m = beta_1 * *m + (1.0 - beta_1) * g;
                     *v = beta_2 * *v + (1.0 - beta_2) * (g * g);
@@ -275,6 +288,74 @@ impl OptimizerState {
                     *p -= lr * m_hat / (v_hat.sqrt() + epsilon);
                 })
             }
+        }
+    }
+
+    /// What the optimizer holds for parameter `id` of `net` after its latest step.
+    pub(crate) fn slots(&self, net: &Network, id: ParamId) -> OptimizerSlots {
+        let m = grad_at(&self.m, net, id);
+        match self.optimizer {
+            Optimizer::Sgd => OptimizerSlots::default(),
+            Optimizer::Momentum { .. } => OptimizerSlots {
+                velocity: Some(m),
+                ..OptimizerSlots::default()
+            },
+            Optimizer::Adam { beta_1, beta_2, .. } => {
+                let v = grad_at(&self.v, net, id);
+                let (c1, c2) = corrections(beta_1, beta_2, self.t);
+                OptimizerSlots {
+                    velocity: None,
+                    m: Some(m),
+                    v: Some(v),
+                    m_hat: Some(m / c1),
+                    v_hat: Some(v / c2),
+                }
+            }
+        }
+    }
+}
+
+/// One parameter's optimizer state after an update, as [`crate::UpdatePreview`] shows it:
+/// momentum's velocity `v`; Adam's moments `m`, `v` and their bias-corrected `m_hat`,
+/// `v_hat`; nothing for plain SGD.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct OptimizerSlots {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub velocity: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub v: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub m_hat: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub v_hat: Option<f64>,
+}
+
+impl Optimizer {
+    /// The update rule of the module doc with its numbers, for the update at learning rate
+    /// `lr` that is the optimizer's `t`-th (1-based; Adam's bias corrections use it).
+    pub fn rule(&self, lr: f64, t: u64) -> String {
+        match *self {
+            Optimizer::Sgd => format!("p = p - lr·g  with lr = {lr:?}"),
+            Optimizer::Momentum { momentum, nesterov } => {
+                let step = if nesterov {
+                    "p = p + (momentum·v - lr·g)"
+                } else {
+                    "p = p + v"
+                };
+                format!("v = momentum·v - lr·g;  {step}  with momentum = {momentum:?}, lr = {lr:?}")
+            }
+            Optimizer::Adam {
+                beta_1,
+                beta_2,
+                epsilon,
+            } => format!(
+                "t = {t};  m = b1·m + (1 - b1)·g;  v = b2·v + (1 - b2)·g²;  \
+                 m_hat = m / (1 - b1^t);  v_hat = v / (1 - b2^t);  \
+                 p = p - lr·m_hat / (sqrt(v_hat) + eps)  \
+                 with b1 = {beta_1:?}, b2 = {beta_2:?}, eps = {epsilon:?}, lr = {lr:?}"
+            ),
         }
     }
 }

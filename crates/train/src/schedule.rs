@@ -4,7 +4,7 @@
 //! constant:     lr_e = lr
 //! step:         lr_e = lr · factor^floor((e - 1) / every)        (drops after every `every` epochs)
 //! exponential:  lr_e = lr · decay_rate^((e - 1) / decay_steps)   (Keras's ExponentialDecay, step = e - 1)
-//! plateau:      Keras's ReduceLROnPlateau on the monitored loss (see [`PlateauState`])
+//! plateau:      Keras's ReduceLROnPlateau on the monitored loss (the trainer's state machine in `plateau.rs`)
 //! ```
 //!
 //! ```
@@ -55,7 +55,7 @@ pub const PLATEAU_DEFAULT: Schedule = Schedule::Plateau {
 
 impl Schedule {
     /// The learning rate of epoch `epoch` (1-based) for the stateless schedules; `lr` itself
-    /// for `constant` and for `plateau`, whose changes come from [`PlateauState`].
+    /// for `constant` and for `plateau`, whose changes come from the trainer's plateau state.
     pub fn lr_at(&self, lr: f64, epoch: usize) -> f64 {
         let k = epoch.saturating_sub(1);
         match *self {
@@ -272,80 +272,5 @@ impl TryFrom<Table> for Schedule {
 impl<'de> Deserialize<'de> for Schedule {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         str_or_table::<D, Schedule, Table>(d, EXPECTED)
-    }
-}
-
-/// Keras's ReduceLROnPlateau as a state machine, fed the monitored loss after each epoch.
-///
-/// ```text
-/// if cooldown_counter > 0:  cooldown_counter -= 1; wait = 0
-/// if loss < best - min_delta:  best = loss; wait = 0
-/// elif cooldown_counter == 0:
-///     wait += 1
-///     if wait >= patience and lr > min_lr:
-///         lr = max(lr·factor, min_lr); cooldown_counter = cooldown; wait = 0
-/// ```
-///
-/// (Keras compares `lr > float32(min_lr)`; here both are `f64`.) A reduction decided at the
-/// end of epoch `e` applies from epoch `e + 1`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlateauState {
-    pub factor: f64,
-    pub patience: usize,
-    pub min_delta: f64,
-    pub cooldown: usize,
-    pub min_lr: f64,
-    /// The current learning rate.
-    pub lr: f64,
-    /// The best monitored loss so far (`+inf` at the start).
-    pub best: f64,
-    pub wait: usize,
-    pub cooldown_counter: usize,
-}
-
-impl PlateauState {
-    /// The state at the start of training; `None` unless `schedule` is a plateau.
-    pub fn new(schedule: &Schedule, lr: f64) -> Option<PlateauState> {
-        match *schedule {
-            Schedule::Plateau {
-                factor,
-                patience,
-                min_delta,
-                cooldown,
-                min_lr,
-            } => Some(PlateauState {
-                factor,
-                patience,
-                min_delta,
-                cooldown,
-                min_lr,
-                lr,
-                best: f64::INFINITY,
-                wait: 0,
-                cooldown_counter: 0,
-            }),
-            _ => None,
-        }
-    }
-
-    /// Feeds one epoch's monitored loss; returns the new learning rate when it was reduced.
-    pub fn update(&mut self, loss: f64) -> Option<f64> {
-        if self.cooldown_counter > 0 {
-            self.cooldown_counter -= 1;
-            self.wait = 0;
-        }
-        if loss < self.best - self.min_delta {
-            self.best = loss;
-            self.wait = 0;
-        } else if self.cooldown_counter == 0 {
-            self.wait += 1;
-            if self.wait >= self.patience && self.lr > self.min_lr {
-                self.lr = (self.lr * self.factor).max(self.min_lr);
-                self.cooldown_counter = self.cooldown;
-                self.wait = 0;
-                return Some(self.lr);
-            }
-        }
-        None
     }
 }

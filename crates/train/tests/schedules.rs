@@ -1,89 +1,9 @@
-//! Learning-rate schedules and early stopping: the state machines on scripted loss
-//! sequences, then through `train`.
+//! Learning-rate schedules and early stopping through `train` (the state machines on
+//! scripted loss sequences are unit tests beside them, in `src/schedule.rs` and
+//! `src/early_stop.rs`).
 
 use nnlab_core::course;
-use nnlab_train::{
-    train, EarlyStopper, EarlyStopping, Event, PlateauState, Samples, Schedule, StopDecision,
-    TrainConfig, TrainStatus,
-};
-
-fn plateau(factor: f64, patience: usize, cooldown: usize, min_lr: f64) -> PlateauState {
-    let s = Schedule::Plateau {
-        factor,
-        patience,
-        min_delta: 0.0,
-        cooldown,
-        min_lr,
-    };
-    PlateauState::new(&s, 1.0).unwrap()
-}
-
-/// Feeds `losses` (epochs 1, 2, ...) and lists (epoch, new lr) for every reduction.
-fn reductions(mut p: PlateauState, losses: &[f64]) -> Vec<(usize, f64)> {
-    losses
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &l)| p.update(l).map(|lr| (i + 1, lr)))
-        .collect()
-}
-
-// Patience 2, factor 0.5, by hand: e1 1.0 and e2 0.9 improve; e3 0.95 (wait 1), e4 0.92
-// (wait 2) -> lr 0.5; e5 0.8 improves; e6, e7 -> lr 0.25; e8, e9 -> lr 0.125.
-#[test]
-fn plateau_reduces_after_patience_epochs_without_improvement() {
-    let losses = [1.0, 0.9, 0.95, 0.92, 0.8, 0.85, 0.86, 0.87, 0.88];
-    assert_eq!(
-        reductions(plateau(0.5, 2, 0, 0.0), &losses),
-        vec![(4, 0.5), (7, 0.25), (9, 0.125)]
-    );
-}
-
-// min_delta: an improvement must beat best - min_delta. With min_delta 0.1, 0.95 after 1.0
-// is no improvement, so patience 1 reduces at e2.
-#[test]
-fn plateau_min_delta() {
-    let s = Schedule::Plateau {
-        factor: 0.5,
-        patience: 1,
-        min_delta: 0.1,
-        cooldown: 0,
-        min_lr: 0.0,
-    };
-    let p = PlateauState::new(&s, 1.0).unwrap();
-    assert_eq!(reductions(p, &[1.0, 0.95, 0.8]), vec![(2, 0.5)]);
-}
-
-// Keras's cooldown on a flat loss, patience 2, factor 0.5.
-// Without cooldown: reductions at e3 (wait 1, 2), e5, e7, e9.
-// Cooldown 2: after e3 the counter is 2; e4 counts it down to 1 (no waiting), e5 to 0 and,
-// no longer in cooldown, waits 1; e6 waits 2 -> reduce; likewise e9.
-#[test]
-fn plateau_cooldown_follows_keras() {
-    let flat = [1.0; 10];
-    let none = reductions(plateau(0.5, 2, 0, 0.0), &flat);
-    assert_eq!(
-        none.iter().map(|r| r.0).collect::<Vec<_>>(),
-        vec![3, 5, 7, 9]
-    );
-    let cooled = reductions(plateau(0.5, 2, 2, 0.0), &flat);
-    assert_eq!(cooled, vec![(3, 0.5), (6, 0.25), (9, 0.125)]);
-}
-
-// min_lr 0.05, factor 0.1, patience 1, from lr 1: 1 -> 0.1 (e2) -> max(0.01, 0.05) = 0.05
-// (e3), then lr is no longer above min_lr: no more changes.
-#[test]
-fn plateau_min_lr_is_a_floor() {
-    let mut p = plateau(0.1, 1, 0, 0.05);
-    let got = reductions(p.clone(), &[1.0; 6]);
-    assert_eq!(got.len(), 2);
-    assert_eq!(got[0].0, 2);
-    assert!((got[0].1 - 0.1).abs() < 1e-17);
-    assert_eq!(got[1], (3, 0.05));
-    for _ in 0..6 {
-        p.update(1.0);
-    }
-    assert_eq!(p.lr, 0.05);
-}
+use nnlab_train::{train, EarlyStopping, Event, Samples, Schedule, TrainConfig, TrainStatus};
 
 // Step: lr·factor^floor((e-1)/every). Exponential: lr·rate^((e-1)/steps); e = 3 with
 // rate 0.5, steps 2 is exactly 0.01·0.5 = 0.005, e = 2 is 0.01/sqrt(2) = 0.00707106781186547...
@@ -103,39 +23,6 @@ fn step_and_exponential_by_hand() {
     assert!((exp.lr_at(0.01, 2) - 0.007_071_067_811_865_475).abs() < 1e-17);
     assert_eq!(exp.lr_at(0.01, 3), 0.005);
     assert_eq!(Schedule::Constant.lr_at(0.01, 1000), 0.01);
-}
-
-// Keras EarlyStopping, patience 2, by hand: e1 1.0 improves, e2 0.8 improves, e3 0.85
-// (wait 1), e4 0.79 improves, e5 0.9 (wait 1), e6 0.9 (wait 2) -> stop, best epoch 4.
-#[test]
-fn early_stopping_on_a_scripted_sequence() {
-    let mut s = EarlyStopper::new(EarlyStopping {
-        patience: 2,
-        min_delta: 0.0,
-        restore_best: false,
-    });
-    let got: Vec<StopDecision> = [1.0, 0.8, 0.85, 0.79, 0.9, 0.9]
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| s.update(i + 1, l))
-        .collect();
-    use StopDecision::*;
-    assert_eq!(got, vec![Improved, Improved, Wait, Improved, Wait, Stop]);
-    assert_eq!(s.best_epoch, 4);
-    // min_delta 0.05: 0.79 is not below 0.8 - 0.05, so e4 is the second epoch without an
-    // improvement (wait 2): stop there, best e2.
-    let mut s = EarlyStopper::new(EarlyStopping {
-        patience: 2,
-        min_delta: 0.05,
-        restore_best: false,
-    });
-    let got: Vec<StopDecision> = [1.0, 0.8, 0.85, 0.79]
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| s.update(i + 1, l))
-        .collect();
-    assert_eq!(got, vec![Improved, Improved, Wait, Stop]);
-    assert_eq!(s.best_epoch, 2);
 }
 
 // A dead course network (b3 = -5 makes z3 < 0, so y_hat = 0 and every gradient is 0) has a
