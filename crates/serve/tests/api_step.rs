@@ -156,7 +156,13 @@ async fn schema_lists_every_option_with_its_default() {
     );
     assert_eq!(key("shuffle")["switch"], json!(true));
     assert_eq!(key("rows")["applies_to"], json!("generated"));
-    assert_eq!(key("inputs")["applies_to"], json!("csv"));
+    // Columns apply to any table (a CSV or a built-in one), bad rows only to a file.
+    assert_eq!(key("inputs")["applies_to"], json!("table"));
+    assert_eq!(key("skip_bad_rows")["applies_to"], json!("csv"));
+    assert_eq!(
+        key("data")["choices"],
+        json!(["generate", "builtin:diabetes", "builtin:insurance"])
+    );
     assert_eq!(key("init")["default"], Value::Null);
     assert_eq!(
         key("optimizer")["choices"],
