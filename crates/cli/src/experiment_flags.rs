@@ -27,7 +27,10 @@ pub trait KeySet: std::fmt::Debug + Clone + Default + Send + Sync + 'static {
     /// The help section the flags are listed under.
     const HEADING: &'static str;
     fn has(key: &str) -> bool {
-        Self::KEYS.map_or(true, |keys| keys.contains(&key))
+        match Self::KEYS {
+            None => true,
+            Some(keys) => keys.contains(&key),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! `nnlab`: the command line of the laboratory. Glue only: flags are parsed here (clap), then
-//! checked and computed by `nnlab-report` and `nnlab-core`.
+//! `nnlab`: the command line of the laboratory. Glue only: flags are parsed here (clap, the
+//! experiment's from `nnlab_lab::KEYS`), then checked and computed by `nnlab-lab`,
+//! `nnlab-report` and `nnlab-core`.
 //!
 //! ```text
 //! nnlab step                          # the course's example, one step explained

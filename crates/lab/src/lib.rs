@@ -1,7 +1,8 @@
 //! # nnlab-lab: experiments as data
 //!
-//! One [`Experiment`] (a serde struct with defaults, read from flags, TOML files, sweeps or
-//! the web page) flows into [`run`]; one [`RunResult`] flows back out, with the history,
+//! One [`Experiment`] (a serde struct of typed fields with defaults, read from flags, TOML
+//! files, sweeps or the web page through the one key table [`KEYS`], served as
+//! [`schema()`]) flows into [`run`]; one [`RunResult`] flows back out, with the history,
 //! both networks, metrics in scaled and original units, predictions and [`diagnostics`].
 //! [`output::write_outputs`] writes the files of `--out DIR`, atomically.
 //!

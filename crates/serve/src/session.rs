@@ -110,7 +110,9 @@ impl Session {
     /// A session at epoch 0; `csv` is uploaded CSV text when `data.source` names one.
     pub fn new(experiment: &Experiment, csv: Option<String>) -> Result<Session, ApiError> {
         let experiment = experiment.resolved();
-        experiment.validate().map_err(ApiError::bad)?;
+        experiment
+            .validate()
+            .map_err(|e| ApiError::bad(e.in_syntax(nnlab_lab::Syntax::Json)))?;
         let initial = experiment.initial_network().map_err(ApiError::bad)?;
         check_network(&initial)?;
         let data = prepare(&experiment, csv.as_deref())?;

@@ -156,7 +156,13 @@ async fn schema_lists_every_option_with_its_default() {
     );
     assert_eq!(key("shuffle")["switch"], json!(true));
     assert_eq!(key("rows")["applies_to"], json!("generated"));
-    assert_eq!(key("inputs")["applies_to"], json!("csv"));
+    // Columns apply to any table (a CSV or a built-in one), bad rows only to a file.
+    assert_eq!(key("inputs")["applies_to"], json!("table"));
+    assert_eq!(key("skip_bad_rows")["applies_to"], json!("csv"));
+    assert_eq!(
+        key("data")["choices"],
+        json!(["generate", "builtin:diabetes", "builtin:insurance"])
+    );
     assert_eq!(key("init")["default"], Value::Null);
     assert_eq!(
         key("optimizer")["choices"],
@@ -189,6 +195,31 @@ async fn step_rules_are_the_train_rules() {
     ];
     for (body, message) in cases {
         let r = common::post(addr, "/api/step", &body).await;
+        assert_eq!((r.status, r.error()), (400, message.to_string()), "{body}");
+    }
+}
+
+/// Issue 11: session bodies get errors naming the JSON field by its path.
+#[tokio::test]
+async fn session_errors_name_the_json_field() {
+    let addr = common::start().await;
+    let cases = [
+        (
+            json!({"train": {"lr": "abc"}}),
+            "train.lr: invalid type: string \"abc\", expected f64",
+        ),
+        (json!({"train": {"lr": 0}}), "train.lr: '0' must be finite and above 0"),
+        (
+            json!({"data": {"source": "builtin:diabetes", "generator": {"rows": 30}}, "model": {"arch": "10-8-1"}}),
+            "data.generator.rows: does not apply to a built-in table (data = builtin:diabetes)",
+        ),
+        (
+            json!({"model": {"init": "mixed", "biases": [0, 0, 0]}}),
+            "model.init and model.biases cannot both be given: a preset sets both weights and biases",
+        ),
+    ];
+    for (body, message) in cases {
+        let r = common::post(addr, "/api/sessions", &body).await;
         assert_eq!((r.status, r.error()), (400, message.to_string()), "{body}");
     }
 }

@@ -25,6 +25,7 @@ pub mod keys;
 mod model;
 mod schema;
 mod source;
+mod text;
 
 use std::path::Path;
 

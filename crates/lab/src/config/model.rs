@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use nnlab_core::init::Init;
 use nnlab_core::values::{build_network, ParamValues};
-use nnlab_core::{course, rng::Rng, Activation, Network, ParamId};
+use nnlab_core::{course, rng::Rng, Activation, CoreError, Network, ParamId};
 
 use crate::serde_util::serde_as_text;
 use crate::LabError;
@@ -272,10 +272,10 @@ impl ModelConfig {
         }
         let mut rng = Rng::for_purpose(init_seed, "init");
         build_network(&sizes, &acts, &weights, &biases, &mut rng).map_err(|e| {
-            let key = if e.to_string().contains("biases") {
-                "biases"
-            } else {
-                "weights"
+            // Left after the counts: a non-finite value from a file's array.
+            let key = match &e {
+                CoreError::NotFinite { what, .. } if what.starts_with("biases") => "biases",
+                _ => "weights",
             };
             config(key, e.to_string())
         })
