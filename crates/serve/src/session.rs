@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use nnlab_core::{NamedValues, Network};
 use nnlab_lab::diagnostics::{diagnose, Diagnostic, Evidence};
 use nnlab_lab::result::DataSummary;
-use nnlab_lab::Experiment;
+use nnlab_lab::{Experiment, Prepared};
 use nnlab_report::StepReport;
 use nnlab_store::clock::now_rfc3339;
 use nnlab_train::{EpochRecord, TrainStatus};
@@ -18,7 +18,6 @@ use crate::limits::{
 };
 use crate::stepper::{Progress, Stepper, Unit};
 use crate::ApiError;
-use nnlab_lab::Prepared;
 
 /// A training session (see the crate docs for the API that drives it).
 #[derive(Debug, Clone)]
