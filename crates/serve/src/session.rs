@@ -8,7 +8,7 @@ use nnlab_core::{NamedValues, Network};
 use nnlab_data::Dataset;
 use nnlab_lab::diagnostics::{diagnose, Diagnostic, Evidence};
 use nnlab_lab::result::DataSummary;
-use nnlab_lab::{samples, Experiment};
+use nnlab_lab::{samples, Experiment, Prepared};
 use nnlab_report::StepReport;
 use nnlab_store::clock::now_rfc3339;
 use nnlab_train::{EpochRecord, Event, Snapshot, TrainStatus, Trainer, Unit, UpdatePreview};
@@ -19,7 +19,6 @@ use crate::limits::{
     check_network, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES, UNDO_DEPTH,
 };
 use crate::ApiError;
-use nnlab_lab::Prepared;
 
 /// A training session (see the crate docs for the API that drives it).
 #[derive(Debug, Clone)]
