@@ -103,8 +103,8 @@ impl Key {
     /// The help with `[default: X]` read from `Experiment::default()`.
     pub fn help_with_default(&self) -> String {
         let default = self.default_text();
-        let shown = match (&default, self.switch) {
-            (Some(d), _) if !d.is_empty() => d.as_str(),
+        let shown = match &default {
+            Some(d) if !d.is_empty() => d.as_str(),
             _ => self.unset,
         };
         // Choices the help does not already spell out are listed after it.
@@ -143,8 +143,10 @@ pub enum Syntax {
 /// The key by flat name, flag spelling (`test-fraction`, `--test-fraction`) or TOML path.
 pub fn find(name: &str) -> Option<&'static Key> {
     let name = name.trim().trim_start_matches("--");
-    KEYS.iter()
-        .find(|k| k.key == name || k.path == name || k.key == name.replace('-', "_"))
+    // Sweeps set every run's values through here: allocate only for a dashed name.
+    let snake = name.contains('-').then(|| name.replace('-', "_"));
+    let flat = snake.as_deref().unwrap_or(name);
+    KEYS.iter().find(|k| k.key == flat || k.path == name)
 }
 
 /// `name` (a flat key, a TOML path, or a dotted field under one such as
