@@ -298,18 +298,19 @@ impl Session {
     ) -> Result<SessionState, ApiError> {
         let t = &self.trainer;
         let n = t.n_rows();
+        let train = &self.data.train;
+        let update = t.preview(&samples(train)).map_err(ApiError::internal)?;
         let r = match row {
             Some(r) if (1..=n).contains(&r) => r - 1,
             Some(r) => return Err(ApiError::bad(format!("row: {r} is not in 1..={n}"))),
-            None => t.next_row(),
+            // The row the preview's step visits (a shuffled epoch's first row included).
+            None => update.as_ref().map_or_else(|| t.next_row(), |u| u.row - 1),
         };
-        let train = &self.data.train;
         let net = t.network().clone();
         let lr = t.lr();
         let loss = t.config().loss;
         let step = StepReport::new(&net, train.row(r), &train.y[r..r + 1], lr, loss)
             .map_err(ApiError::internal)?;
-        let update = t.preview(&samples(train)).map_err(ApiError::internal)?;
         let train_loss = mean_loss(&net, train, loss);
         let test_loss = self.data.test.as_ref().map(|s| mean_loss(&net, s, loss));
         let diagnostics = self.diagnostics();

@@ -131,19 +131,22 @@ fn params(state: &Value) -> Vec<(String, u64)> {
     v
 }
 
-// The math panel's numbers: with momentum at batch 4, the state's `update` says samples
+// The math panel's numbers: with momentum at batch 4 (shuffled), the state's `update` says samples
 // 1..3 only add to the batch's sum (nothing moves), and sample 4's `after` is exactly what
 // the step then writes (not the plain-SGD `step.after` of one sample).
 #[tokio::test]
 async fn the_state_shows_what_the_next_step_really_does() {
     let addr = common::start().await;
-    let exp = json!({"train": {"optimizer": "momentum", "batch_size": 4, "lr": 0.1}});
+    let exp =
+        json!({"train": {"optimizer": "momentum", "batch_size": 4, "lr": 0.1, "shuffle": true}});
     let id = common::session(addr, &exp).await;
     let mut state = common::get(addr, &format!("/api/sessions/{id}"))
         .await
         .json();
     for k in 1..=8 {
         let u = state["update"].clone();
+        // The selected row defaults to the one the step visits, a shuffled epoch's first too.
+        assert_eq!(state["row"], u["row"]);
         assert_eq!(u["batch_sample"], json!((k - 1) % 4 + 1));
         assert_eq!(u["batch_size"], json!(4));
         assert_eq!(u["updates"], json!(k % 4 == 0));

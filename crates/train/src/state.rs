@@ -155,7 +155,7 @@ impl State {
         self.order.get(k).copied().unwrap_or(k)
     }
 
-    /// The 1-based `(first, end)` positions of the batch that holds position `k`.
+    /// The positions `start..end` (0-based, `end` exclusive) of the batch that holds position `k`.
     pub(crate) fn batch_of(s: &Setup, k: usize) -> (usize, usize) {
         let start = k - k % s.batch;
         (start, (start + s.batch).min(s.n))
