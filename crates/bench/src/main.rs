@@ -20,9 +20,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use nnlab_core::lanes::{train_lanes, RunData, LANES};
 use nnlab_core::Network;
-use nnlab_train::{
-    train, BatchSize, Kernel, Optimizer, Samples, TrainConfig, TrainStatus, DEFAULT_ADAM,
-};
+use nnlab_train::{train, BatchSize, Kernel, Optimizer, Samples, TrainConfig, TrainStatus};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
@@ -114,16 +112,11 @@ fn main() -> Result<()> {
                 &files::read_json(&data.join("network.json"))?,
                 &files::read_f64s(&data.join("params.f64"))?,
             )?;
-            let (beta_1, beta_2, epsilon) = DEFAULT_ADAM;
             let cfg = TrainConfig {
                 epochs,
                 lr,
                 batch_size: BatchSize::Rows(batch),
-                optimizer: Optimizer::Adam {
-                    beta_1,
-                    beta_2,
-                    epsilon,
-                },
+                optimizer: Optimizer::adam(),
                 kernel,
                 ..TrainConfig::default()
             };

@@ -15,9 +15,7 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nnlab_core::rng::Rng;
 use nnlab_core::{Activation, Network};
-use nnlab_train::{
-    train, BatchSize, Kernel, Optimizer, Samples, TrainConfig, TrainStatus, DEFAULT_ADAM,
-};
+use nnlab_train::{train, BatchSize, Kernel, Optimizer, Samples, TrainConfig, TrainStatus};
 
 const ROWS: usize = 10_000;
 
@@ -48,16 +46,11 @@ fn network(sizes: &[usize]) -> Network {
 }
 
 fn config(kernel: Kernel, batch: usize) -> TrainConfig {
-    let (beta_1, beta_2, epsilon) = DEFAULT_ADAM;
     TrainConfig {
         epochs: 1,
         lr: 0.001,
         batch_size: BatchSize::Rows(batch),
-        optimizer: Optimizer::Adam {
-            beta_1,
-            beta_2,
-            epsilon,
-        },
+        optimizer: Optimizer::adam(),
         kernel,
         ..TrainConfig::default()
     }

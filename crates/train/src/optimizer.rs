@@ -57,6 +57,16 @@ pub enum Optimizer {
 }
 
 impl Optimizer {
+    /// Adam with Keras's defaults ([`DEFAULT_ADAM`]).
+    pub fn adam() -> Optimizer {
+        let (beta_1, beta_2, epsilon) = DEFAULT_ADAM;
+        Optimizer::Adam {
+            beta_1,
+            beta_2,
+            epsilon,
+        }
+    }
+
     /// Checks the hyper-parameters: `momentum`, `beta_1`, `beta_2` in `[0, 1)`, `epsilon > 0`.
     pub fn validate(&self) -> Result<(), TrainError> {
         let unit = |field, v: f64| {
@@ -141,14 +151,7 @@ impl FromStr for Optimizer {
                 momentum: DEFAULT_MOMENTUM,
                 nesterov: true,
             },
-            ("adam", []) => {
-                let (beta_1, beta_2, epsilon) = DEFAULT_ADAM;
-                Optimizer::Adam {
-                    beta_1,
-                    beta_2,
-                    epsilon,
-                }
-            }
+            ("adam", []) => Optimizer::adam(),
             ("adam", [b1, b2, eps]) => Optimizer::Adam {
                 beta_1: num(b1)?,
                 beta_2: num(b2)?,
