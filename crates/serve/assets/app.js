@@ -431,6 +431,10 @@ function drawParams() {
   const tb = $("#params tbody");
   tb.innerHTML = "";
   const r = st.step;
+  // dL/dp is this sample's gradient (the chain rule the math panel explains); change and
+  // after are what the trainer's next step really writes (the session's `update`: the
+  // optimizer's rule on the batch's mean gradient; no change before the batch is complete).
+  const next = new Map((st.update ? st.update.params : []).map((q) => [q.name, q]));
   for (const name of Object.keys(r.before)) {
     const tr = document.createElement("tr");
     tr.dataset.name = name;
@@ -439,7 +443,9 @@ function drawParams() {
     name_td.textContent = name;
     tr.appendChild(name_td);
     // Six significant digits to read; the exact value in data-value and the tooltip.
-    for (const v of [r.before[name], r.gradients[name], r.update[name], r.after[name]]) {
+    const q = next.get(name);
+    const after = q ? q.after : r.before[name];
+    for (const v of [r.before[name], r.gradients[name], after - r.before[name], after]) {
       const td = document.createElement("td");
       td.textContent = short(v);
       td.dataset.value = full(v);

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 
 use browser_util::{driver_or_skip, in_ci, screenshot, until, Session};
 
-/// The parameter table as the page shows it: name -> [before, gradient, update, after].
+/// The parameter table as the page shows it: name -> [before, gradient, change, after].
 async fn table(c: &Client) -> Value {
     c.execute(
         "const out = {}; for (const tr of document.querySelectorAll('#params tbody tr')) { \
@@ -115,16 +115,19 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let body = json!({"params": state["network"], "input": state["step"]["input"], "target": state["step"]["target"], "lr": state["lr"]});
     let report = common::post(addr, "/api/step", &body).await.json();
+    // Plain SGD at batch 1 (the page's default): the trainer's next step is the explained
+    // step, so before, dL/dp and after equal /api/step's, and the change is after - before.
     for (name, row) in shown_after.as_object().expect("rows") {
         let want = [
-            &report["before"][name],
-            &report["gradients"][name],
-            &report["update"][name],
-            &report["after"][name],
+            (0, &report["before"][name]),
+            (1, &report["gradients"][name]),
+            (3, &report["after"][name]),
         ];
-        for (k, w) in want.iter().enumerate() {
+        for (k, w) in want {
             assert_eq!(row[k].as_f64(), w.as_f64(), "{name} column {k}");
         }
+        let (before, after) = (row[0].as_f64().unwrap(), row[3].as_f64().unwrap());
+        assert_eq!(row[2].as_f64(), Some(after - before), "{name} change");
     }
     // The diagram's z and a text come from the same report: node 1's activation.
     let z1 = c.execute("return [...document.querySelectorAll('#net text')].map((t) => t.textContent).find((t) => t.startsWith('z1='))", vec![]).await.map_err(|e| e.to_string())?;
