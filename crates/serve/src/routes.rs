@@ -26,6 +26,8 @@ type ApiResult<T> = Result<T, ApiError>;
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
+const DRAW_JS: &str = include_str!("../assets/draw.js");
+const CHARTS_JS: &str = include_str!("../assets/charts.js");
 const STYLE_CSS: &str = include_str!("../assets/style.css");
 
 /// What every handler may reach: the sessions and the run store.
@@ -58,6 +60,14 @@ pub fn router(store: Arc<Sessions>, runs: Arc<RunStore>) -> Router {
         .route(
             "/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/draw.js",
+            get(|| async { asset("text/javascript; charset=utf-8", DRAW_JS) }),
+        )
+        .route(
+            "/charts.js",
+            get(|| async { asset("text/javascript; charset=utf-8", CHARTS_JS) }),
         )
         .route(
             "/style.css",

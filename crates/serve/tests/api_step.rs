@@ -131,6 +131,15 @@ async fn the_page_and_unknown_routes() {
         .await
         .body
         .contains("EventSource"));
+    // The page's other scripts, in the order index.html loads them before app.js.
+    assert!(common::get(addr, "/draw.js")
+        .await
+        .body
+        .contains("function drawNetwork"));
+    assert!(common::get(addr, "/charts.js")
+        .await
+        .body
+        .contains("function drawLoss"));
     let r = common::get(addr, "/api/nothing").await;
     assert_eq!(
         (r.status, r.error()),
