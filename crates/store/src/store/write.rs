@@ -21,51 +21,43 @@ impl Store {
     /// Inserts many runs in one transaction (a sweep's batch: one fsync instead of one per
     /// run); returns their ids in order. All or none are stored.
     pub fn record_many(&mut self, records: &[RunRecord]) -> Result<Vec<i64>, StoreError> {
-        let path = self.path.clone();
-        let sql = |source| sql_error(&path, source);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
-        let mut ids = Vec::with_capacity(records.len());
-        for r in records {
-            ids.push(insert(&tx, r, None).map_err(sql)?);
-        }
-        tx.commit().map_err(sql)?;
-        Ok(ids)
+        self.immediate(|tx| records.iter().map(|r| insert(tx, r, None)).collect())
     }
 
     /// Inserts a `running` row for a run about to start, with this process's id, so a run
     /// killed before it ends is later seen as `interrupted`.
     pub fn begin(&mut self, record: &RunRecord) -> Result<i64, StoreError> {
-        let path = self.path.clone();
-        let sql = |source| sql_error(&path, source);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql)?;
-        let id = insert(&tx, record, Some(std::process::id())).map_err(sql)?;
-        tx.commit().map_err(sql)?;
-        Ok(id)
+        self.immediate(|tx| insert(tx, record, Some(std::process::id())))
     }
 
     /// Completes the row [`Store::begin`] inserted with the run's outcome.
     pub fn finish(&mut self, id: i64, result: &RunResult) -> Result<(), StoreError> {
         let outcome = RunOutcome::of(result, now_rfc3339())?;
         let status = RunStatus::of(&result.status);
+        self.immediate(|tx| {
+            tx.execute(
+                "UPDATE runs SET status = ?1, pid = NULL WHERE id = ?2",
+                params![status.as_str(), id],
+            )?;
+            write_outcome(tx, id, &outcome)
+        })
+    }
+
+    /// Runs `work` in one IMMEDIATE transaction (the write lock taken at its start, so two
+    /// writers queue instead of failing at commit) and commits it; nothing is kept on error.
+    fn immediate<T>(
+        &mut self,
+        work: impl FnOnce(&Transaction) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
         let path = self.path.clone();
         let sql = |source| sql_error(&path, source);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        tx.execute(
-            "UPDATE runs SET status = ?1, pid = NULL WHERE id = ?2",
-            params![status.as_str(), id],
-        )
-        .map_err(sql)?;
-        write_outcome(&tx, id, &outcome).map_err(sql)?;
-        tx.commit().map_err(sql)
+        let value = work(&tx).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(value)
     }
 }
 
