@@ -37,6 +37,7 @@ mod run;
 mod serde_util;
 pub mod summary;
 pub mod sweep;
+pub mod verdict;
 
 pub use compare::{compare, Compared, Comparison};
 pub use config::{schema, DataConfig, Experiment, ModelConfig, Source, Syntax, KEYS};
@@ -45,5 +46,6 @@ pub use prepare::{data_source, load, load_data, CsvText, LoadedData, Original, P
 pub use rerun::{rerun, Recorded, RerunReport};
 pub use result::{RunOptions, RunResult};
 pub use run::{
-    assemble, diverged, evaluate, prediction_rows, run, run_on, samples, train_prepared, Trained,
+    assemble, diverged, evaluate, prediction_rows, run, run_on, samples, train_prepared,
+    verdict_of, Trained,
 };

@@ -8,6 +8,7 @@ use nnlab_train::{EpochRecord, Metrics, TrainStatus};
 
 use crate::config::Experiment;
 use crate::diagnostics::Diagnostic;
+use crate::verdict::{Outcome, Spread, Verdict};
 use nnlab_core::NamedValues as ParamMap;
 
 /// Where the data came from and how it was divided.
@@ -70,7 +71,7 @@ impl Default for RunOptions {
 ///
 /// As JSON (`nnlab train --json`, `result.json`) it keeps the documented keys, the derived
 /// ones included: `config, data, status, epochs_run, epoch_loss, test_loss, history,
-/// initial, final, initial_network, final_network, metrics, diagnostics, scaler,
+/// initial, final, initial_network, final_network, metrics, outcome, verdict, diagnostics, scaler,
 /// predictions, sample_steps`. Reading that JSON back checks nothing of the derived keys:
 /// they are derived again.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +85,8 @@ pub struct RunResult {
     pub initial_network: Network,
     pub final_network: Network,
     pub metrics: MetricsBySet,
+    /// The run's outcome (`learned`, `stuck`, ...), the set it was judged on and why.
+    pub verdict: Verdict,
     pub diagnostics: Vec<Diagnostic>,
     pub scaler: Scaler,
     /// Empty when the run was made with [`RunOptions::predictions`] off.
@@ -116,6 +119,11 @@ impl RunResult {
     /// True when the run had a test set (and so test losses and test metrics).
     pub fn has_test_set(&self) -> bool {
         self.data.test_rows > 0
+    }
+
+    /// The run's outcome (see [`crate::verdict`]).
+    pub fn outcome(&self) -> Outcome {
+        self.verdict.outcome
     }
 
     /// The last completed epoch's mean training loss.
@@ -151,6 +159,8 @@ struct ResultJson<'a> {
     initial_network: &'a Network,
     final_network: &'a Network,
     metrics: &'a MetricsBySet,
+    outcome: Outcome,
+    verdict: &'a Verdict,
     diagnostics: &'a [Diagnostic],
     scaler: &'a Scaler,
     predictions: &'a [Prediction],
@@ -172,6 +182,8 @@ impl Serialize for RunResult {
             initial_network: &self.initial_network,
             final_network: &self.final_network,
             metrics: &self.metrics,
+            outcome: self.verdict.outcome,
+            verdict: &self.verdict,
             diagnostics: &self.diagnostics,
             scaler: &self.scaler,
             predictions: &self.predictions,
@@ -192,6 +204,8 @@ struct ResultFacts {
     initial_network: Network,
     final_network: Network,
     metrics: MetricsBySet,
+    /// Absent in files written before outcomes existed: judged again from the facts.
+    verdict: Option<Verdict>,
     diagnostics: Vec<Diagnostic>,
     scaler: Scaler,
     #[serde(default)]
@@ -202,6 +216,20 @@ struct ResultFacts {
 impl<'de> Deserialize<'de> for RunResult {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RunResult, D::Error> {
         let f = ResultFacts::deserialize(d)?;
+        let verdict = f.verdict.unwrap_or_else(|| {
+            let judged = if f.metrics.test.is_some() {
+                "test"
+            } else {
+                "train"
+            };
+            let (p, y): (Vec<f64>, Vec<f64>) = f
+                .predictions
+                .iter()
+                .filter(|p| p.set == judged)
+                .map(|p| (p.prediction, p.target))
+                .unzip();
+            crate::run::verdict_of(&f.status, &f.history, &f.metrics, Spread::of(&p, &y))
+        });
         Ok(RunResult {
             config: f.config,
             data: f.data,
@@ -210,6 +238,7 @@ impl<'de> Deserialize<'de> for RunResult {
             initial_network: f.initial_network,
             final_network: f.final_network,
             metrics: f.metrics,
+            verdict,
             diagnostics: f.diagnostics,
             scaler: f.scaler,
             predictions: f.predictions,

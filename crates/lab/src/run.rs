@@ -19,6 +19,7 @@ use crate::config::Experiment;
 use crate::diagnostics::{diagnose, Evidence};
 use crate::prepare::{load_data, Prepared};
 use crate::result::{MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
+use crate::verdict::{judge, Judge, JudgedOn, Spread, Verdict};
 use crate::LabError;
 
 /// What the train stage gives the assemble stage: the networks before and after, the
@@ -158,6 +159,13 @@ pub fn assemble(exp: Experiment, prepared: &Prepared, trained: Trained) -> RunRe
         }
         m
     });
+    let metrics = MetricsBySet {
+        train: train_metrics,
+        test: test_metrics,
+    };
+    let judged = prepared.test.as_ref().unwrap_or(&prepared.train);
+    let spread = Spread::of(&predict_all(&final_net, &samples(judged)), &judged.y);
+    let verdict = verdict_of(&status, &history, &metrics, spread);
     let diagnostics = diagnose(&Evidence {
         initial: &initial,
         final_net: &final_net,
@@ -173,16 +181,36 @@ pub fn assemble(exp: Experiment, prepared: &Prepared, trained: Trained) -> RunRe
         history,
         initial_network: initial,
         final_network: final_net,
-        metrics: MetricsBySet {
-            train: train_metrics,
-            test: test_metrics,
-        },
+        metrics,
+        verdict,
         diagnostics,
         scaler: scaler.clone(),
         predictions,
         sample_steps,
         config: exp,
     }
+}
+
+/// The verdict of a run that ended with `status` after `history`, with `metrics` and the
+/// `spread` of its predictions on the judged set (the test set when there is one).
+pub fn verdict_of(
+    status: &TrainStatus,
+    history: &[EpochRecord],
+    metrics: &MetricsBySet,
+    spread: Spread,
+) -> Verdict {
+    let (judged_on, m) = match &metrics.test {
+        Some(t) => (JudgedOn::Test, t),
+        None => (JudgedOn::Train, &metrics.train),
+    };
+    let train_loss: Vec<f64> = history.iter().map(|r| r.train_loss).collect();
+    judge(&Judge {
+        status,
+        train_loss: &train_loss,
+        judged_on,
+        r2: m.original.r2,
+        spread,
+    })
 }
 
 /// The metrics of `net` on the scaled `set` (`s` is its sample view), in scaled and

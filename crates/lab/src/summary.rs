@@ -1,5 +1,5 @@
 //! The end-of-run summary a terminal user reads: configuration, data, status, loss at the
-//! first and last epoch, parameters side by side (largest change first), metrics,
+//! first and last epoch, the outcome, parameters side by side (largest change first), metrics,
 //! diagnostics and a small loss plot.
 
 use std::fmt::Write as _;
@@ -78,6 +78,9 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
             );
         }
     }
+
+    let _ = writeln!(s, "Outcome");
+    let _ = writeln!(s, "  {}: {}", r.verdict.outcome, r.verdict.reason);
 
     let _ = writeln!(s, "Parameters (largest change first)");
     let final_params = r.final_params();

@@ -93,6 +93,8 @@ fn result_json_keeps_its_documented_keys() {
         "initial_network",
         "final_network",
         "metrics",
+        "outcome",
+        "verdict",
         "diagnostics",
         "scaler",
         "predictions",

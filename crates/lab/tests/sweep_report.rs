@@ -4,6 +4,7 @@
 use nnlab_lab::report::{render_html, render_markdown, Extra, Report};
 use nnlab_lab::sweep::summary::{by_factor, sig4};
 use nnlab_lab::sweep::{run_sweep, SweepSpec};
+use nnlab_lab::verdict::Outcome;
 use nnlab_lab::Experiment;
 
 const VOID: &[&str] = &["meta", "br", "img", "hr", "link", "input"];
@@ -124,7 +125,7 @@ fn sentences_state_the_summary_numbers() {
     // lr = 0.00001: finished runs, the sentence quotes the median, min and max.
     let (v, s) = &stats[0];
     assert_eq!(v, "0.00001");
-    assert_eq!(s.diverged, 0);
+    assert_eq!(s.count(Outcome::Diverged), 0);
     let want = format!(
         "lr = 0.00001 reached a median final loss of {} (min {}, max {}); 4 of 4 runs converged",
         sig4(s.median),
@@ -138,7 +139,7 @@ fn sentences_state_the_summary_numbers() {
     );
     // lr = 1: every seed diverged, in the epoch the records say.
     let (_, s1) = &stats[1];
-    assert_eq!((s1.diverged, s1.n), (4, 4));
+    assert_eq!((s1.count(Outcome::Diverged), s1.n), (4, 4));
     let mut epochs: Vec<usize> = result
         .runs
         .iter()

@@ -35,7 +35,7 @@ pub use check::{CheckReport, CheckRow, CHECK_EPS, CHECK_TOLERANCE};
 pub use error::ReportError;
 pub use explain::GradientFactors;
 pub use named::NamedValues;
-pub use num::{num, num_short};
+pub use num::{num, num_short, sig4};
 pub use render::{
     render_markdown, render_steps_markdown, render_steps_text, render_text, STEPS_TABLE_MAX_PARAMS,
 };

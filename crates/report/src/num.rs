@@ -64,6 +64,41 @@ pub fn num_short(x: f64) -> String {
     }
 }
 
+/// `x` with 4 significant digits for prose and tables (`0.01157`, `123.5`, `1.235e-7`,
+/// `inf`), trailing zeros dropped (`90`, `0.5`): what a sentence shows. Files and JSON keep
+/// [`num`]'s full precision.
+pub fn sig4(x: f64) -> String {
+    if !x.is_finite() {
+        return num(x);
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if (-4..6).contains(&mag) {
+        let s = format!("{:.*}", (3 - mag).max(0) as usize, x);
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        };
+        // Rounding can carry into a new digit (9.9996 -> "10.000" -> "10"): still 4 digits.
+        if s == "-0" {
+            "0".into()
+        } else {
+            s
+        }
+    } else {
+        let s = format!("{x:.3e}");
+        match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => s,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +151,21 @@ mod tests {
         assert_eq!(num_short(1.5), "1.5");
         assert_eq!(num_short(1e16), "1e+16");
         assert_eq!(num_short(0.48000000000000004), "0.48000000000000004");
+    }
+
+    // Hand-rounded to 4 significant digits, trailing zeros dropped.
+    #[test]
+    fn four_significant_digits() {
+        assert_eq!(sig4(0.011574), "0.01157");
+        assert_eq!(sig4(123.456), "123.5");
+        assert_eq!(sig4(1.23456e-7), "1.235e-7");
+        assert_eq!(sig4(1.0e-7), "1e-7");
+        assert_eq!(sig4(90.0), "90");
+        assert_eq!(sig4(0.5), "0.5");
+        assert_eq!(sig4(-4.544654), "-4.545");
+        assert_eq!(sig4(9.99996), "10");
+        assert_eq!(sig4(-0.00001), "-1e-5");
+        assert_eq!(sig4(f64::INFINITY), "inf");
+        assert_eq!(sig4(1.8e184), "1.8e184");
     }
 }

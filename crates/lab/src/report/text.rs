@@ -14,6 +14,7 @@ use crate::diagnostics::Kind;
 use crate::sweep::record::{kind_name, SweepRun};
 use crate::sweep::summary::{by_factor, sig4, Stats};
 use crate::sweep::SweepResult;
+use crate::verdict::Outcome;
 
 /// One value's numbers and its sentence.
 #[derive(Debug, Clone, Serialize)]
@@ -80,16 +81,11 @@ pub fn factor_paragraphs(result: &SweepResult) -> Vec<(String, Vec<FactorLine>)>
 }
 
 fn line(key: &str, value: String, st: Stats, runs: &[&SweepRun]) -> FactorLine {
-    let median_r2 = median(
-        runs.iter()
-            .filter(|r| r.converged())
-            .map(|r| r.r2)
-            .collect(),
-    )
-    .unwrap_or(f64::NAN);
+    let median_r2 =
+        median(runs.iter().filter(|r| r.finite()).map(|r| r.r2).collect()).unwrap_or(f64::NAN);
     let median_mape = median(
         runs.iter()
-            .filter(|r| r.converged())
+            .filter(|r| r.finite())
             .filter_map(|r| r.mape)
             .collect(),
     );
@@ -98,25 +94,23 @@ fn line(key: &str, value: String, st: Stats, runs: &[&SweepRun]) -> FactorLine {
         .median_diverged_epoch
         .map(|e| format!(" (median epoch {e})"))
         .unwrap_or_default();
-    if st.diverged == st.n {
+    let diverged = st.count(Outcome::Diverged);
+    if diverged == st.n {
         let _ = write!(
             s,
             "{key} = {value} diverged in {} of {} runs{epoch}.",
-            st.diverged, st.n
+            diverged, st.n
         );
     } else {
         let _ = write!(
             s,
-            "{key} = {value} reached a median final loss of {} (min {}, max {}); {} of {} runs converged",
+            "{key} = {value} reached a median final loss of {} (min {}, max {}); of {} runs: {}{epoch}",
             sig4(st.median),
             sig4(st.min),
             sig4(st.max),
-            st.converged,
-            st.n
+            st.n,
+            st.outcomes.describe()
         );
-        if st.diverged > 0 {
-            let _ = write!(s, ", {} diverged{epoch}", st.diverged);
-        }
         if median_r2.is_finite() {
             let _ = write!(s, "; median R² {}", sig4(median_r2));
         }

@@ -15,6 +15,7 @@ use nnlab_train::{EpochRecord, TrainStatus};
 use super::record::SweepRun;
 use crate::diagnostics::Diagnostic;
 use crate::result::{MetricsBySet, RunResult};
+use crate::verdict::Verdict;
 use crate::Experiment;
 
 /// One finished run of a sweep, with the same numbers `nnlab train` gives for its settings.
@@ -29,6 +30,7 @@ pub struct RunDetail {
     pub initial: NamedValues,
     pub final_params: NamedValues,
     pub metrics: MetricsBySet,
+    pub verdict: Verdict,
     pub diagnostics: Vec<Diagnostic>,
     /// When the run's training began and ended (for lane runs: its group's).
     pub started: SystemTime,
@@ -54,6 +56,7 @@ impl RunDetail {
             initial: r.initial_params(),
             final_params: r.final_params(),
             metrics: r.metrics.clone(),
+            verdict: r.verdict.clone(),
             diagnostics: r.diagnostics.clone(),
             started,
             finished,

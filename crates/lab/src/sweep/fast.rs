@@ -30,6 +30,8 @@ use super::engine::SweepData;
 use super::record::{Status, SweepRun};
 use crate::diagnostics::{diagnose, Evidence};
 use crate::result::{MetricsBySet, SetMetrics};
+use crate::run::verdict_of;
+use crate::verdict::Spread;
 use crate::{Experiment, LabError};
 
 /// Runs per parallel task: a few lane groups, so two cores get many tasks to balance.
@@ -198,6 +200,20 @@ impl Finished<'_> {
         // when" clause and epoch do), so none are kept here: a lane run's dead-ReLU
         // diagnostic, in the run store too, does not say since when. (Rerunning those runs
         // through `run_on` for it made a 1000-run sweep with many dead ReLUs 3x slower.)
+        let metrics_scaled = compute(&pred, &set.y);
+        let by_set = MetricsBySet {
+            train: SetMetrics {
+                scaled: metrics_scaled,
+                original: metrics,
+            },
+            test: None,
+        };
+        let verdict = verdict_of(
+            &TrainStatus::Completed,
+            &history,
+            &by_set,
+            Spread::of(&pred, &set.y),
+        );
         let diagnostics = diagnose(&Evidence {
             initial: &plan.initial,
             final_net: &final_net,
@@ -211,12 +227,13 @@ impl Finished<'_> {
             index,
             values,
             status: Status::Completed,
+            outcome: verdict.outcome,
             diverged_epoch: None,
             epochs_run: epoch_loss.len(),
             train_loss: epoch_loss.last().copied().unwrap_or(f64::NAN),
             test_loss: None,
-            r2: metrics.r2,
-            mape: metrics.mape,
+            r2: by_set.train.original.r2,
+            mape: by_set.train.original.mape,
             diagnostics: diagnostics.iter().map(|d| d.kind).collect(),
             epoch_loss,
         };
@@ -227,13 +244,8 @@ impl Finished<'_> {
             history,
             initial: NamedValues::of(&plan.initial),
             final_params: NamedValues::of(&final_net),
-            metrics: MetricsBySet {
-                train: SetMetrics {
-                    scaled: compute(&pred, &set.y),
-                    original: metrics,
-                },
-                test: None,
-            },
+            metrics: by_set,
+            verdict,
             diagnostics,
             started: SystemTime::UNIX_EPOCH,
             finished: SystemTime::UNIX_EPOCH,

@@ -2,7 +2,7 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `runs.csv` | one row per run: `index`, the varied keys, `status`, `diverged_epoch`, `epochs_run`, `train_loss`, `test_loss`, `r2`, `mape`, `diagnostics` (kinds joined by `;`) |
+//! | `runs.csv` | one row per run: `index`, the varied keys, `status`, `outcome`, `diverged_epoch`, `epochs_run`, `train_loss`, `test_loss`, `r2`, `mape`, `diagnostics` (kinds joined by `;`) |
 //! | `summary.csv` | one row per combination of the non-seed factors: the spread over seeds ([`super::summary`]) |
 //! | `curves.csv` | `index,epoch,train_loss`: every run's loss curve (long format, `pd.read_csv`) |
 //! | `sweep.toml` | the base experiment and the factors: `nnlab sweep DIR/sweep.toml` reruns it |
@@ -23,6 +23,7 @@ use super::plots;
 use super::record::{kind_name, Status, SweepRun, KINDS};
 use super::summary::{summarize, GroupSummary};
 use crate::files::write_atomic;
+use crate::verdict::Outcome;
 use crate::LabError;
 
 /// The text of `sweep.toml`.
@@ -94,7 +95,9 @@ pub fn runs_csv(spec: &SweepSpec, runs: &[SweepRun]) -> String {
         s.push(',');
         s.push_str(&field(&f.key));
     }
-    s.push_str(",status,diverged_epoch,epochs_run,train_loss,test_loss,r2,mape,diagnostics\n");
+    s.push_str(
+        ",status,outcome,diverged_epoch,epochs_run,train_loss,test_loss,r2,mape,diagnostics\n",
+    );
     for r in runs {
         let _ = write!(s, "{}", r.index);
         for v in &r.values {
@@ -103,8 +106,9 @@ pub fn runs_csv(spec: &SweepSpec, runs: &[SweepRun]) -> String {
         let kinds: Vec<&str> = r.diagnostics.iter().map(|&k| kind_name(k)).collect();
         let _ = writeln!(
             s,
-            ",{},{},{},{},{},{},{},{}",
+            ",{},{},{},{},{},{},{},{},{}",
             r.status.name(),
+            r.outcome.name(),
             r.diverged_epoch.map(|e| e.to_string()).unwrap_or_default(),
             r.epochs_run,
             num(r.train_loss),
@@ -123,26 +127,28 @@ pub fn summary_csv(spec: &SweepSpec, groups: &[GroupSummary]) -> String {
     for &f in &spec.setting_factors() {
         let _ = write!(s, "{},", field(&spec.vary[f].key));
     }
-    s.push_str(
-        "n,converged,share_converged,min,median,max,mean,std,diverged,median_diverged_epoch\n",
-    );
+    s.push_str("n,");
+    for o in Outcome::ALL {
+        let _ = write!(s, "{o},");
+    }
+    s.push_str("min,median,max,mean,std,median_diverged_epoch\n");
     for g in groups {
         for (_, v) in &g.settings {
             let _ = write!(s, "{},", field(v));
         }
         let t = &g.stats;
+        let _ = write!(s, "{},", t.n);
+        for (_, n) in t.outcomes.all() {
+            let _ = write!(s, "{n},");
+        }
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{}",
-            t.n,
-            t.converged,
-            num(t.share_converged()),
+            "{},{},{},{},{},{}",
             num(t.min),
             num(t.median),
             num(t.max),
             num(t.mean),
             num(t.std),
-            t.diverged,
             t.median_diverged_epoch
                 .map(|e| e.to_string())
                 .unwrap_or_default()
@@ -220,11 +226,11 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
     for (i, line) in lines {
         let n = i + 1;
         let f = parse_line(line);
-        if f.len() != k + 9 {
+        if f.len() != k + 10 {
             return Err(bad(
                 &path,
                 n,
-                format!("{} fields, expected {}", f.len(), k + 9),
+                format!("{} fields, expected {}", f.len(), k + 10),
             ));
         }
         let int = |s: &str| {
@@ -238,7 +244,10 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
                 parse_f64(&path, n, s).map(Some)
             }
         };
-        let rest = &f[k + 1..];
+        let status = &f[k + 1];
+        let outcome = Outcome::parse(&f[k + 2])
+            .ok_or_else(|| bad(&path, n, format!("unknown outcome '{}'", f[k + 2])))?;
+        let rest = &f[k + 2..];
         let diagnostics = rest[7]
             .split(';')
             .filter(|s| !s.is_empty())
@@ -252,8 +261,9 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
         runs.push(SweepRun {
             index: int(&f[0])?,
             values: f[1..=k].to_vec(),
-            status: Status::parse(&rest[0])
-                .ok_or_else(|| bad(&path, n, format!("unknown status '{}'", rest[0])))?,
+            status: Status::parse(status)
+                .ok_or_else(|| bad(&path, n, format!("unknown status '{status}'")))?,
+            outcome,
             diverged_epoch: if rest[1].is_empty() {
                 None
             } else {

@@ -7,6 +7,7 @@ use nnlab_train::TrainStatus;
 
 use crate::diagnostics::Kind;
 use crate::result::RunResult;
+use crate::verdict::Outcome;
 
 /// How a run ended, as written in `runs.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +74,8 @@ pub struct SweepRun {
     /// The value of each varied key, as typed.
     pub values: Vec<String>,
     pub status: Status,
+    /// The run's outcome (see [`crate::verdict`]).
+    pub outcome: Outcome,
     /// The 1-based epoch in which a diverged run's loss or a parameter became non-finite.
     pub diverged_epoch: Option<usize>,
     /// Completed epochs (a diverged run has `diverged_epoch - 1`).
@@ -100,6 +103,7 @@ impl SweepRun {
             index,
             values,
             status: Status::of(&r.status),
+            outcome: r.outcome(),
             diverged_epoch: match r.status {
                 TrainStatus::Diverged { epoch, .. } => Some(epoch),
                 _ => None,
@@ -124,8 +128,8 @@ impl SweepRun {
         }
     }
 
-    /// Converged: the run was not stopped by divergence and its final loss is finite.
-    pub fn converged(&self) -> bool {
+    /// The run ended with a finite loss (the runs whose losses the means and spreads use).
+    pub fn finite(&self) -> bool {
         self.status != Status::Diverged && self.final_loss().is_finite()
     }
 }

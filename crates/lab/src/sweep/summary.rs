@@ -7,20 +7,21 @@
 //! ```text
 //! min, max     over all n runs
 //! median       the middle L of the sorted n, or the mean of the two middle ones for even n
-//! mean         m = Σ L_i / c             over the c converged runs only
-//! std          sqrt(Σ (L_i - m)² / c)    population standard deviation, converged runs only
-//! converged    c / n                     share that did not diverge and ended finite
+//! mean         m = Σ L_i / c             over the c runs that ended finite only
+//! std          sqrt(Σ (L_i - m)² / c)    population standard deviation, same runs
+//! outcomes     how many runs had each outcome (learned, stuck, diverged, ...)
 //! ```
 //!
 //! Mean and std leave diverged runs out because one `inf` would make both meaningless; they
-//! are NaN when no run converged.
+//! are NaN when every run diverged.
 
 use serde::{Deserialize, Serialize};
 
-use nnlab_report::{num, Table};
+use nnlab_report::Table;
 
 use super::engine::SweepResult;
-use super::record::{Status, SweepRun};
+use super::record::SweepRun;
+use crate::verdict::{Outcome, OutcomeCounts};
 
 /// The statistics of one group of runs (see the module doc).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -31,9 +32,10 @@ pub struct Stats {
     pub max: f64,
     pub mean: f64,
     pub std: f64,
-    /// Runs that did not diverge and ended with a finite loss.
-    pub converged: usize,
-    pub diverged: usize,
+    /// Runs that did not diverge and ended with a finite loss (mean and std are theirs).
+    pub finite: usize,
+    /// How many runs had each outcome.
+    pub outcomes: OutcomeCounts,
     /// The median epoch in which the diverged runs diverged (lower middle for even counts).
     pub median_diverged_epoch: Option<usize>,
 }
@@ -51,7 +53,7 @@ impl Stats {
         };
         let ok: Vec<f64> = runs
             .iter()
-            .filter(|r| r.converged())
+            .filter(|r| r.finite())
             .map(|r| r.final_loss())
             .collect();
         let c = ok.len() as f64;
@@ -66,17 +68,22 @@ impl Stats {
             max: losses.last().copied().unwrap_or(f64::NAN),
             mean,
             std,
-            converged: ok.len(),
-            diverged: runs.iter().filter(|r| r.status == Status::Diverged).count(),
+            finite: ok.len(),
+            outcomes: OutcomeCounts::of(runs.iter().map(|r| r.outcome)),
             median_diverged_epoch: div_epochs
                 .get(div_epochs.len().saturating_sub(1) / 2)
                 .copied(),
         }
     }
 
-    /// `converged / n`.
-    pub fn share_converged(&self) -> f64 {
-        self.converged as f64 / self.n as f64
+    /// Runs whose outcome is `o`.
+    pub fn count(&self, o: Outcome) -> usize {
+        self.outcomes.get(o)
+    }
+
+    /// The share of the runs whose outcome is `o`.
+    pub fn share(&self, o: Outcome) -> f64 {
+        self.count(o) as f64 / self.n as f64
     }
 }
 
@@ -133,15 +140,15 @@ pub fn sorted_by_median(groups: &[GroupSummary]) -> Vec<&GroupSummary> {
     v
 }
 
-/// The summary as a [`Table`], sorted by median final loss: settings, runs, converged
-/// share, median, min, max, mean ± std. Losses with 4 significant digits.
+/// The summary as a [`Table`], sorted by median final loss: settings, runs, the outcomes
+/// counted, median, min, max, mean ± std. Losses with 4 significant digits.
 pub fn summary_table(groups: &[GroupSummary]) -> Table {
     let mut headers: Vec<String> = match groups.first() {
         Some(g) if !g.settings.is_empty() => g.settings.iter().map(|(k, _)| k.clone()).collect(),
         _ => vec!["runs".to_string()],
     };
     headers.extend(
-        ["n", "converged", "median", "min", "max", "mean", "std"]
+        ["n", "outcomes", "median", "min", "max", "mean", "std"]
             .iter()
             .map(|s| s.to_string()),
     );
@@ -155,7 +162,7 @@ pub fn summary_table(groups: &[GroupSummary]) -> Table {
         };
         let st = &g.stats;
         row.push(st.n.to_string());
-        row.push(format!("{:.0}%", 100.0 * st.share_converged()));
+        row.push(st.outcomes.describe());
         for x in [st.median, st.min, st.max, st.mean, st.std] {
             row.push(sig4(x));
         }
@@ -164,31 +171,23 @@ pub fn summary_table(groups: &[GroupSummary]) -> Table {
     t
 }
 
-/// `x` with 4 significant digits (`0.01157`, `1.235e-7`, `inf`).
-pub fn sig4(x: f64) -> String {
-    if !x.is_finite() {
-        return num(x);
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let mag = x.abs().log10().floor() as i32;
-    if (-4..6).contains(&mag) {
-        format!("{:.*}", (3 - mag).max(0) as usize, x)
-    } else {
-        format!("{x:.3e}")
-    }
-}
+pub use nnlab_report::sig4;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sweep::record::Status;
 
     fn run(loss: f64, status: Status, div: Option<usize>) -> SweepRun {
         SweepRun {
             index: 0,
             values: vec![],
             status,
+            outcome: if status == Status::Diverged {
+                Outcome::Diverged
+            } else {
+                Outcome::Learned
+            },
             diverged_epoch: div,
             epochs_run: 3,
             train_loss: loss,
@@ -215,20 +214,13 @@ mod tests {
         ];
         let refs: Vec<&SweepRun> = rs.iter().collect();
         let s = Stats::of(&refs);
-        assert_eq!((s.n, s.converged, s.diverged), (4, 3, 1));
+        assert_eq!((s.n, s.finite, s.count(Outcome::Diverged)), (4, 3, 1));
+        assert_eq!(s.count(Outcome::Learned), 3);
         assert_eq!((s.min, s.median, s.max), (1.0, 3.0, f64::INFINITY));
         assert_eq!(s.mean, 7.0 / 3.0);
         assert!((s.std - 14f64.sqrt() / 3.0).abs() < 1e-15, "{}", s.std);
-        assert_eq!(s.share_converged(), 0.75);
+        assert_eq!(s.share(Outcome::Learned), 0.75);
         assert_eq!(s.median_diverged_epoch, Some(3));
-    }
-
-    #[test]
-    fn four_significant_digits() {
-        assert_eq!(sig4(0.011574), "0.01157");
-        assert_eq!(sig4(123.456), "123.5");
-        assert_eq!(sig4(1.23456e-7), "1.235e-7");
-        assert_eq!(sig4(f64::INFINITY), "inf");
     }
 
     #[test]
