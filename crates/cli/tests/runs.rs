@@ -337,11 +337,13 @@ fn issue_11_train_json_keeps_its_keys_and_the_run_reruns() {
             "initial",
             "initial_network",
             "metrics",
+            "outcome",
             "predictions",
             "sample_steps",
             "scaler",
             "status",
             "test_loss",
+            "verdict",
         ]
     );
     assert_eq!(v["epochs_run"], 20);

@@ -80,7 +80,7 @@ fn csv_text_needs_a_csv_name() {
 /// order, as before `RunResult` kept each fact once; the derived ones agree with the facts.
 #[test]
 fn result_json_keeps_its_documented_keys() {
-    const KEYS: [&str; 16] = [
+    const KEYS: [&str; 18] = [
         "config",
         "data",
         "status",

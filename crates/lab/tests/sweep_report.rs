@@ -127,10 +127,11 @@ fn sentences_state_the_summary_numbers() {
     assert_eq!(v, "0.00001");
     assert_eq!(s.count(Outcome::Diverged), 0);
     let want = format!(
-        "lr = 0.00001 reached a median final loss of {} (min {}, max {}); 4 of 4 runs converged",
+        "lr = 0.00001 reached a median final loss of {} (min {}, max {}); of 4 runs: {}",
         sig4(s.median),
         sig4(s.min),
-        sig4(s.max)
+        sig4(s.max),
+        s.outcomes.describe()
     );
     assert!(
         lines[0].sentence.starts_with(&want),

@@ -81,12 +81,17 @@ pub fn factor_paragraphs(result: &SweepResult) -> Vec<(String, Vec<FactorLine>)>
 }
 
 fn line(key: &str, value: String, st: Stats, runs: &[&SweepRun]) -> FactorLine {
-    let median_r2 =
-        median(runs.iter().filter(|r| r.finite()).map(|r| r.r2).collect()).unwrap_or(f64::NAN);
+    let median_r2 = median(
+        runs.iter()
+            .filter(|r| r.finite())
+            .map(|r| r.judged_r2())
+            .collect(),
+    )
+    .unwrap_or(f64::NAN);
     let median_mape = median(
         runs.iter()
             .filter(|r| r.finite())
-            .filter_map(|r| r.mape)
+            .filter_map(|r| r.judged_mape())
             .collect(),
     );
     let mut s = String::new();

@@ -232,10 +232,13 @@ impl Finished<'_> {
             epochs_run: epoch_loss.len(),
             train_loss: epoch_loss.last().copied().unwrap_or(f64::NAN),
             test_loss: None,
-            r2: by_set.train.original.r2,
-            mape: by_set.train.original.mape,
+            train_r2: by_set.train.original.r2,
+            test_r2: None,
+            train_mape: by_set.train.original.mape,
+            test_mape: None,
             diagnostics: diagnostics.iter().map(|d| d.kind).collect(),
             epoch_loss,
+            test_epoch_loss: None,
         };
         let detail = detail.then(|| RunDetail {
             record: record.clone(),

@@ -2,9 +2,9 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `runs.csv` | one row per run: `index`, the varied keys, `status`, `outcome`, `diverged_epoch`, `epochs_run`, `train_loss`, `test_loss`, `r2`, `mape`, `diagnostics` (kinds joined by `;`) |
+//! | `runs.csv` | one row per run: `index`, the varied keys, `status`, `outcome`, `diverged_epoch`, `epochs_run`, `train_loss`, `test_loss` (last epoch), `train_r2`, `test_r2`, `train_mape`, `test_mape` (original units; the test columns empty without a test set), `diagnostics` (kinds joined by `;`) |
 //! | `summary.csv` | one row per combination of the non-seed factors: the spread over seeds ([`super::summary`]) |
-//! | `curves.csv` | `index,epoch,train_loss`: every run's loss curve (long format, `pd.read_csv`) |
+//! | `curves.csv` | `index,epoch,train_loss,test_loss`: every run's loss curves (`test_loss` empty without a test set) (long format, `pd.read_csv`) |
 //! | `sweep.toml` | the base experiment and the factors: `nnlab sweep DIR/sweep.toml` reruns it |
 //! | `loss_by_<key>.png`, `.svg` | per non-seed factor, its values' median curves with min–max bands |
 //!
@@ -96,7 +96,7 @@ pub fn runs_csv(spec: &SweepSpec, runs: &[SweepRun]) -> String {
         s.push_str(&field(&f.key));
     }
     s.push_str(
-        ",status,outcome,diverged_epoch,epochs_run,train_loss,test_loss,r2,mape,diagnostics\n",
+        ",status,outcome,diverged_epoch,epochs_run,train_loss,test_loss,train_r2,test_r2,train_mape,test_mape,diagnostics\n",
     );
     for r in runs {
         let _ = write!(s, "{}", r.index);
@@ -106,15 +106,17 @@ pub fn runs_csv(spec: &SweepSpec, runs: &[SweepRun]) -> String {
         let kinds: Vec<&str> = r.diagnostics.iter().map(|&k| kind_name(k)).collect();
         let _ = writeln!(
             s,
-            ",{},{},{},{},{},{},{},{},{}",
+            ",{},{},{},{},{},{},{},{},{},{},{}",
             r.status.name(),
             r.outcome.name(),
             r.diverged_epoch.map(|e| e.to_string()).unwrap_or_default(),
             r.epochs_run,
             num(r.train_loss),
             opt(r.test_loss),
-            num(r.r2),
-            opt(r.mape),
+            num(r.train_r2),
+            opt(r.test_r2),
+            opt(r.train_mape),
+            opt(r.test_mape),
             kinds.join(";")
         );
     }
@@ -159,10 +161,12 @@ pub fn summary_csv(spec: &SweepSpec, groups: &[GroupSummary]) -> String {
 
 /// `curves.csv` (see the module doc).
 pub fn curves_csv(runs: &[SweepRun]) -> String {
-    let mut s = String::from("index,epoch,train_loss\n");
+    let mut s = String::from("index,epoch,train_loss,test_loss\n");
     for r in runs {
+        let test = r.test_epoch_loss.as_deref().unwrap_or(&[]);
         for (e, l) in r.epoch_loss.iter().enumerate() {
-            let _ = writeln!(s, "{},{},{}", r.index, e + 1, num(*l));
+            let t = test.get(e).map(|&t| num(t)).unwrap_or_default();
+            let _ = writeln!(s, "{},{},{},{t}", r.index, e + 1, num(*l));
         }
     }
     s
@@ -226,11 +230,11 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
     for (i, line) in lines {
         let n = i + 1;
         let f = parse_line(line);
-        if f.len() != k + 10 {
+        if f.len() != k + 12 {
             return Err(bad(
                 &path,
                 n,
-                format!("{} fields, expected {}", f.len(), k + 10),
+                format!("{} fields, expected {}", f.len(), k + 12),
             ));
         }
         let int = |s: &str| {
@@ -248,7 +252,7 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
         let outcome = Outcome::parse(&f[k + 2])
             .ok_or_else(|| bad(&path, n, format!("unknown outcome '{}'", f[k + 2])))?;
         let rest = &f[k + 2..];
-        let diagnostics = rest[7]
+        let diagnostics = rest[9]
             .split(';')
             .filter(|s| !s.is_empty())
             .map(|s| {
@@ -272,10 +276,13 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
             epochs_run: int(&rest[2])?,
             train_loss: parse_f64(&path, n, &rest[3])?,
             test_loss: optf(&rest[4])?,
-            r2: parse_f64(&path, n, &rest[5])?,
-            mape: optf(&rest[6])?,
+            train_r2: parse_f64(&path, n, &rest[5])?,
+            test_r2: optf(&rest[6])?,
+            train_mape: optf(&rest[7])?,
+            test_mape: optf(&rest[8])?,
             diagnostics,
             epoch_loss: Vec::new(),
+            test_epoch_loss: None,
         });
     }
     let position: std::collections::HashMap<usize, usize> =
@@ -284,8 +291,12 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
     let text = read(&curves)?;
     for (i, line) in text.lines().enumerate().skip(1) {
         let f = parse_line(line);
-        let (Some(idx), Some(loss)) = (f.first(), f.get(2)) else {
-            return Err(bad(&curves, i + 1, "expected index,epoch,train_loss"));
+        let (Some(idx), Some(loss), Some(test)) = (f.first(), f.get(2), f.get(3)) else {
+            return Err(bad(
+                &curves,
+                i + 1,
+                "expected index,epoch,train_loss,test_loss",
+            ));
         };
         let idx: usize = idx
             .parse()
@@ -295,6 +306,10 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
             .get(&idx)
             .ok_or_else(|| bad(&curves, i + 1, format!("run {idx} is not in runs.csv")))?;
         runs[p].epoch_loss.push(loss);
+        if !test.is_empty() {
+            let t = parse_f64(&curves, i + 1, test)?;
+            runs[p].test_epoch_loss.get_or_insert_with(Vec::new).push(t);
+        }
     }
     Ok(runs)
 }

@@ -84,21 +84,27 @@ pub struct SweepRun {
     pub train_loss: f64,
     /// The last completed epoch's mean test loss, when there is a test set.
     pub test_loss: Option<f64>,
-    /// R² of the final network, on the test set when there is one, else on the train set,
-    /// in the target's original units (NaN when undefined).
-    pub r2: f64,
-    /// MAPE in percent, same set and units as `r2` (`None` when every target is 0).
-    pub mape: Option<f64>,
+    /// R² of the final network on the training set, in the target's original units (NaN
+    /// when undefined).
+    pub train_r2: f64,
+    /// R² on the test set, when there is one.
+    pub test_r2: Option<f64>,
+    /// MAPE in percent on the training set, original units (`None` when every target is 0).
+    pub train_mape: Option<f64>,
+    /// MAPE on the test set (`None` without a test set or when every target is 0).
+    pub test_mape: Option<f64>,
     /// The kinds of the run's diagnostics, in `diagnose` order.
     pub diagnostics: Vec<Kind>,
     /// The mean train loss of every completed epoch.
     pub epoch_loss: Vec<f64>,
+    /// The mean test loss after every completed epoch, when there is a test set.
+    pub test_epoch_loss: Option<Vec<f64>>,
 }
 
 impl SweepRun {
     /// The record of a full [`RunResult`] (the path every non-fast run takes).
     pub fn from_result(index: usize, values: Vec<String>, r: &RunResult) -> SweepRun {
-        let m = r.metrics.test.as_ref().unwrap_or(&r.metrics.train);
+        let test = r.metrics.test.as_ref();
         SweepRun {
             index,
             values,
@@ -111,10 +117,13 @@ impl SweepRun {
             epochs_run: r.epochs_run(),
             train_loss: r.final_loss().unwrap_or(f64::NAN),
             test_loss: r.test_loss().map(|t| t.last().copied().unwrap_or(f64::NAN)),
-            r2: m.original.r2,
-            mape: m.original.mape,
+            train_r2: r.metrics.train.original.r2,
+            test_r2: test.map(|t| t.original.r2),
+            train_mape: r.metrics.train.original.mape,
+            test_mape: test.and_then(|t| t.original.mape),
             diagnostics: r.diagnostics.iter().map(|d| d.kind).collect(),
             epoch_loss: r.epoch_loss(),
+            test_epoch_loss: r.test_loss(),
         }
     }
 
@@ -125,6 +134,36 @@ impl SweepRun {
             f64::INFINITY
         } else {
             self.train_loss
+        }
+    }
+
+    /// True when the run had a test set: then the held-out numbers judge it.
+    pub fn has_test_set(&self) -> bool {
+        self.test_r2.is_some()
+    }
+
+    /// R² on the set that judges the run: the test set when there is one, else the
+    /// training set (the set the outcome was judged on).
+    pub fn judged_r2(&self) -> f64 {
+        self.test_r2.unwrap_or(self.train_r2)
+    }
+
+    /// MAPE on the judged set (see [`SweepRun::judged_r2`]).
+    pub fn judged_mape(&self) -> Option<f64> {
+        if self.has_test_set() {
+            self.test_mape
+        } else {
+            self.train_mape
+        }
+    }
+
+    /// The last epoch's loss on the judged set: the test loss when there is a test set, else
+    /// the train loss; `+inf` for a diverged run.
+    pub fn judged_loss(&self) -> f64 {
+        match (self.status, self.test_loss) {
+            (Status::Diverged, _) => f64::INFINITY,
+            (_, Some(t)) => t,
+            _ => self.train_loss,
         }
     }
 

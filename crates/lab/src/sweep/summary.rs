@@ -192,10 +192,13 @@ mod tests {
             epochs_run: 3,
             train_loss: loss,
             test_loss: None,
-            r2: f64::NAN,
-            mape: None,
+            train_r2: f64::NAN,
+            test_r2: None,
+            train_mape: None,
+            test_mape: None,
             diagnostics: vec![],
             epoch_loss: vec![],
+            test_epoch_loss: None,
         }
     }
 
