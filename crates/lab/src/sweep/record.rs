@@ -127,16 +127,6 @@ impl SweepRun {
         }
     }
 
-    /// The loss the summary ranks by: the final train loss, or `+inf` for a diverged run
-    /// (its loss became non-finite, so it ranks below every run that finished).
-    pub fn final_loss(&self) -> f64 {
-        if self.status == Status::Diverged {
-            f64::INFINITY
-        } else {
-            self.train_loss
-        }
-    }
-
     /// True when the run had a test set: then the held-out numbers judge it.
     pub fn has_test_set(&self) -> bool {
         self.test_r2.is_some()
@@ -157,8 +147,9 @@ impl SweepRun {
         }
     }
 
-    /// The last epoch's loss on the judged set: the test loss when there is a test set, else
-    /// the train loss; `+inf` for a diverged run.
+    /// The loss the summary ranks by: the last epoch's loss on the judged set (the test loss
+    /// when there is a test set, else the train loss), or `+inf` for a diverged run (its loss
+    /// became non-finite, so it ranks below every run that finished).
     pub fn judged_loss(&self) -> f64 {
         match (self.status, self.test_loss) {
             (Status::Diverged, _) => f64::INFINITY,
@@ -169,6 +160,6 @@ impl SweepRun {
 
     /// The run ended with a finite loss (the runs whose losses the means and spreads use).
     pub fn finite(&self) -> bool {
-        self.status != Status::Diverged && self.final_loss().is_finite()
+        self.status != Status::Diverged && self.judged_loss().is_finite()
     }
 }

@@ -1,8 +1,9 @@
 //! The spread of a sweep's final losses: per combination of the non-seed factors (the rows
 //! of `summary.csv`) and per value of one factor (the report's paragraphs).
 //!
-//! Over the `n` runs of a group, with `L_i` the final loss of run `i` (the last epoch's
-//! mean train loss; `+inf` for a diverged run, see [`SweepRun::final_loss`]):
+//! Over the `n` runs of a group, with `L_i` the final loss of run `i` on its judged set (the
+//! last epoch's mean test loss when the runs have a test set, else the mean train loss;
+//! `+inf` for a diverged run, see [`SweepRun::judged_loss`]):
 //!
 //! ```text
 //! min, max     over all n runs
@@ -43,7 +44,7 @@ pub struct Stats {
 impl Stats {
     /// The statistics of `runs` (see the module doc). `n = 0` gives NaN everywhere.
     pub fn of(runs: &[&SweepRun]) -> Stats {
-        let mut losses: Vec<f64> = runs.iter().map(|r| r.final_loss()).collect();
+        let mut losses: Vec<f64> = runs.iter().map(|r| r.judged_loss()).collect();
         losses.sort_by(f64::total_cmp);
         let n = losses.len();
         let median = match n {
@@ -54,7 +55,7 @@ impl Stats {
         let ok: Vec<f64> = runs
             .iter()
             .filter(|r| r.finite())
-            .map(|r| r.final_loss())
+            .map(|r| r.judged_loss())
             .collect();
         let c = ok.len() as f64;
         let mean = ok.iter().sum::<f64>() / c;
