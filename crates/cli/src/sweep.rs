@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use nnlab_lab::sweep::files::{merge, read_spec, write_sweep};
+use nnlab_lab::sweep::json::SweepJson;
 use nnlab_lab::sweep::summary::summary_table;
-use nnlab_lab::sweep::{run_sweep, run_sweep_with, summarize, Shard, SweepResult, SweepSpec};
+use nnlab_lab::sweep::{run_sweep, run_sweep_with, Shard, SweepResult, SweepSpec};
 use nnlab_lab::Experiment;
 
 use crate::experiment_flags::ExperimentFlags;
@@ -52,7 +53,8 @@ pub struct SweepArgs {
     /// Also write report.html and report.md (with --out)
     #[arg(long, requires = "out")]
     report: bool,
-    /// Print the summary as JSON instead of the table
+    /// Print JSON instead of the table: the judged set, per combination its stats and
+    /// outcome counts and warnings, per run its outcome and final metrics
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -143,12 +145,11 @@ fn finish(
         writeln!(stdout, "{} runs of the shard done", result.runs.len())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let groups = summarize(result);
     if json {
-        serde_json::to_writer_pretty(&mut stdout, &groups)?;
+        serde_json::to_writer_pretty(&mut stdout, &SweepJson::of(result))?;
         writeln!(stdout)?;
     } else {
-        write!(stdout, "{}", summary_table(&groups).text(""))?;
+        write!(stdout, "{}", summary_table(result).text(""))?;
     }
     Ok(ExitCode::SUCCESS)
 }

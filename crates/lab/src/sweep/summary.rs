@@ -18,10 +18,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use nnlab_report::Table;
+use nnlab_report::{Align, Table};
 
 use super::engine::SweepResult;
-use super::record::SweepRun;
+use super::record::{kind_name, SweepRun, KINDS};
+use crate::diagnostics::Kind;
 use crate::verdict::{Outcome, OutcomeCounts};
 
 /// The statistics of one group of runs (see the module doc).
@@ -141,21 +142,85 @@ pub fn sorted_by_median(groups: &[GroupSummary]) -> Vec<&GroupSummary> {
     v
 }
 
-/// The summary as a [`Table`], sorted by median final loss: settings, runs, the outcomes
-/// counted, median, min, max, mean ± std. Losses with 4 significant digits.
-pub fn summary_table(groups: &[GroupSummary]) -> Table {
+/// The runs of `group` (those whose non-seed values are its settings), in grid order.
+pub fn group_runs<'a>(result: &'a SweepResult, group: &GroupSummary) -> Vec<&'a SweepRun> {
+    let factors = result.spec.setting_factors();
+    result
+        .runs
+        .iter()
+        .filter(|r| {
+            factors
+                .iter()
+                .zip(&group.settings)
+                .all(|(&f, (_, v))| r.values[f] == *v)
+        })
+        .collect()
+}
+
+/// The warnings that fired in `runs`: `(kind, runs with it)` for every kind seen, in
+/// [`KINDS`] order. `largest_movers` (information, not a warning) and `divergence` (the
+/// outcome `diverged` already counts those runs) are left out.
+pub fn warnings_seen(runs: &[&SweepRun]) -> Vec<(Kind, usize)> {
+    KINDS
+        .into_iter()
+        .filter(|&k| k != Kind::LargestMovers && k != Kind::Divergence)
+        .map(|k| {
+            (
+                k,
+                runs.iter().filter(|r| r.diagnostics.contains(&k)).count(),
+            )
+        })
+        .filter(|&(_, n)| n > 0)
+        .collect()
+}
+
+/// `"dead_relu 20, symmetry 3"`: [`warnings_seen`] as a table cell (empty when none).
+pub fn describe_warnings(seen: &[(Kind, usize)]) -> String {
+    seen.iter()
+        .map(|&(k, n)| format!("{} {n}", kind_name(k)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The set the runs' losses are measured on, as the median column names it: `test` when
+/// every run holds out rows, `train` when none does, `test/train` for a mix (a sweep over
+/// `test`).
+pub fn judged_set(runs: &[SweepRun]) -> &'static str {
+    match (
+        runs.iter().all(SweepRun::has_test_set),
+        runs.iter().any(SweepRun::has_test_set),
+    ) {
+        (true, _) => "test",
+        (false, true) => "test/train",
+        (false, false) => "train",
+    }
+}
+
+/// The summary of `result` as a [`Table`], sorted by median final loss: the settings, the
+/// runs, the outcomes counted ("18 learned, 2 stuck"), the median, min and max of the final
+/// loss on the judged set (the header names it: "median test loss"), and the warnings that
+/// fired with their run counts ("dead_relu 20"). Losses with 4 significant digits. Mean and
+/// std are left to `summary.csv` and `--json`: with them a one-factor table outgrew 100
+/// columns.
+pub fn summary_table(result: &SweepResult) -> Table {
+    let groups = summarize(result);
     let mut headers: Vec<String> = match groups.first() {
         Some(g) if !g.settings.is_empty() => g.settings.iter().map(|(k, _)| k.clone()).collect(),
         _ => vec!["runs".to_string()],
     };
-    headers.extend(
-        ["n", "outcomes", "median", "min", "max", "mean", "std"]
-            .iter()
-            .map(|s| s.to_string()),
-    );
+    let settings = headers.len();
+    headers.push("n".into());
+    headers.push("outcomes".into());
+    headers.push(format!("median {} loss", judged_set(&result.runs)));
+    headers.extend(["min", "max", "diagnostics"].iter().map(|s| s.to_string()));
     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut t = Table::new(&h);
-    for g in sorted_by_median(groups) {
+    // Words read left-aligned: the settings (values such as `high-high`), the outcomes and
+    // the diagnostics.
+    for c in (0..settings).chain([settings + 1, settings + 5]) {
+        t.align[c] = Align::Left;
+    }
+    for g in sorted_by_median(&groups) {
         let mut row: Vec<String> = if g.settings.is_empty() {
             vec!["all".into()]
         } else {
@@ -164,9 +229,10 @@ pub fn summary_table(groups: &[GroupSummary]) -> Table {
         let st = &g.stats;
         row.push(st.n.to_string());
         row.push(st.outcomes.describe());
-        for x in [st.median, st.min, st.max, st.mean, st.std] {
+        for x in [st.median, st.min, st.max] {
             row.push(sig4(x));
         }
+        row.push(describe_warnings(&warnings_seen(&group_runs(result, g))));
         t.push(row);
     }
     t
