@@ -112,12 +112,15 @@ fn bad_vary_is_exit_2_naming_it() {
 }
 
 #[test]
-fn json_prints_the_summary() {
+fn json_prints_the_summary_and_the_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = sweep(tmp.path(), &["--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 3);
-    assert_eq!(v[0]["stats"]["n"], 5);
+    // Three learning rates of five seeds each (GRID); the shape is in sweep/json.rs.
+    assert_eq!(v["judged_on"], "train");
+    assert_eq!(v["groups"].as_array().unwrap().len(), 3);
+    assert_eq!(v["groups"][0]["stats"]["n"], 5);
+    assert_eq!(v["runs"].as_array().unwrap().len(), 15);
 }
 
 #[test]
