@@ -76,6 +76,9 @@ enum SweepCommand {
         /// Also write report.html and report.md
         #[arg(long)]
         report: bool,
+        /// Print the JSON `nnlab sweep --json` prints instead of the table
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -98,9 +101,15 @@ fn spec(args: &SweepArgs) -> anyhow::Result<SweepSpec> {
 }
 
 pub fn run(args: &SweepArgs) -> anyhow::Result<ExitCode> {
-    if let Some(SweepCommand::Merge { dirs, out, report }) = &args.merge {
+    if let Some(SweepCommand::Merge {
+        dirs,
+        out,
+        report,
+        json,
+    }) = &args.merge
+    {
         let result = merge(dirs)?;
-        return finish(&result, Some(out), *report, args.json);
+        return finish(&result, Some(out), *report, *json);
     }
     let spec = spec(args)?;
     let shard: Option<Shard> = args.shard.as_deref().map(str::parse).transpose()?;
