@@ -2,29 +2,10 @@
 //! outcome; `list` shows it and filters by it, `show` gives the reason, `export` and
 //! `compare` carry it. Run as the real binary against a store in a temporary directory.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::{nnlab, ok};
 
 use serde_json::Value;
-
-fn nnlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnlab"))
-        .args(args)
-        .current_dir(dir)
-        .env("NNLAB_STORE", dir.join("runs.sqlite"))
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = nnlab(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// The `outcome` cell of each line of `runs list` (the 4th column), by run id.
 fn listed(table: &str) -> Vec<(String, String)> {

@@ -1,17 +1,10 @@
 //! `nnlab sweep` and `nnlab experiment`, run as the real binary in a temporary folder.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+use common::nnlab;
 
-fn nnlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnlab"))
-        .args(args)
-        .current_dir(dir)
-        // Sweeps record their runs: into the temporary folder, never the user's store.
-        .env("NNLAB_STORE", dir.join("runs.sqlite"))
-        .output()
-        .unwrap()
-}
+use std::path::Path;
+use std::process::Output;
 
 const GRID: &[&str] = &[
     "--vary",

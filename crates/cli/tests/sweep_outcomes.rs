@@ -2,37 +2,19 @@
 //! `summary.csv` counts each outcome, and a sweep with a test set writes its test losses,
 //! reads them back and merges from shards into the same files and the same JSON.
 
+mod common;
+use common::ok;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn nnlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnlab"))
-        .args(args)
-        .current_dir(dir)
-        .env("NNLAB_STORE", dir.join("runs.sqlite"))
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = nnlab(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn sweep(dir: &Path, grid: &[&str], extra: &[&str]) -> String {
-    let args: Vec<&str> = ["sweep", "--no-store"]
-        .iter()
-        .chain(grid)
-        .chain(extra)
-        .copied()
-        .collect();
+/// `nnlab sweep --no-store` with the arguments of every part.
+fn sweep(dir: &Path, parts: &[&[&str]]) -> String {
+    let mut args = vec!["sweep", "--no-store"];
+    for p in parts {
+        args.extend_from_slice(p);
+    }
     ok(dir, &args)
 }
 
@@ -50,17 +32,18 @@ const GRID: &[&str] = &[
     "30",
 ];
 
-/// Two learning rates, four seeds, a quarter of the rows held out.
-const TEST_GRID: &[&str] = &[
+/// Two learning rates, four seeds, 30 epochs.
+const PAIR: &[&str] = &[
     "--vary",
     "lr=0.01,1",
     "--vary",
     "seed=0..4",
     "--epochs",
     "30",
-    "--test-fraction",
-    "0.25",
 ];
+
+/// A quarter of the rows held out as a test set.
+const HELD_OUT: &[&str] = &["--test-fraction", "0.25"];
 
 #[test]
 fn the_table_counts_outcomes_names_the_set_and_shows_the_warnings() {
@@ -68,7 +51,7 @@ fn the_table_counts_outcomes_names_the_set_and_shows_the_warnings() {
     // This build's output, pasted. Independent checks: the counts are those of runs.csv's
     // outcome column (`summary_csv_counts_each_outcome`, `--json` below), and lr 1 is stuck
     // in every run, as issue 12 measured for `nnlab train --lr 1` (every row predicts 0).
-    let table = sweep(tmp.path(), GRID, &[]);
+    let table = sweep(tmp.path(), &[GRID]);
     assert_eq!(
         table,
         "\
@@ -80,7 +63,7 @@ lr    n  outcomes                      median train loss       min      max  dia
 "
     );
     // With held-out rows the losses are test losses, and the header says so.
-    let table = sweep(tmp.path(), TEST_GRID, &[]);
+    let table = sweep(tmp.path(), &[PAIR, HELD_OUT]);
     let header: Vec<&str> = table.lines().next().unwrap().split("  ").collect();
     assert!(header.contains(&"median test loss"), "{table}");
 }
@@ -99,7 +82,8 @@ fn count(runs: &[Value], lr: &str, field: &str, value: &str) -> usize {
 #[test]
 fn json_counts_outcomes_per_combination_and_keeps_each_runs_metrics() {
     let tmp = tempfile::tempdir().unwrap();
-    let v: Value = serde_json::from_str(&sweep(tmp.path(), TEST_GRID, &["--json"])).unwrap();
+    let v: Value =
+        serde_json::from_str(&sweep(tmp.path(), &[PAIR, HELD_OUT, &["--json"]])).unwrap();
     assert_eq!(v["judged_on"], "test");
     let runs = v["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 8);
@@ -176,18 +160,7 @@ fn csv_counts(runs_csv: &str, lr: &str) -> Vec<usize> {
 fn summary_csv_counts_each_outcome() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    sweep(
-        d,
-        &[
-            "--vary",
-            "lr=0.01,1",
-            "--vary",
-            "seed=0..4",
-            "--epochs",
-            "30",
-        ],
-        &["--out", "o"],
-    );
+    sweep(d, &[PAIR, &["--out", "o"]]);
     let runs = read(d.join("o/runs.csv"));
     assert!(runs.starts_with("index,lr,seed,status,outcome,"), "{runs}");
     let summary = read(d.join("o/summary.csv"));
@@ -216,7 +189,7 @@ fn summary_csv_counts_each_outcome() {
 fn a_test_set_sweep_keeps_its_test_curves_and_merges_from_shards_identically() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let whole = sweep(d, TEST_GRID, &["--out", "whole", "--json"]);
+    let whole = sweep(d, &[PAIR, HELD_OUT, &["--out", "whole", "--json"]]);
     let curves = read(d.join("whole/curves.csv"));
     let lines: Vec<&str> = curves.lines().collect();
     assert_eq!(lines[0], "index,epoch,train_loss,test_loss");
@@ -232,8 +205,11 @@ fn a_test_set_sweep_keeps_its_test_curves_and_merges_from_shards_identically() {
     for k in 1..=3 {
         sweep(
             d,
-            TEST_GRID,
-            &["--shard", &format!("{k}/3"), "--out", &format!("s{k}")],
+            &[
+                PAIR,
+                HELD_OUT,
+                &["--shard", &format!("{k}/3"), "--out", &format!("s{k}")],
+            ],
         );
     }
     let merged = ok(
