@@ -307,6 +307,38 @@ mod tests {
         assert_eq!(s.median_diverged_epoch, None);
     }
 
+    /// Warnings count runs, not occurrences (two dead ReLUs in one run count once), in
+    /// `KINDS` order; `largest_movers` and `divergence` are left out.
+    #[test]
+    fn warnings_count_the_runs_with_each_kind() {
+        let mut rs = [
+            run(1.0, Status::Completed, None),
+            run(1.0, Status::Diverged, Some(2)),
+            run(1.0, Status::Completed, None),
+        ];
+        rs[0].diagnostics = vec![Kind::DeadRelu, Kind::DeadRelu, Kind::LargestMovers];
+        rs[1].diagnostics = vec![Kind::Divergence, Kind::Symmetry];
+        rs[2].diagnostics = vec![Kind::DeadRelu];
+        let refs: Vec<&SweepRun> = rs.iter().collect();
+        let seen = warnings_seen(&refs);
+        assert_eq!(seen, [(Kind::Symmetry, 1), (Kind::DeadRelu, 2)]);
+        assert_eq!(describe_warnings(&seen), "symmetry 1, dead_relu 2");
+        assert_eq!(describe_warnings(&[]), "");
+    }
+
+    #[test]
+    fn the_judged_set_is_test_only_when_every_run_holds_out_rows() {
+        let mut rs = [
+            run(1.0, Status::Completed, None),
+            run(1.0, Status::Completed, None),
+        ];
+        assert_eq!(judged_set(&rs), "train");
+        rs[0].test_r2 = Some(0.5);
+        assert_eq!(judged_set(&rs), "test/train");
+        rs[1].test_r2 = Some(0.25);
+        assert_eq!(judged_set(&rs), "test");
+    }
+
     #[test]
     fn nothing_converged_gives_nan_mean() {
         let rs = [
