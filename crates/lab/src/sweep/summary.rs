@@ -184,7 +184,7 @@ pub fn describe_warnings(seen: &[(Kind, usize)]) -> String {
 
 /// The set the runs' losses are measured on, as the median column names it: `test` when
 /// every run holds out rows, `train` when none does, `test/train` for a mix (a sweep over
-/// `test`).
+/// `test_fraction=0,0.2`).
 pub fn judged_set(runs: &[SweepRun]) -> &'static str {
     match (
         runs.iter().all(SweepRun::has_test_set),
