@@ -1,19 +1,10 @@
 //! `nnlab sweep` and `nnlab experiment`, run as the real binary in a temporary folder.
 
 mod common;
-use common::nnlab;
+use common::{nnlab, GRID};
 
 use std::path::Path;
 use std::process::Output;
-
-const GRID: &[&str] = &[
-    "--vary",
-    "lr=0.01,0.1,1",
-    "--vary",
-    "seed=0..5",
-    "--epochs",
-    "30",
-];
 
 fn sweep(dir: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["sweep"];

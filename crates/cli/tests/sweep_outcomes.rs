@@ -3,7 +3,7 @@
 //! reads them back and merges from shards into the same files and the same JSON.
 
 mod common;
-use common::ok;
+use common::{ok, GRID};
 
 use std::path::Path;
 
@@ -21,16 +21,6 @@ fn sweep(dir: &Path, parts: &[&[&str]]) -> String {
 fn read(p: impl AsRef<Path>) -> String {
     std::fs::read_to_string(p.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", p.as_ref().display()))
 }
-
-/// Three learning rates, five seeds, 30 epochs, no test set.
-const GRID: &[&str] = &[
-    "--vary",
-    "lr=0.01,0.1,1",
-    "--vary",
-    "seed=0..5",
-    "--epochs",
-    "30",
-];
 
 /// Two learning rates, four seeds, 30 epochs.
 const PAIR: &[&str] = &[

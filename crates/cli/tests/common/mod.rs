@@ -6,6 +6,16 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The sweeps' usual grid: three learning rates, five seeds, 30 epochs, no test set.
+pub const GRID: &[&str] = &[
+    "--vary",
+    "lr=0.01,0.1,1",
+    "--vary",
+    "seed=0..5",
+    "--epochs",
+    "30",
+];
+
 /// `nnlab ARGS` in `dir`, recording into `dir/runs.sqlite` (never the user's store).
 pub fn nnlab(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nnlab"))
