@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use nnlab_lab::sweep::{Shard, SweepSpec};
+use nnlab_lab::verdict::Outcome;
 use nnlab_lab::{Experiment, LabError, RunResult};
 use nnlab_store::writer::new_sweep_id;
 use nnlab_store::{
@@ -193,9 +194,7 @@ enum RunsCommand {
         /// Only runs with this status: running, completed, diverged, stopped_early, interrupted
         #[arg(long)]
         status: Option<String>,
-        /// Only runs with this outcome: diverged, stuck, oscillating, still_improving,
-        /// no_better_than_mean, stopped_early, plateaued, learned
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", help = outcome_help())]
         outcome: Option<String>,
         /// Only runs tagged with this experiment name
         #[arg(long, value_name = "NAME")]
@@ -257,6 +256,14 @@ enum RunsCommand {
         #[arg(long)]
         status: Option<String>,
     },
+}
+
+/// `--outcome`'s help, naming every outcome of [`Outcome::ALL`].
+fn outcome_help() -> String {
+    format!(
+        "Only runs with this outcome: {}",
+        Outcome::ALL.map(Outcome::name).join(", ")
+    )
 }
 
 fn status(s: &Option<String>) -> anyhow::Result<Option<RunStatus>> {
