@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use nnlab_lab::sweep::files::{merge, read_spec, write_sweep};
 use nnlab_lab::sweep::json::SweepJson;
 use nnlab_lab::sweep::summary::summary_table;
-use nnlab_lab::sweep::{run_sweep, run_sweep_with, Shard, SweepResult, SweepSpec};
+use nnlab_lab::sweep::{run_sweep, run_sweep_with, summarize, Shard, SweepResult, SweepSpec};
 use nnlab_lab::Experiment;
 
 use crate::experiment_flags::ExperimentFlags;
@@ -158,7 +158,7 @@ fn finish(
         serde_json::to_writer_pretty(&mut stdout, &SweepJson::of(result))?;
         writeln!(stdout)?;
     } else {
-        write!(stdout, "{}", summary_table(result).text(""))?;
+        write!(stdout, "{}", summary_table(&summarize(result)).text(""))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -19,7 +19,7 @@ use crate::files::write_atomic;
 use crate::sweep::files::spec_toml;
 use crate::sweep::plots::factor_charts;
 use crate::sweep::summary::summary_table;
-use crate::sweep::SweepResult;
+use crate::sweep::{summarize, SweepResult};
 use crate::LabError;
 
 pub use html::render_html;
@@ -83,7 +83,7 @@ impl Report {
             question: extra.question,
             config: spec_toml(&result.spec).unwrap_or_default(),
             n_runs: result.runs.len(),
-            summary: summary_table(result),
+            summary: summary_table(&summarize(result)),
             paragraphs: factor_paragraphs(result),
             diagnostics: diagnostic_counts(&result.runs),
             sections: extra.sections,

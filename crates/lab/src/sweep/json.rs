@@ -9,6 +9,7 @@
 //!       "stats": { "n": 5, "min": .., "median": .., "max": .., "mean": .., "std": ..,
 //!                  "finite": 5, "median_diverged_epoch": null,
 //!                  "outcomes": { "diverged": 0, "stuck": 0, ..., "learned": 5 } },
+//!       "held_out": false,                      // every run had a test set
 //!       "diagnostics": { "dead_relu": 2 } }     // warnings seen, runs with each
 //!   ],
 //!   "runs": [                        // the rows of runs.csv, in grid order
@@ -27,22 +28,14 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::engine::SweepResult;
 use super::record::{kind_name, SweepRun};
-use super::summary::{group_runs, judged_set, summarize, warnings_seen, GroupSummary};
+use super::summary::{judged_set, summarize, GroupSummary};
 
 /// The whole `--json` document (see the module doc).
 #[derive(Debug, serde::Serialize)]
 pub struct SweepJson<'a> {
     pub judged_on: &'static str,
-    pub groups: Vec<GroupJson>,
+    pub groups: Vec<GroupSummary>,
     pub runs: Vec<RunJson<'a>>,
-}
-
-/// One combination: its summary and the warnings that fired in its runs.
-#[derive(Debug, serde::Serialize)]
-pub struct GroupJson {
-    #[serde(flatten)]
-    pub summary: GroupSummary,
-    pub diagnostics: Pairs<&'static str, usize>,
 }
 
 /// One run: a row of `runs.csv`, the varied values by key.
@@ -108,18 +101,9 @@ impl<'a> RunJson<'a> {
 impl<'a> SweepJson<'a> {
     /// The document of a whole (unsharded or merged) sweep.
     pub fn of(result: &'a SweepResult) -> SweepJson<'a> {
-        let groups = summarize(result)
-            .into_iter()
-            .map(|g| {
-                let seen = warnings_seen(&group_runs(result, &g));
-                GroupJson {
-                    diagnostics: Pairs(seen.into_iter().map(|(k, n)| (kind_name(k), n)).collect()),
-                    summary: g,
-                }
-            })
-            .collect();
+        let groups = summarize(result);
         SweepJson {
-            judged_on: judged_set(&result.runs),
+            judged_on: judged_set(&groups),
             groups,
             runs: result.runs.iter().map(|r| RunJson::of(result, r)).collect(),
         }

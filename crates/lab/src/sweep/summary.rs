@@ -89,12 +89,63 @@ impl Stats {
     }
 }
 
-/// One row of `summary.csv`: a combination of the non-seed factors' values and its stats.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One row of `summary.csv`: a combination of the non-seed factors' values, its stats, and
+/// what the summary table adds: the set its losses are on and the warnings that fired.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupSummary {
     /// `(key, value)` of every non-seed factor.
     pub settings: Vec<(String, String)>,
     pub stats: Stats,
+    /// Every run of the group held out a test set: its losses are test losses.
+    pub held_out: bool,
+    /// The warnings that fired in its runs.
+    pub diagnostics: Warnings,
+}
+
+/// The warnings that fired in a group of runs: `(kind, runs with it)` for every kind seen,
+/// in [`KINDS`] order; in JSON a map from kind to count. `largest_movers` (information,
+/// not a warning) and `divergence` (the outcome `diverged` already counts those runs) are
+/// left out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Warnings(pub Vec<(Kind, usize)>);
+
+impl Warnings {
+    /// The warnings of `runs`; a run with two dead ReLUs counts once.
+    pub fn of(runs: &[&SweepRun]) -> Warnings {
+        Warnings(
+            KINDS
+                .into_iter()
+                .filter(|&k| k != Kind::LargestMovers && k != Kind::Divergence)
+                .map(|k| {
+                    (
+                        k,
+                        runs.iter().filter(|r| r.diagnostics.contains(&k)).count(),
+                    )
+                })
+                .filter(|&(_, n)| n > 0)
+                .collect(),
+        )
+    }
+
+    /// `"dead_relu 20, symmetry 3"` (empty when none fired).
+    pub fn describe(&self) -> String {
+        self.0
+            .iter()
+            .map(|&(k, n)| format!("{} {n}", kind_name(k)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Serialize for Warnings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for &(k, n) in &self.0 {
+            m.serialize_entry(kind_name(k), &n)?;
+        }
+        m.end()
+    }
 }
 
 /// Groups the runs by the values of the non-seed factors, in the order each combination
@@ -118,6 +169,8 @@ pub fn summarize(result: &SweepResult) -> Vec<GroupSummary> {
                 .map(|(&f, v)| (result.spec.vary[f].key.clone(), v))
                 .collect(),
             stats: Stats::of(&runs),
+            held_out: runs.iter().all(|r| r.has_test_set()),
+            diagnostics: Warnings::of(&runs),
         })
         .collect()
 }
@@ -142,68 +195,25 @@ pub fn sorted_by_median(groups: &[GroupSummary]) -> Vec<&GroupSummary> {
     v
 }
 
-/// The runs of `group` (those whose non-seed values are its settings), in grid order.
-pub fn group_runs<'a>(result: &'a SweepResult, group: &GroupSummary) -> Vec<&'a SweepRun> {
-    let factors = result.spec.setting_factors();
-    result
-        .runs
-        .iter()
-        .filter(|r| {
-            factors
-                .iter()
-                .zip(&group.settings)
-                .all(|(&f, (_, v))| r.values[f] == *v)
-        })
-        .collect()
-}
-
-/// The warnings that fired in `runs`: `(kind, runs with it)` for every kind seen, in
-/// [`KINDS`] order. `largest_movers` (information, not a warning) and `divergence` (the
-/// outcome `diverged` already counts those runs) are left out.
-pub fn warnings_seen(runs: &[&SweepRun]) -> Vec<(Kind, usize)> {
-    KINDS
-        .into_iter()
-        .filter(|&k| k != Kind::LargestMovers && k != Kind::Divergence)
-        .map(|k| {
-            (
-                k,
-                runs.iter().filter(|r| r.diagnostics.contains(&k)).count(),
-            )
-        })
-        .filter(|&(_, n)| n > 0)
-        .collect()
-}
-
-/// `"dead_relu 20, symmetry 3"`: [`warnings_seen`] as a table cell (empty when none).
-pub fn describe_warnings(seen: &[(Kind, usize)]) -> String {
-    seen.iter()
-        .map(|&(k, n)| format!("{} {n}", kind_name(k)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The set the runs' losses are measured on, as the median column names it: `test` when
+/// The set the groups' losses are measured on, as the median column names it: `test` when
 /// every run holds out rows, `train` when none does, `test/train` for a mix (a sweep over
 /// `test_fraction=0,0.2`).
-pub fn judged_set(runs: &[SweepRun]) -> &'static str {
-    match (
-        runs.iter().all(SweepRun::has_test_set),
-        runs.iter().any(SweepRun::has_test_set),
-    ) {
-        (true, _) => "test",
-        (false, true) => "test/train",
-        (false, false) => "train",
+pub fn judged_set(groups: &[GroupSummary]) -> &'static str {
+    let held_out = groups.iter().filter(|g| g.held_out).count();
+    match held_out {
+        0 => "train",
+        n if n == groups.len() => "test",
+        _ => "test/train",
     }
 }
 
-/// The summary of `result` as a [`Table`], sorted by median final loss: the settings, the
+/// The summary as a [`Table`], sorted by median final loss: the settings, the
 /// runs, the outcomes counted ("18 learned, 2 stuck"), the median, min and max of the final
 /// loss on the judged set (the header names it: "median test loss"), and the warnings that
 /// fired with their run counts ("dead_relu 20"). Losses with 4 significant digits. Mean and
 /// std are left to `summary.csv` and `--json`: with them a one-factor table outgrew 100
 /// columns.
-pub fn summary_table(result: &SweepResult) -> Table {
-    let groups = summarize(result);
+pub fn summary_table(groups: &[GroupSummary]) -> Table {
     let mut headers: Vec<String> = match groups.first() {
         Some(g) if !g.settings.is_empty() => g.settings.iter().map(|(k, _)| k.clone()).collect(),
         _ => vec!["runs".to_string()],
@@ -211,7 +221,7 @@ pub fn summary_table(result: &SweepResult) -> Table {
     let settings = headers.len();
     headers.push("n".into());
     headers.push("outcomes".into());
-    headers.push(format!("median {} loss", judged_set(&result.runs)));
+    headers.push(format!("median {} loss", judged_set(groups)));
     headers.extend(["min", "max", "diagnostics"].iter().map(|s| s.to_string()));
     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut t = Table::new(&h);
@@ -220,7 +230,7 @@ pub fn summary_table(result: &SweepResult) -> Table {
     for c in (0..settings).chain([settings + 1, settings + 5]) {
         t.align[c] = Align::Left;
     }
-    for g in sorted_by_median(&groups) {
+    for g in sorted_by_median(groups) {
         let mut row: Vec<String> = if g.settings.is_empty() {
             vec!["all".into()]
         } else {
@@ -232,7 +242,7 @@ pub fn summary_table(result: &SweepResult) -> Table {
         for x in [st.median, st.min, st.max] {
             row.push(sig4(x));
         }
-        row.push(describe_warnings(&warnings_seen(&group_runs(result, g))));
+        row.push(g.diagnostics.describe());
         t.push(row);
     }
     t
@@ -320,23 +330,65 @@ mod tests {
         rs[1].diagnostics = vec![Kind::Divergence, Kind::Symmetry];
         rs[2].diagnostics = vec![Kind::DeadRelu];
         let refs: Vec<&SweepRun> = rs.iter().collect();
-        let seen = warnings_seen(&refs);
-        assert_eq!(seen, [(Kind::Symmetry, 1), (Kind::DeadRelu, 2)]);
-        assert_eq!(describe_warnings(&seen), "symmetry 1, dead_relu 2");
-        assert_eq!(describe_warnings(&[]), "");
+        let seen = Warnings::of(&refs);
+        assert_eq!(seen.0, [(Kind::Symmetry, 1), (Kind::DeadRelu, 2)]);
+        assert_eq!(seen.describe(), "symmetry 1, dead_relu 2");
+        assert_eq!(
+            serde_json::to_string(&seen).unwrap(),
+            r#"{"symmetry":1,"dead_relu":2}"#
+        );
+        assert_eq!(Warnings::of(&refs[..0]).describe(), "");
     }
 
     #[test]
     fn the_judged_set_is_test_only_when_every_run_holds_out_rows() {
-        let mut rs = [
-            run(1.0, Status::Completed, None),
-            run(1.0, Status::Completed, None),
-        ];
-        assert_eq!(judged_set(&rs), "train");
-        rs[0].test_r2 = Some(0.5);
-        assert_eq!(judged_set(&rs), "test/train");
-        rs[1].test_r2 = Some(0.25);
-        assert_eq!(judged_set(&rs), "test");
+        let group = |held_out| GroupSummary {
+            settings: vec![],
+            stats: Stats::of(&[]),
+            held_out,
+            diagnostics: Warnings::default(),
+        };
+        assert_eq!(judged_set(&[group(false), group(false)]), "train");
+        assert_eq!(judged_set(&[group(true), group(false)]), "test/train");
+        assert_eq!(judged_set(&[group(true), group(true)]), "test");
+        // summarize: a sweep over the test fraction, two seeds; the held-out runs have a
+        // test R², and one of them a dead ReLU.
+        let spec = crate::sweep::SweepSpec::parse(
+            crate::Experiment::default(),
+            &["test_fraction=0,0.25".into(), "seed=0..2".into()],
+        )
+        .unwrap();
+        let mut runs: Vec<SweepRun> = (0..4).map(|_| run(1.0, Status::Completed, None)).collect();
+        for (i, r) in runs.iter_mut().enumerate() {
+            r.index = i;
+            r.values = vec![["0", "0.25"][i / 2].into(), (i % 2).to_string()];
+            if i >= 2 {
+                r.test_r2 = Some(0.5);
+            }
+        }
+        runs[3].diagnostics = vec![Kind::DeadRelu];
+        let result = SweepResult {
+            spec,
+            shard: None,
+            runs,
+            lane_runs: 0,
+        };
+        let groups = summarize(&result);
+        assert_eq!((groups[0].held_out, groups[1].held_out), (false, true));
+        assert_eq!(groups[0].diagnostics, Warnings::default());
+        assert_eq!(groups[1].diagnostics.0, [(Kind::DeadRelu, 1)]);
+        assert_eq!(judged_set(&groups), "test/train");
+        // Every loss is 1 and every run learned (the `run` helper): only the header's set,
+        // the grid order (ties) and the warning differ.
+        assert_eq!(
+            summary_table(&groups).text(""),
+            "\
+test_fraction  n  outcomes   median test/train loss  min  max  diagnostics
+-------------  -  ---------  ----------------------  ---  ---  -----------
+0              2  2 learned                       1    1    1
+0.25           2  2 learned                       1    1    1  dead_relu 1
+"
+        );
     }
 
     #[test]
