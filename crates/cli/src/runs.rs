@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use nnlab_lab::sweep::{Shard, SweepSpec};
+use nnlab_lab::verdict::Outcome;
 use nnlab_lab::{Experiment, LabError, RunResult};
 use nnlab_store::writer::new_sweep_id;
 use nnlab_store::{
@@ -193,6 +194,8 @@ enum RunsCommand {
         /// Only runs with this status: running, completed, diverged, stopped_early, interrupted
         #[arg(long)]
         status: Option<String>,
+        #[arg(long, value_name = "NAME", help = outcome_help())]
+        outcome: Option<String>,
         /// Only runs tagged with this experiment name
         #[arg(long, value_name = "NAME")]
         experiment: Option<String>,
@@ -206,7 +209,7 @@ enum RunsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// One run: configuration, metrics, diagnostics, history summary
+    /// One run: outcome and why, configuration, metrics, diagnostics, history summary
     Show {
         /// The run's id (see `nnlab runs list`)
         id: i64,
@@ -214,7 +217,8 @@ enum RunsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Runs side by side: the configuration keys that differ and the final metrics
+    /// Runs side by side: status, outcome, the configuration keys that differ and the final
+    /// metrics
     Compare {
         /// Two or more run ids
         #[arg(required = true, num_args = 2..)]
@@ -228,7 +232,7 @@ enum RunsCommand {
         /// The run's id
         id: i64,
     },
-    /// Every run as one flat row (configuration keys, final metrics, status)
+    /// Every run as one flat row (status, outcome, configuration keys, final metrics)
     Export {
         /// csv (pandas.read_csv) or json (a list of flat objects)
         #[arg(long, value_enum, default_value = "csv")]
@@ -254,6 +258,14 @@ enum RunsCommand {
     },
 }
 
+/// `--outcome`'s help, naming every outcome of [`Outcome::ALL`].
+fn outcome_help() -> String {
+    format!(
+        "Only runs with this outcome: {}",
+        Outcome::ALL.map(Outcome::name).join(", ")
+    )
+}
+
 fn status(s: &Option<String>) -> anyhow::Result<Option<RunStatus>> {
     s.as_deref().map(str::parse).transpose().map_err(input)
 }
@@ -265,6 +277,7 @@ pub fn run(args: &RunsArgs) -> anyhow::Result<ExitCode> {
         RunsCommand::List {
             conditions,
             status: st,
+            outcome,
             experiment,
             sweep,
             limit,
@@ -272,6 +285,11 @@ pub fn run(args: &RunsArgs) -> anyhow::Result<ExitCode> {
         } => {
             let filter = Filter {
                 status: status(st)?,
+                outcome: outcome
+                    .as_deref()
+                    .map(nnlab_store::record::parse_outcome)
+                    .transpose()
+                    .map_err(input)?,
                 experiment: experiment.clone(),
                 sweep: sweep.clone(),
                 conditions: conditions

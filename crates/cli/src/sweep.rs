@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use nnlab_lab::sweep::files::{merge, read_spec, write_sweep};
+use nnlab_lab::sweep::json::SweepJson;
 use nnlab_lab::sweep::summary::summary_table;
 use nnlab_lab::sweep::{run_sweep, run_sweep_with, summarize, Shard, SweepResult, SweepSpec};
 use nnlab_lab::Experiment;
@@ -52,7 +53,8 @@ pub struct SweepArgs {
     /// Also write report.html and report.md (with --out)
     #[arg(long, requires = "out")]
     report: bool,
-    /// Print the summary as JSON instead of the table
+    /// Print JSON instead of the table: the judged set, per combination its stats and
+    /// outcome counts and warnings, per run its outcome and final metrics
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -74,6 +76,9 @@ enum SweepCommand {
         /// Also write report.html and report.md
         #[arg(long)]
         report: bool,
+        /// Print the JSON `nnlab sweep --json` prints instead of the table
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -96,9 +101,15 @@ fn spec(args: &SweepArgs) -> anyhow::Result<SweepSpec> {
 }
 
 pub fn run(args: &SweepArgs) -> anyhow::Result<ExitCode> {
-    if let Some(SweepCommand::Merge { dirs, out, report }) = &args.merge {
+    if let Some(SweepCommand::Merge {
+        dirs,
+        out,
+        report,
+        json,
+    }) = &args.merge
+    {
         let result = merge(dirs)?;
-        return finish(&result, Some(out), *report, args.json);
+        return finish(&result, Some(out), *report, *json);
     }
     let spec = spec(args)?;
     let shard: Option<Shard> = args.shard.as_deref().map(str::parse).transpose()?;
@@ -143,12 +154,11 @@ fn finish(
         writeln!(stdout, "{} runs of the shard done", result.runs.len())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let groups = summarize(result);
     if json {
-        serde_json::to_writer_pretty(&mut stdout, &groups)?;
+        serde_json::to_writer_pretty(&mut stdout, &SweepJson::of(result))?;
         writeln!(stdout)?;
     } else {
-        write!(stdout, "{}", summary_table(&groups).text(""))?;
+        write!(stdout, "{}", summary_table(&summarize(result)).text(""))?;
     }
     Ok(ExitCode::SUCCESS)
 }

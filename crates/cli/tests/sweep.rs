@@ -1,26 +1,10 @@
 //! `nnlab sweep` and `nnlab experiment`, run as the real binary in a temporary folder.
 
+mod common;
+use common::{nnlab, GRID};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn nnlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnlab"))
-        .args(args)
-        .current_dir(dir)
-        // Sweeps record their runs: into the temporary folder, never the user's store.
-        .env("NNLAB_STORE", dir.join("runs.sqlite"))
-        .output()
-        .unwrap()
-}
-
-const GRID: &[&str] = &[
-    "--vary",
-    "lr=0.01,0.1,1",
-    "--vary",
-    "seed=0..5",
-    "--epochs",
-    "30",
-];
+use std::process::Output;
 
 fn sweep(dir: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["sweep"];
@@ -112,12 +96,15 @@ fn bad_vary_is_exit_2_naming_it() {
 }
 
 #[test]
-fn json_prints_the_summary() {
+fn json_prints_the_summary_and_the_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = sweep(tmp.path(), &["--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 3);
-    assert_eq!(v[0]["stats"]["n"], 5);
+    // Three learning rates of five seeds each (GRID); the shape is in sweep/json.rs.
+    assert_eq!(v["judged_on"], "train");
+    assert_eq!(v["groups"].as_array().unwrap().len(), 3);
+    assert_eq!(v["groups"][0]["stats"]["n"], 5);
+    assert_eq!(v["runs"].as_array().unwrap().len(), 15);
 }
 
 #[test]

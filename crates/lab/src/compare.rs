@@ -1,5 +1,5 @@
 //! Recorded runs side by side (`nnlab runs compare`): the configuration keys on which they
-//! differ, their status, final loss and metrics, and their loss curves on one chart.
+//! differ, their status, outcome, final loss and metrics, and their loss curves on one chart.
 //!
 //! The functions take plain data ([`Compared`]: a run's id, status, configuration and
 //! metrics as JSON, and its history), whoever recorded it; the run store reads them, the
@@ -25,6 +25,9 @@ pub struct Compared<'a> {
     pub id: i64,
     /// How it ended, as recorded (`completed`, `diverged`, `interrupted` ...).
     pub status: &'a str,
+    /// Its outcome's name (`learned`, `stuck`, ...; see [`crate::verdict`]), `None` when
+    /// unknown (unfinished, or recorded before outcomes were kept).
+    pub outcome: Option<&'a str>,
     /// The resolved configuration as JSON.
     pub config: &'a Value,
     /// The last epoch's mean training loss, when recorded and finite.
@@ -38,7 +41,8 @@ pub struct Compared<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     pub ids: Vec<i64>,
-    /// `(key, one cell per run)`: `status`, then the configuration keys whose values differ
+    /// `(key, one cell per run)`: `status`, `outcome` (`unknown` when not recorded), then
+    /// the configuration keys whose values differ
     /// (`config.train.lr`), then the final loss and every metric (`train.rmse`, ...).
     pub rows: Vec<(String, Vec<String>)>,
 }
@@ -57,10 +61,18 @@ fn union_of_keys(flat: &[Vec<(String, Value)>]) -> Vec<String> {
 /// Compares runs: every configuration leaf that is not the same in all of them, then the
 /// final loss and the metrics (shown even when equal: they are the outcome compared).
 pub fn compare(runs: &[Compared]) -> Comparison {
-    let mut rows = vec![(
-        "status".to_string(),
-        runs.iter().map(|r| r.status.to_string()).collect(),
-    )];
+    let mut rows = vec![
+        (
+            "status".to_string(),
+            runs.iter().map(|r| r.status.to_string()).collect(),
+        ),
+        (
+            "outcome".to_string(),
+            runs.iter()
+                .map(|r| r.outcome.unwrap_or("unknown").to_string())
+                .collect(),
+        ),
+    ];
     let configs: Vec<Vec<(String, Value)>> = runs.iter().map(|r| flatten(r.config)).collect();
     for k in union_of_keys(&configs) {
         let cells: Vec<String> = configs
@@ -200,7 +212,7 @@ mod tests {
     }
 
     /// Two runs that differ only in `train.lr`; the second has no test set. Expected rows
-    /// written by hand from the inputs: status, the one differing key, the final losses,
+    /// written by hand from the inputs: status, outcome, the one differing key, the final losses,
     /// then every metric leaf that is not null in some run (keys in JSON object order,
     /// which sorts them: `test` before `train`).
     #[test]
@@ -216,6 +228,7 @@ mod tests {
             Compared {
                 id: 1,
                 status: "completed",
+                outcome: Some("learned"),
                 config: &c1,
                 final_loss: Some(0.5),
                 metrics: &m1,
@@ -224,6 +237,7 @@ mod tests {
             Compared {
                 id: 7,
                 status: "diverged",
+                outcome: None,
                 config: &c2,
                 final_loss: None,
                 metrics: &m2,
@@ -237,6 +251,7 @@ mod tests {
             cmp.rows,
             vec![
                 row("status", "completed", "diverged"),
+                row("outcome", "learned", "unknown"),
                 row("config.train.lr", "0.01", "0.1"),
                 row("final_loss", "0.5", ""),
                 row("test.mse", "0.75", ""),
@@ -245,7 +260,8 @@ mod tests {
         );
         assert_eq!(
             cmp.csv(),
-            "key,run 1,run 7\nstatus,completed,diverged\nconfig.train.lr,0.01,0.1\n\
+            "key,run 1,run 7\nstatus,completed,diverged\noutcome,learned,unknown\n\
+             config.train.lr,0.01,0.1\n\
              final_loss,0.5,\ntest.mse,0.75,\ntrain.mse,0.5,0.25\n"
         );
         // Run 1 has a test loss, run 7 none: three curves.

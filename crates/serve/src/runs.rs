@@ -15,6 +15,7 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::Json;
 use nnlab_lab::flat::lookup;
+use nnlab_lab::verdict::Outcome;
 use nnlab_store::{ParamList, RunStatus, RunSummary, StoreError, StoredRun};
 use nnlab_train::EpochRecord;
 // Only to tell a busy store (503) from a broken one (500) in `StoreError::Sqlite`.
@@ -141,6 +142,8 @@ pub(crate) struct RunRow {
     epochs: Option<usize>,
     /// The last epoch's mean training loss (`null` while running or when not finite).
     final_loss: Option<f64>,
+    /// `learned`, `stuck`, ... (`null` while running, or recorded before outcomes were kept).
+    outcome: Option<Outcome>,
 }
 
 impl RunRow {
@@ -159,6 +162,7 @@ impl RunRow {
             data: at("data.source"),
             epochs: r.epochs_run,
             final_loss: r.final_loss,
+            outcome: r.outcome,
         }
     }
 }

@@ -71,6 +71,12 @@ async fn a_saved_session_is_listed_read_back_and_reruns_to_the_same_bits() {
         row["final_loss"].as_f64().map(f64::to_bits),
         state["history"][4]["train_loss"].as_f64().map(f64::to_bits)
     );
+    // The outcome `nnlab train` judges for the same settings (the saved run is its bits).
+    let mut exp = Experiment::default();
+    exp.set("lr", "0.02").unwrap();
+    exp.set("epochs", "5").unwrap();
+    let trained = nnlab_lab::run(&exp, &mut |_| {}).unwrap();
+    assert_eq!(row["outcome"], json!(trained.outcome().name()));
     let one = common::get(addr, "/api/runs?limit=1").await.json();
     assert_eq!(one["runs"].as_array().map(Vec::len), Some(1));
 

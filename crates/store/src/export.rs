@@ -1,4 +1,4 @@
-//! `runs export`: one flat row per run (status, seeds, final metrics, every configuration
+//! `runs export`: one flat row per run (status, outcome, seeds, final metrics, every configuration
 //! key), as CSV or a JSON list of objects; both load with `pandas.read_csv` / `read_json`.
 
 use serde_json::{Map, Value};
@@ -12,6 +12,7 @@ fn flat_row(r: &RunSummary) -> Vec<(String, Value)> {
     let mut row: Vec<(String, Value)> = vec![
         ("id".into(), r.id.into()),
         ("status".into(), r.status.as_str().into()),
+        ("outcome".into(), crate::render::outcome_name(r).into()),
         ("started".into(), r.started.clone().into()),
         ("finished".into(), r.finished.clone().into()),
         ("experiment".into(), r.experiment.clone().into()),

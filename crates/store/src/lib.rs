@@ -2,7 +2,8 @@
 //!
 //! An embedded SQLite file (default `dirs::data_dir()/nnlab/runs.sqlite`, or `NNLAB_STORE`)
 //! keeps each run's resolved configuration, seeds, nnlab version, initial and final
-//! parameters, metrics, diagnostics and per-epoch history, so runs can be listed, exported,
+//! parameters, metrics, outcome and verdict (learned, stuck, ... and why: see
+//! [`nnlab_lab::verdict`]), diagnostics and per-epoch history, so runs can be listed, exported,
 //! and handed to the lab to compare ([`nnlab_lab::compare`], with [`StoredRun::compared`])
 //! or rerun to the bit ([`nnlab_lab::rerun`], with [`StoredRun::recorded`]). The store
 //! only persists: it trains nothing and draws nothing.

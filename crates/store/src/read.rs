@@ -4,6 +4,7 @@ use rusqlite::{params_from_iter, Row};
 use serde::Serialize;
 use serde_json::Value;
 
+use nnlab_lab::verdict::Outcome;
 use nnlab_train::EpochRecord;
 
 use crate::query::Condition;
@@ -15,6 +16,7 @@ use crate::{Store, StoreError};
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub status: Option<RunStatus>,
+    pub outcome: Option<Outcome>,
     pub experiment: Option<String>,
     pub sweep: Option<String>,
     pub conditions: Vec<Condition>,
@@ -38,6 +40,10 @@ pub struct RunSummary {
     pub config: Value,
     /// JSON of `MetricsBySet` (`null` while running).
     pub metrics: Value,
+    /// How the run ended up (learned, stuck, ...); `None` while running, for interrupted
+    /// runs and for runs recorded before schema v6 (outcome unknown, see
+    /// [`crate::schema::V6`]).
+    pub outcome: Option<Outcome>,
 }
 
 /// One run with everything stored about it.
@@ -50,12 +56,15 @@ pub struct StoredRun {
     pub initial_params: Option<String>,
     pub final_params: Option<String>,
     pub diagnostics: Value,
+    /// JSON of the run's `Verdict` (outcome, judged set, R², spread, reason); `null` when
+    /// the outcome is unknown.
+    pub verdict: Value,
     pub history: Vec<EpochRecord>,
 }
 
 const SUMMARY_COLUMNS: &str = "id, status, started, finished, experiment, sweep, version,
     data_seed, init_seed, shuffle_seed, epochs_run, final_loss, config_json, metrics,
-    sweep_ref, sweep_index";
+    sweep_ref, sweep_index, outcome";
 
 impl Store {
     /// Runs matching `filter`, newest first (by start time, then id).
@@ -65,6 +74,10 @@ impl Store {
         if let Some(s) = filter.status {
             args.push(s.as_str().into());
             sql += &format!(" AND status = ?{}", args.len());
+        }
+        if let Some(o) = filter.outcome {
+            args.push(o.name().into());
+            sql += &format!(" AND outcome = ?{}", args.len());
         }
         if let Some(e) = &filter.experiment {
             args.push(e.clone());
@@ -135,6 +148,12 @@ impl Store {
             final_loss: row.get(11).map_err(&err)?,
             config,
             metrics: self.json(id, "metrics", row.get(13).map_err(&err)?)?,
+            outcome: match row.get::<_, Option<String>>(16).map_err(&err)? {
+                None => None,
+                Some(name) => {
+                    Some(Outcome::parse(&name).ok_or_else(|| self.corrupt(id, "outcome", &name))?)
+                }
+            },
         };
         Ok((summary, rebuilt))
     }
@@ -160,7 +179,7 @@ impl Store {
         let err = self.sql();
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS}, config_toml, status_detail, initial_params,
-                 final_params, diagnostics FROM runs WHERE id = ?1"
+                 final_params, diagnostics, verdict FROM runs WHERE id = ?1"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
         let mut rows = stmt.query([id]).map_err(&err)?;
@@ -171,17 +190,18 @@ impl Store {
             });
         };
         let (summary, rebuilt) = self.summary(row, &mut SpecCache::default())?;
-        let config_toml = match (row.get::<_, Option<String>>(16).map_err(&err)?, rebuilt) {
+        let config_toml = match (row.get::<_, Option<String>>(17).map_err(&err)?, rebuilt) {
             (Some(text), _) => text,
             (None, Some(exp)) => exp.to_toml()?,
             (None, None) => return Err(self.corrupt(id, "config_toml", "missing")),
         };
         let run = StoredRun {
             config_toml,
-            status_detail: self.json(id, "status_detail", row.get(17).map_err(&err)?)?,
-            initial_params: row.get(18).map_err(&err)?,
-            final_params: row.get(19).map_err(&err)?,
-            diagnostics: self.json(id, "diagnostics", row.get(20).map_err(&err)?)?,
+            status_detail: self.json(id, "status_detail", row.get(18).map_err(&err)?)?,
+            initial_params: row.get(19).map_err(&err)?,
+            final_params: row.get(20).map_err(&err)?,
+            diagnostics: self.json(id, "diagnostics", row.get(21).map_err(&err)?)?,
+            verdict: self.json(id, "verdict", row.get(22).map_err(&err)?)?,
             history: self.history(id)?,
             summary,
         };
@@ -277,6 +297,7 @@ impl StoredRun {
         nnlab_lab::Compared {
             id: self.summary.id,
             status: self.summary.status.as_str(),
+            outcome: self.summary.outcome.map(Outcome::name),
             config: &self.summary.config,
             final_loss: self.summary.final_loss,
             metrics: &self.summary.metrics,

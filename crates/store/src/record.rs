@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use nnlab_lab::sweep::RunDetail;
+use nnlab_lab::verdict::Outcome;
 use nnlab_lab::{Experiment, RunResult};
 use nnlab_train::{EpochRecord, TrainStatus};
 
@@ -76,6 +77,18 @@ impl std::str::FromStr for RunStatus {
     }
 }
 
+/// Reads `--outcome NAME`: one of [`Outcome::ALL`]'s names, else an error naming the flag,
+/// the value and the known names.
+pub fn parse_outcome(s: &str) -> Result<Outcome, StoreError> {
+    Outcome::parse(s).ok_or_else(|| StoreError::Input {
+        key: "--outcome".into(),
+        message: format!(
+            "'{s}' is not an outcome (known: {})",
+            Outcome::ALL.map(Outcome::name).join(", ")
+        ),
+    })
+}
+
 /// The outcome part of a run, absent while it is running.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunOutcome {
@@ -88,6 +101,10 @@ pub struct RunOutcome {
     pub final_params: String,
     pub metrics: serde_json::Value,
     pub diagnostics: serde_json::Value,
+    /// The verdict's outcome (the indexed `outcome` column).
+    pub outcome: Outcome,
+    /// JSON of the whole [`nnlab_lab::verdict::Verdict`] (its NaNs are `null`).
+    pub verdict: serde_json::Value,
     pub history: Vec<EpochRecord>,
 }
 
@@ -174,6 +191,8 @@ impl RunRecord {
                 final_params: json_text(&d.final_params, "final")?,
                 metrics: json(&d.metrics, "metrics")?,
                 diagnostics: json(&d.diagnostics, "diagnostics")?,
+                outcome: d.verdict.outcome,
+                verdict: json(&d.verdict, "verdict")?,
                 history: d.history.clone(),
             }),
         })
@@ -197,6 +216,8 @@ impl RunOutcome {
             final_params: json_text(&result.final_params(), "final")?,
             metrics: json(&result.metrics, "metrics")?,
             diagnostics: json(&result.diagnostics, "diagnostics")?,
+            outcome: result.verdict.outcome,
+            verdict: json(&result.verdict, "verdict")?,
             history: result.history.clone(),
         })
     }

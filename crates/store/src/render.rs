@@ -6,13 +6,21 @@ use nnlab_report::Table;
 
 use crate::read::{RunSummary, StoredRun};
 use nnlab_lab::flat::{flatten, lookup, text};
+use nnlab_lab::verdict::Outcome;
 
-/// One line per run: id, start, status, tag, epochs, lr, final loss.
+/// A run's outcome as listed: its name, or `unknown` (unfinished, or recorded before
+/// schema v6 kept outcomes).
+pub fn outcome_name(r: &RunSummary) -> &'static str {
+    r.outcome.map_or("unknown", Outcome::name)
+}
+
+/// One line per run: id, start, status, outcome, tag, epochs, lr, final loss.
 pub fn list_table(runs: &[RunSummary]) -> String {
     let mut t = Table::new(&[
         "id",
         "started",
         "status",
+        "outcome",
         "tag",
         "epochs",
         "lr",
@@ -21,6 +29,7 @@ pub fn list_table(runs: &[RunSummary]) -> String {
     t.align[1] = nnlab_report::Align::Left;
     t.align[2] = nnlab_report::Align::Left;
     t.align[3] = nnlab_report::Align::Left;
+    t.align[4] = nnlab_report::Align::Left;
     for r in runs {
         let tag = match (&r.experiment, &r.sweep) {
             (Some(e), Some(s)) => format!("{e}/{s}"),
@@ -32,6 +41,7 @@ pub fn list_table(runs: &[RunSummary]) -> String {
             r.id.to_string(),
             r.started.clone(),
             r.status.to_string(),
+            outcome_name(r).to_string(),
             tag,
             r.epochs_run.map_or(String::new(), |n| n.to_string()),
             lookup(&r.config, "train.lr").map_or(String::new(), text),
@@ -41,7 +51,8 @@ pub fn list_table(runs: &[RunSummary]) -> String {
     t.text("")
 }
 
-/// Everything about one run: header, configuration, metrics, diagnostics, history summary.
+/// Everything about one run: header, outcome and its reason, configuration, metrics,
+/// diagnostics, history summary.
 pub fn show(run: &StoredRun) -> String {
     let s = &run.summary;
     let mut out = String::new();
@@ -63,6 +74,21 @@ pub fn show(run: &StoredRun) -> String {
         "seeds: data {}, init {}, shuffle {}",
         s.seeds.0, s.seeds.1, s.seeds.2
     );
+    match (s.outcome, lookup(&run.verdict, "reason")) {
+        (Some(o), Some(reason)) => {
+            let _ = writeln!(out, "outcome {o}: {}", text(reason));
+        }
+        (Some(o), None) => {
+            let _ = writeln!(out, "outcome {o}");
+        }
+        (None, _) if s.finished.is_some() => {
+            let _ = writeln!(
+                out,
+                "outcome unknown (recorded before the store kept outcomes)"
+            );
+        }
+        (None, _) => {}
+    }
     if let Some(msg) = lookup(&run.status_detail, "suggestion") {
         let _ = writeln!(out, "diverged: {}", text(msg));
     }

@@ -148,9 +148,24 @@ ALTER TABLE sweeps ADD COLUMN finished INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX sweeps_unfinished ON sweeps(id) WHERE finished = 0;
 ";
 
+/// Version 6: each finished run's outcome ([`nnlab_lab::verdict::Outcome::name`]: learned,
+/// stuck, diverged, ...) as an indexed column for `runs list --outcome`, and the whole
+/// verdict (outcome, judged set, R², spread of the predictions, reason) as JSON.
+///
+/// Runs recorded before v6 keep both NULL and read as outcome unknown: they are not judged
+/// again, because the verdict needs the spread of the final network's predictions on the
+/// judged rows, which the store never kept (only the metrics, the parameters and the loss
+/// history); rebuilding it would mean loading the data again, not reading stored facts.
+/// Running and interrupted runs have no outcome either.
+pub const V6: &str = "
+ALTER TABLE runs ADD COLUMN outcome TEXT;      -- Outcome::name of the verdict
+ALTER TABLE runs ADD COLUMN verdict TEXT;      -- JSON of nnlab_lab::verdict::Verdict
+CREATE INDEX runs_outcome ON runs(outcome);
+";
+
 /// The ordered migration steps: `MIGRATIONS[k]` goes from version `k` to `k + 1` (with
 /// [`to_v3`] after `V3`'s SQL, and `V4`'s SQL inside [`to_v4`]).
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The v3 → v4 step: `V4`'s SQL, keeping AUTOINCREMENT's high-water mark (the largest id
 /// ever given, which may belong to a deleted run: ids are never reused) for `runs`.

@@ -92,6 +92,8 @@ struct Row {
     final_params: String,
     metrics: String,
     diagnostics: String,
+    outcome: &'static str,
+    verdict: String,
     final_loss: Option<f64>,
     history: Columns,
 }
@@ -150,6 +152,8 @@ impl Row {
             final_params: json_text(&d.final_params, "final")?,
             metrics: json_text(&d.metrics, "metrics")?,
             diagnostics: json_text(&d.diagnostics, "diagnostics")?,
+            outcome: d.verdict.outcome.name(),
+            verdict: json_text(&d.verdict, "verdict")?,
             final_loss: d
                 .history
                 .last()
@@ -362,9 +366,10 @@ fn insert_all(
                 "INSERT INTO runs (status, started, experiment, sweep, config_toml, config_json,
                      data_seed, init_seed, shuffle_seed, version, finished, status_detail,
                      epochs_run, initial_params, final_params, metrics, diagnostics,
-                     final_loss, train_loss, test_loss, lr, sweep_ref, sweep_index)
+                     final_loss, train_loss, test_loss, lr, sweep_ref, sweep_index, outcome,
+                     verdict)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                     ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                     ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
             )
             .map_err(sql)?;
         for r in rows {
@@ -397,6 +402,8 @@ fn insert_all(
                 r.history.lr,
                 r.index.and(tags.sweep_ref),
                 r.index.filter(|_| tags.sweep_ref.is_some()),
+                r.outcome,
+                r.verdict,
             ])
             .map_err(sql)?;
             ids.push(tx.last_insert_rowid());

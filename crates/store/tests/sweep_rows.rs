@@ -55,6 +55,7 @@ fn content(r: &StoredRun) -> impl PartialEq + std::fmt::Debug {
         ),
         (s.config.clone(), s.metrics.clone(), r.config_toml.clone()),
         (r.status_detail.clone(), r.diagnostics.clone()),
+        (s.outcome, r.verdict.clone()),
         (r.initial_params.clone(), r.final_params.clone()),
         r.history
             .iter()
@@ -128,6 +129,27 @@ fn sweep_runs_read_back_exactly_as_runs_recorded_whole() {
         };
         assert_eq!(find(&lean), find(&whole), "run {}", d.record.index);
     }
+    // Both paths keep each run's verdict as the sweep judged it (schema v6).
+    let stored: Vec<_> = lean.iter().map(|r| r.summary.outcome).collect();
+    for d in &details {
+        assert_eq!(d.verdict.outcome, d.record.outcome);
+        assert!(stored.contains(&Some(d.verdict.outcome)));
+    }
+    let count = |o| {
+        let f = Filter {
+            outcome: Some(o),
+            sweep: Some("lean".into()),
+            ..Filter::default()
+        };
+        store.list(&f).unwrap().len()
+    };
+    for o in nnlab_lab::verdict::Outcome::ALL {
+        let expected = details.iter().filter(|d| d.verdict.outcome == o).count();
+        assert_eq!(count(o), expected, "{o}");
+    }
+    // lr 5 kills the output ReLU in all 8 of its runs (`nnlab sweep` of this spec prints
+    // "4 stuck" for each test fraction), like `--lr 1` in issue 12.
+    assert_eq!(count(nnlab_lab::verdict::Outcome::Stuck), 8);
     // --where selects the same runs either way.
     for cond in ["lr=0.1", "test_fraction=0.25", "seed=3"] {
         let count = |tag: &str| {

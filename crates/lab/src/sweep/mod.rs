@@ -9,7 +9,8 @@
 //!
 //! [`summary`] condenses the records: per combination of the non-seed factors, the spread of
 //! the final loss over the seeds. [`files`] writes `runs.csv`, `summary.csv`, `curves.csv`,
-//! `sweep.toml` (rerunnable) and one plot per factor, and merges shards.
+//! `sweep.toml` (rerunnable) and one plot per factor, and merges shards; [`json`] is what
+//! `nnlab sweep --json` prints.
 //!
 //! ## Sharding (Slurm arrays)
 //!
@@ -43,6 +44,7 @@ mod engine;
 pub mod fast;
 pub mod files;
 pub mod grid;
+pub mod json;
 pub mod plots;
 pub mod record;
 pub mod summary;

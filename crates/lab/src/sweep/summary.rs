@@ -18,10 +18,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use nnlab_report::Table;
+use nnlab_report::{Align, Table};
 
 use super::engine::SweepResult;
-use super::record::SweepRun;
+use super::record::{kind_name, SweepRun, KINDS};
+use crate::diagnostics::Kind;
 use crate::verdict::{Outcome, OutcomeCounts};
 
 /// The statistics of one group of runs (see the module doc).
@@ -88,12 +89,63 @@ impl Stats {
     }
 }
 
-/// One row of `summary.csv`: a combination of the non-seed factors' values and its stats.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One row of `summary.csv`: a combination of the non-seed factors' values, its stats, and
+/// what the summary table adds: the set its losses are on and the warnings that fired.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupSummary {
     /// `(key, value)` of every non-seed factor.
     pub settings: Vec<(String, String)>,
     pub stats: Stats,
+    /// Every run of the group held out a test set: its losses are test losses.
+    pub held_out: bool,
+    /// The warnings that fired in its runs.
+    pub diagnostics: Warnings,
+}
+
+/// The warnings that fired in a group of runs: `(kind, runs with it)` for every kind seen,
+/// in [`KINDS`] order; in JSON a map from kind to count. `largest_movers` (information,
+/// not a warning) and `divergence` (the outcome `diverged` already counts those runs) are
+/// left out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Warnings(pub Vec<(Kind, usize)>);
+
+impl Warnings {
+    /// The warnings of `runs`; a run with two dead ReLUs counts once.
+    pub fn of(runs: &[&SweepRun]) -> Warnings {
+        Warnings(
+            KINDS
+                .into_iter()
+                .filter(|&k| k != Kind::LargestMovers && k != Kind::Divergence)
+                .map(|k| {
+                    (
+                        k,
+                        runs.iter().filter(|r| r.diagnostics.contains(&k)).count(),
+                    )
+                })
+                .filter(|&(_, n)| n > 0)
+                .collect(),
+        )
+    }
+
+    /// `"dead_relu 20, symmetry 3"` (empty when none fired).
+    pub fn describe(&self) -> String {
+        self.0
+            .iter()
+            .map(|&(k, n)| format!("{} {n}", kind_name(k)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Serialize for Warnings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for &(k, n) in &self.0 {
+            m.serialize_entry(kind_name(k), &n)?;
+        }
+        m.end()
+    }
 }
 
 /// Groups the runs by the values of the non-seed factors, in the order each combination
@@ -117,6 +169,8 @@ pub fn summarize(result: &SweepResult) -> Vec<GroupSummary> {
                 .map(|(&f, v)| (result.spec.vary[f].key.clone(), v))
                 .collect(),
             stats: Stats::of(&runs),
+            held_out: runs.iter().all(|r| r.has_test_set()),
+            diagnostics: Warnings::of(&runs),
         })
         .collect()
 }
@@ -141,20 +195,41 @@ pub fn sorted_by_median(groups: &[GroupSummary]) -> Vec<&GroupSummary> {
     v
 }
 
-/// The summary as a [`Table`], sorted by median final loss: settings, runs, the outcomes
-/// counted, median, min, max, mean ± std. Losses with 4 significant digits.
+/// The set the groups' losses are measured on, as the median column names it: `test` when
+/// every run holds out rows, `train` when none does, `test/train` for a mix (a sweep over
+/// `test_fraction=0,0.2`).
+pub fn judged_set(groups: &[GroupSummary]) -> &'static str {
+    let held_out = groups.iter().filter(|g| g.held_out).count();
+    match held_out {
+        0 => "train",
+        n if n == groups.len() => "test",
+        _ => "test/train",
+    }
+}
+
+/// The summary as a [`Table`], sorted by median final loss: the settings, the
+/// runs, the outcomes counted ("18 learned, 2 stuck"), the median, min and max of the final
+/// loss on the judged set (the header names it: "median test loss"), and the warnings that
+/// fired with their run counts ("dead_relu 20"). Losses with 4 significant digits. Mean and
+/// std are left to `summary.csv` and `--json`: with them a one-factor table outgrew 100
+/// columns.
 pub fn summary_table(groups: &[GroupSummary]) -> Table {
     let mut headers: Vec<String> = match groups.first() {
         Some(g) if !g.settings.is_empty() => g.settings.iter().map(|(k, _)| k.clone()).collect(),
         _ => vec!["runs".to_string()],
     };
-    headers.extend(
-        ["n", "outcomes", "median", "min", "max", "mean", "std"]
-            .iter()
-            .map(|s| s.to_string()),
-    );
+    let settings = headers.len();
+    headers.push("n".into());
+    headers.push("outcomes".into());
+    headers.push(format!("median {} loss", judged_set(groups)));
+    headers.extend(["min", "max", "diagnostics"].iter().map(|s| s.to_string()));
     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut t = Table::new(&h);
+    // Words read left-aligned: the settings (values such as `high-high`), the outcomes and
+    // the diagnostics.
+    for c in (0..settings).chain([settings + 1, settings + 5]) {
+        t.align[c] = Align::Left;
+    }
     for g in sorted_by_median(groups) {
         let mut row: Vec<String> = if g.settings.is_empty() {
             vec!["all".into()]
@@ -164,9 +239,10 @@ pub fn summary_table(groups: &[GroupSummary]) -> Table {
         let st = &g.stats;
         row.push(st.n.to_string());
         row.push(st.outcomes.describe());
-        for x in [st.median, st.min, st.max, st.mean, st.std] {
+        for x in [st.median, st.min, st.max] {
             row.push(sig4(x));
         }
+        row.push(g.diagnostics.describe());
         t.push(row);
     }
     t
@@ -239,6 +315,80 @@ mod tests {
         // mean 3, deviations -2, 0, 2: variance 8/3.
         assert_eq!((s.median, s.mean, s.std), (3.0, 3.0, (8.0f64 / 3.0).sqrt()));
         assert_eq!(s.median_diverged_epoch, None);
+    }
+
+    /// Warnings count runs, not occurrences (two dead ReLUs in one run count once), in
+    /// `KINDS` order; `largest_movers` and `divergence` are left out.
+    #[test]
+    fn warnings_count_the_runs_with_each_kind() {
+        let mut rs = [
+            run(1.0, Status::Completed, None),
+            run(1.0, Status::Diverged, Some(2)),
+            run(1.0, Status::Completed, None),
+        ];
+        rs[0].diagnostics = vec![Kind::DeadRelu, Kind::DeadRelu, Kind::LargestMovers];
+        rs[1].diagnostics = vec![Kind::Divergence, Kind::Symmetry];
+        rs[2].diagnostics = vec![Kind::DeadRelu];
+        let refs: Vec<&SweepRun> = rs.iter().collect();
+        let seen = Warnings::of(&refs);
+        assert_eq!(seen.0, [(Kind::Symmetry, 1), (Kind::DeadRelu, 2)]);
+        assert_eq!(seen.describe(), "symmetry 1, dead_relu 2");
+        assert_eq!(
+            serde_json::to_string(&seen).unwrap(),
+            r#"{"symmetry":1,"dead_relu":2}"#
+        );
+        assert_eq!(Warnings::of(&refs[..0]).describe(), "");
+    }
+
+    #[test]
+    fn the_judged_set_is_test_only_when_every_run_holds_out_rows() {
+        let group = |held_out| GroupSummary {
+            settings: vec![],
+            stats: Stats::of(&[]),
+            held_out,
+            diagnostics: Warnings::default(),
+        };
+        assert_eq!(judged_set(&[group(false), group(false)]), "train");
+        assert_eq!(judged_set(&[group(true), group(false)]), "test/train");
+        assert_eq!(judged_set(&[group(true), group(true)]), "test");
+        // summarize: a sweep over the test fraction, two seeds; the held-out runs have a
+        // test R², and one of them a dead ReLU.
+        let spec = crate::sweep::SweepSpec::parse(
+            crate::Experiment::default(),
+            &["test_fraction=0,0.25".into(), "seed=0..2".into()],
+        )
+        .unwrap();
+        let mut runs: Vec<SweepRun> = (0..4).map(|_| run(1.0, Status::Completed, None)).collect();
+        for (i, r) in runs.iter_mut().enumerate() {
+            r.index = i;
+            r.values = vec![["0", "0.25"][i / 2].into(), (i % 2).to_string()];
+            if i >= 2 {
+                r.test_r2 = Some(0.5);
+            }
+        }
+        runs[3].diagnostics = vec![Kind::DeadRelu];
+        let result = SweepResult {
+            spec,
+            shard: None,
+            runs,
+            lane_runs: 0,
+        };
+        let groups = summarize(&result);
+        assert_eq!((groups[0].held_out, groups[1].held_out), (false, true));
+        assert_eq!(groups[0].diagnostics, Warnings::default());
+        assert_eq!(groups[1].diagnostics.0, [(Kind::DeadRelu, 1)]);
+        assert_eq!(judged_set(&groups), "test/train");
+        // Every loss is 1 and every run learned (the `run` helper): only the header's set,
+        // the grid order (ties) and the warning differ.
+        assert_eq!(
+            summary_table(&groups).text(""),
+            "\
+test_fraction  n  outcomes   median test/train loss  min  max  diagnostics
+-------------  -  ---------  ----------------------  ---  ---  -----------
+0              2  2 learned                       1    1    1
+0.25           2  2 learned                       1    1    1  dead_relu 1
+"
+        );
     }
 
     #[test]

@@ -75,9 +75,9 @@ fn insert(tx: &Transaction, r: &RunRecord, pid: Option<u32>) -> rusqlite::Result
         "INSERT INTO runs (status, started, pid, experiment, sweep, config_toml, config_json,
              data_seed, init_seed, shuffle_seed, version, finished, status_detail, epochs_run,
              initial_params, final_params, metrics, diagnostics, final_loss,
-             train_loss, test_loss, lr)
+             train_loss, test_loss, lr, outcome, verdict)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22)",
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
     )?;
     stmt.execute(params![
         r.status.as_str(),
@@ -103,6 +103,8 @@ fn insert(tx: &Transaction, r: &RunRecord, pid: Option<u32>) -> rusqlite::Result
         h.as_ref().map(|h| &h.train_loss),
         h.as_ref().and_then(|h| h.test_loss.as_ref()),
         h.as_ref().map(|h| &h.lr),
+        o.map(|o| o.outcome.name()),
+        o.map(|o| o.verdict.to_string()),
     ])?;
     Ok(tx.last_insert_rowid())
 }
@@ -118,8 +120,9 @@ fn write_outcome(tx: &Transaction, id: i64, o: &RunOutcome) -> rusqlite::Result<
     tx.execute(
         "UPDATE runs SET finished = ?1, status_detail = ?2, epochs_run = ?3,
              initial_params = ?4, final_params = ?5, metrics = ?6, diagnostics = ?7,
-             final_loss = ?8, train_loss = ?9, test_loss = ?10, lr = ?11
-         WHERE id = ?12",
+             final_loss = ?8, train_loss = ?9, test_loss = ?10, lr = ?11, outcome = ?12,
+             verdict = ?13
+         WHERE id = ?14",
         params![
             o.finished,
             o.status_detail.to_string(),
@@ -132,6 +135,8 @@ fn write_outcome(tx: &Transaction, id: i64, o: &RunOutcome) -> rusqlite::Result<
             h.train_loss,
             h.test_loss,
             h.lr,
+            o.outcome.name(),
+            o.verdict.to_string(),
             id,
         ],
     )?;
