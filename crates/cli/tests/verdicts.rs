@@ -83,10 +83,7 @@ fn identical_weights_are_named_symmetric() {
     assert_eq!(sym[0]["involved"], serde_json::json!(["node 1", "node 2"]));
     let diag = diagnostics_text(&text);
     assert!(!diag.contains("no problems found"), "{diag}");
-    assert!(
-        diag.contains("node 1 and node 2 started equal"),
-        "{diag}"
-    );
+    assert!(diag.contains("node 1 and node 2 started equal"), "{diag}");
 }
 
 /// Weights around 100 make z huge, the first update enormous (dL/db1 in the millions at
@@ -98,12 +95,18 @@ fn weights_around_100_give_a_dead_constant_network() {
     let c = of_kind(&v, "constant_output");
     assert_eq!(c.len(), 1, "{:?}", v["diagnostics"]);
     let msg = c[0]["message"].as_str().unwrap_or("");
-    assert!(msg.starts_with("100% of the 100 train rows get the same prediction, 0"), "{msg}");
+    assert!(
+        msg.starts_with("100% of the 100 train rows get the same prediction, 0"),
+        "{msg}"
+    );
     assert!(msg.contains("node 3's z is <= 0"), "{msg}");
     let dead = of_kind(&v, "dead_relu");
     assert_eq!(dead.len(), 3, "{dead:?}");
     assert!(dead.iter().all(|d| d["epoch"] == 1 && d["sample"] == 1));
-    assert!(diagnostics_text(&text).contains("node 1 died in epoch 1 at sample 1"), "{text}");
+    assert!(
+        diagnostics_text(&text).contains("node 1 died in epoch 1 at sample 1"),
+        "{text}"
+    );
 }
 
 /// lr 1: the first update (sample 1 of epoch 1) pushes b1 and w5 down by about 3, which
@@ -115,13 +118,22 @@ fn lr_1_kills_relus_and_says_which_update() {
     let dead = of_kind(&v, "dead_relu");
     assert!(!dead.is_empty());
     for d in &dead {
-        assert_eq!((d["epoch"].as_u64(), d["sample"].as_u64()), (Some(1), Some(1)));
+        assert_eq!(
+            (d["epoch"].as_u64(), d["sample"].as_u64()),
+            (Some(1), Some(1))
+        );
         let msg = d["message"].as_str().unwrap_or("");
-        assert!(msg.contains("died in epoch 1 at sample 1: the update of"), "{msg}");
+        assert!(
+            msg.contains("died in epoch 1 at sample 1: the update of"),
+            "{msg}"
+        );
         assert!(msg.contains(", lr 1) pushed its z below 0"), "{msg}");
     }
     // The update named is the one the parameter table shows: b1 moved by -3.025.
-    assert!(text.contains("the update of b1 by -3.025 (dL/db1 = 3.025, lr 1)"), "{text}");
+    assert!(
+        text.contains("the update of b1 by -3.025 (dL/db1 = 3.025, lr 1)"),
+        "{text}"
+    );
     assert_eq!(of_kind(&v, "constant_output").len(), 1);
 }
 
@@ -134,7 +146,10 @@ fn a_tiny_rate_is_still_improving_and_slow() {
     let slow = of_kind(&v, "slow_learning");
     assert_eq!(slow.len(), 1);
     let diag = diagnostics_text(&text);
-    assert!(diag.contains("training is slow: the training loss still falls 0.03758% per epoch"), "{diag}");
+    assert!(
+        diag.contains("training is slow: the training loss still falls 0.03758% per epoch"),
+        "{diag}"
+    );
     assert!(!diag.contains("no problems found"));
 }
 
@@ -150,10 +165,14 @@ fn a_frozen_bias_is_marked_and_explained() {
     let header = &text[..text.find("Data\n").unwrap_or(text.len())];
     assert!(header.contains("  frozen: b3\n"), "{header}");
     assert!(
-        text.lines().any(|l| l.trim_start().starts_with("b3 (frozen)")),
+        text.lines()
+            .any(|l| l.trim_start().starts_with("b3 (frozen)")),
         "{text}"
     );
-    assert!(text.contains("b3 was frozen at 0.5: at the end dL/db3 = 0.2028"), "{text}");
+    assert!(
+        text.contains("b3 was frozen at 0.5: at the end dL/db3 = 0.2028"),
+        "{text}"
+    );
     // Stagnation does not say it again.
     assert!(of_kind(&v, "stagnation").is_empty());
 }
@@ -174,7 +193,10 @@ fn a_very_negative_bias_kills_neurons_from_the_start() {
     assert_eq!(outcome(&v), "stuck");
     let dead = of_kind(&v, "dead_relu");
     assert_eq!(dead.len(), 3);
-    assert!(text.contains("node 1 is a dead ReLU from the start"), "{text}");
+    assert!(
+        text.contains("node 1 is a dead ReLU from the start"),
+        "{text}"
+    );
     assert_eq!(of_kind(&v, "constant_output").len(), 1);
 }
 
@@ -228,7 +250,11 @@ fn runs_show_prints_dead_relu_sentences_whole() {
         "--out",
         dir.path().join("sweep").to_str().unwrap_or("sweep"),
     ]);
-    assert!(sweep.status.success(), "{}", String::from_utf8_lossy(&sweep.stderr));
+    assert!(
+        sweep.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sweep.stderr)
+    );
     let shown = run(&["runs", "show", "1"]);
     let out = String::from_utf8_lossy(&shown.stdout);
     let line = out
@@ -236,7 +262,9 @@ fn runs_show_prints_dead_relu_sentences_whole() {
         .find(|l| l.contains("node 1 is a dead ReLU"))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(
-        line.ends_with("its z is <= 0 for every training row, so its gradient is 0 and it outputs 0"),
+        line.ends_with(
+            "its z is <= 0 for every training row, so its gradient is 0 and it outputs 0"
+        ),
         "{line}"
     );
 }

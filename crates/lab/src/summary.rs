@@ -33,7 +33,15 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
         "  seeds: data {d_seed}, init {i_seed}, shuffle {s_seed}; scaling {}; shuffle {}",
         c.data.scale, c.train.shuffle
     );
-    let frozen = &c.train.freeze;
+    // By their display names, however they were typed (`w5` or `L2.w[1][1]`).
+    let net = &r.initial_network;
+    let frozen: Vec<String> = c
+        .train
+        .frozen_params(net)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|id| net.param_name(id))
+        .collect();
     if !frozen.is_empty() {
         let _ = writeln!(s, "  frozen: {}", frozen.join(", "));
     }
@@ -122,7 +130,10 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
     ));
 
     let _ = writeln!(s, "Diagnostics");
-    let warned = r.diagnostics.iter().any(|d| d.severity == Severity::Warning);
+    let warned = r
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Warning);
     // "No problems" needs both: no warning and an outcome that did what training is for.
     if !warned && r.verdict.outcome.is_healthy() {
         let _ = writeln!(s, "  no problems found");

@@ -40,7 +40,10 @@ fn the_settled_twin_learns() {
     assert_eq!(done(&settled(), 0.8, VARIED), Outcome::Learned);
     // R² exactly at the threshold is learned, just below it plateaued.
     assert_eq!(done(&settled(), LEARNED_R2, VARIED), Outcome::Learned);
-    assert_eq!(done(&settled(), LEARNED_R2 - 1e-9, VARIED), Outcome::Plateaued);
+    assert_eq!(
+        done(&settled(), LEARNED_R2 - 1e-9, VARIED),
+        Outcome::Plateaued
+    );
 }
 
 #[test]
@@ -70,22 +73,36 @@ fn stuck_on_one_shared_prediction_at_the_threshold_share() {
         same_share: share,
         ..VARIED
     };
-    assert_eq!(done(&settled(), 0.8, same(STUCK_SAME_SHARE)), Outcome::Stuck);
-    assert_eq!(done(&settled(), 0.8, same(STUCK_SAME_SHARE - 0.01)), Outcome::Learned);
+    assert_eq!(
+        done(&settled(), 0.8, same(STUCK_SAME_SHARE)),
+        Outcome::Stuck
+    );
+    assert_eq!(
+        done(&settled(), 0.8, same(STUCK_SAME_SHARE - 0.01)),
+        Outcome::Learned
+    );
 }
 
 #[test]
 fn stuck_on_an_almost_constant_output() {
     let ratio = |r| Spread { ratio: r, ..VARIED };
-    assert_eq!(done(&settled(), 0.8, ratio(STUCK_SPREAD / 2.0)), Outcome::Stuck);
-    assert_eq!(done(&settled(), 0.8, ratio(STUCK_SPREAD * 2.0)), Outcome::Learned);
+    assert_eq!(
+        done(&settled(), 0.8, ratio(STUCK_SPREAD / 2.0)),
+        Outcome::Stuck
+    );
+    assert_eq!(
+        done(&settled(), 0.8, ratio(STUCK_SPREAD * 2.0)),
+        Outcome::Learned
+    );
 }
 
 /// 1.0, 0.5, 1.0, 0.5, ... rises in half the steps by a total far above 10% of the fall;
 /// the twin falls by the same steps without rising.
 #[test]
 fn oscillating_needs_many_large_rises() {
-    let zigzag: Vec<f64> = (0..20).map(|i| if i % 2 == 0 { 1.0 } else { 0.5 }).collect();
+    let zigzag: Vec<f64> = (0..20)
+        .map(|i| if i % 2 == 0 { 1.0 } else { 0.5 })
+        .collect();
     assert_eq!(done(&zigzag, 0.8, VARIED), Outcome::Oscillating);
     // Rises of 1e-6 on a fall of 0.5 are noise (below 10% of the fall).
     let noisy: Vec<f64> = (0..100)
@@ -107,7 +124,10 @@ fn still_improving_projects_the_last_pace() {
 #[test]
 fn no_better_than_mean_at_r2_zero() {
     assert_eq!(done(&settled(), 0.0, VARIED), Outcome::NoBetterThanMean);
-    assert_eq!(done(&settled(), f64::NAN, VARIED), Outcome::NoBetterThanMean);
+    assert_eq!(
+        done(&settled(), f64::NAN, VARIED),
+        Outcome::NoBetterThanMean
+    );
     assert_eq!(done(&settled(), 0.01, VARIED), Outcome::Plateaued);
 }
 
@@ -117,10 +137,16 @@ fn stopped_early_when_early_stopping_ended_it() {
         epoch: 100,
         best_epoch: 90,
     };
-    assert_eq!(outcome(&stopped, &settled(), 0.8, VARIED), Outcome::StoppedEarly);
+    assert_eq!(
+        outcome(&stopped, &settled(), 0.8, VARIED),
+        Outcome::StoppedEarly
+    );
     // A still-falling loss does not make a stopped run "still improving".
     let falling: Vec<f64> = (1..=100).map(|e| 0.99f64.powi(e)).collect();
-    assert_eq!(outcome(&stopped, &falling, 0.8, VARIED), Outcome::StoppedEarly);
+    assert_eq!(
+        outcome(&stopped, &falling, 0.8, VARIED),
+        Outcome::StoppedEarly
+    );
     assert_eq!(done(&falling, 0.8, VARIED), Outcome::StillImproving);
 }
 
@@ -142,13 +168,22 @@ fn real_runs_and_their_twins() {
     // Biases of -5 kill every ReLU: all predictions 0.
     assert_eq!(quiet(&[("biases", "const:-5")]).outcome(), Outcome::Stuck);
     // A tiny rate is still falling at epoch 300.
-    assert_eq!(quiet(&[("lr", "0.00005")]).outcome(), Outcome::StillImproving);
+    assert_eq!(
+        quiet(&[("lr", "0.00005")]).outcome(),
+        Outcome::StillImproving
+    );
     // b3 held at 0.5 settles at R² 0.3623.
     assert_eq!(quiet(&[("freeze", "b3")]).outcome(), Outcome::Plateaued);
     // A linear network at lr 1 blows up; at the default rate it does not.
     let lin = [("activation", "identity"), ("weights", "normal:100,10")];
-    assert_eq!(quiet(&[lin.as_slice(), &[("lr", "1")]].concat()).outcome(), Outcome::Diverged);
-    assert_ne!(quiet(&[("activation", "identity")]).outcome(), Outcome::Diverged);
+    assert_eq!(
+        quiet(&[lin.as_slice(), &[("lr", "1")]].concat()).outcome(),
+        Outcome::Diverged
+    );
+    assert_ne!(
+        quiet(&[("activation", "identity")]).outcome(),
+        Outcome::Diverged
+    );
     // With a test set the verdict is judged on it.
     let held = quiet(&[("rows", "500"), ("test_fraction", "0.2")]);
     assert_eq!(held.verdict.judged_on, JudgedOn::Test);

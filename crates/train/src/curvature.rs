@@ -58,7 +58,11 @@ pub fn hessian_vector(net: &Network, train: &Samples, loss: Loss, v: &[f64]) -> 
     let scale = theta.iter().fold(1.0f64, |m, p| m.max(p.abs()));
     let eps = HVP_STEP * scale;
     let at = |sign: f64| -> Option<Vec<f64>> {
-        let moved: Vec<f64> = theta.iter().zip(v).map(|(p, d)| p + sign * eps * d).collect();
+        let moved: Vec<f64> = theta
+            .iter()
+            .zip(v)
+            .map(|(p, d)| p + sign * eps * d)
+            .collect();
         let mut shifted = net.clone();
         shifted.set_params_flat(&moved).ok()?;
         Some(mean_gradient(&shifted, train, loss).flat())

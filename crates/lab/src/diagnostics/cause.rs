@@ -11,7 +11,11 @@ use crate::verdict::{Spread, STUCK_SAME_SHARE, STUCK_SPREAD};
 /// The ReLU neurons `(layer, neuron)` of `net` whose `z` is `<= 0` for every row of `x`
 /// (row-major, `net.n_inputs()` wide) picked by `keep`. A NaN `z` is not "off": divergence
 /// reports it. None when no row is picked.
-pub(super) fn off_for(net: &Network, x: &[f64], keep: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+pub(super) fn off_for(
+    net: &Network,
+    x: &[f64],
+    keep: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
     let n_in = net.n_inputs();
     if n_in == 0 {
         return Vec::new();

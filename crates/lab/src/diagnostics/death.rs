@@ -132,8 +132,7 @@ fn replay(ev: &Evidence, dead: &[(usize, usize)], died: &[Died]) -> Vec<Option<M
         return found;
     };
     if first > 1
-        && t
-            .step(&ev.train, test, Unit::Epoch, first - 1, &mut |_| {})
+        && t.step(&ev.train, test, Unit::Epoch, first - 1, &mut |_| {})
             .is_err()
     {
         return found;
@@ -145,8 +144,7 @@ fn replay(ev: &Evidence, dead: &[(usize, usize)], died: &[Died]) -> Vec<Option<M
     while t.is_running() && t.epoch() < last && pending.iter().any(|&i| found[i].is_none()) {
         let before = t.snapshot();
         let params = t.network().params_flat();
-        if t
-            .step(&ev.train, test, Unit::Sample, 1, &mut |_| {})
+        if t.step(&ev.train, test, Unit::Sample, 1, &mut |_| {})
             .is_err()
         {
             break;

@@ -121,16 +121,29 @@ pub(super) fn overshooting(ev: &Evidence, out: &mut Vec<Diagnostic>) {
         let at = ev
             .snapshots
             .get(worst)
-            .map(|s| (with_params(ev.final_net, s), format!("the end of epoch {from}")))
+            .map(|s| {
+                (
+                    with_params(ev.final_net, s),
+                    format!("the end of epoch {from}"),
+                )
+            })
             .unwrap_or_else(|| (ev.final_net.clone(), "the end".into()));
         let frozen = ev.frozen_ids();
-        let trainable: Vec<bool> = at.0.param_ids().iter().map(|id| !frozen.contains(id)).collect();
+        let trainable: Vec<bool> =
+            at.0.param_ids()
+                .iter()
+                .map(|id| !frozen.contains(id))
+                .collect();
         if let Some(lambda) = curvature::top_eigenvalue(&at.0, &ev.train, ev.cfg.loss, &trainable)
             .filter(|l| l.is_finite() && *l > 0.0)
         {
             let lr = ev.cfg.lr;
             let verdict = if lr > 2.0 / lambda {
-                format!("lr {} is above 2/λ = {}, where steps along it diverge", sig4(lr), sig4(2.0 / lambda))
+                format!(
+                    "lr {} is above 2/λ = {}, where steps along it diverge",
+                    sig4(lr),
+                    sig4(2.0 / lambda)
+                )
             } else if lr > 1.0 / lambda {
                 format!("lr {} is above 1/λ, so steps along it overshoot", sig4(lr))
             } else {

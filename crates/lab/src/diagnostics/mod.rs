@@ -27,7 +27,9 @@ use nnlab_train::{EpochRecord, Samples, TrainConfig, TrainStatus};
 
 use crate::verdict::Verdict;
 
-pub use loss::{overshoots, EXPLODING_FACTOR, OSCILLATION_SHARE, OVERSHOOT_RISE, STAGNATION_CHANGE};
+pub use loss::{
+    overshoots, EXPLODING_FACTOR, OSCILLATION_SHARE, OVERSHOOT_RISE, STAGNATION_CHANGE,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
