@@ -23,9 +23,9 @@ use nnlab_core::{Backward, Gradients, Loss, Network, Trace};
 use crate::Samples;
 
 /// Power iterations at most; the estimate usually settles in a few dozen.
-pub const POWER_ITERATIONS: usize = 100;
+pub const POWER_ITERATIONS: usize = 50;
 /// The relative change of λ between two iterations below which it has settled.
-pub const POWER_TOLERANCE: f64 = 1e-7;
+pub const POWER_TOLERANCE: f64 = 1e-6;
 /// The central-difference step, relative to the largest parameter (at least 1).
 pub const HVP_STEP: f64 = 1e-5;
 
