@@ -48,14 +48,14 @@ fn evidence<'a>(
 }
 
 /// A history with these epoch losses (no test set).
-fn records(loss: &[f64]) -> Vec<EpochRecord> {
+fn records(loss: &[f64], lr: f64) -> Vec<EpochRecord> {
     loss.iter()
         .enumerate()
         .map(|(i, &l)| EpochRecord {
             epoch: i + 1,
             train_loss: l,
             test_loss: None,
-            lr: 0.01,
+            lr,
         })
         .collect()
 }
@@ -234,7 +234,7 @@ fn overshooting_gives_the_rate_that_would_not_overshoot() {
         lr: 0.2,
         ..TrainConfig::default()
     };
-    let history = records(&[1.0, 2.0, 1.5]);
+    let history = records(&[1.0, 2.0, 1.5], 0.2);
     let snaps = vec![vec![0.0, 0.0]; 3];
     let d = diagnose(&evidence(
         &net,
@@ -275,9 +275,26 @@ fn overshooting_gives_the_rate_that_would_not_overshoot() {
     let o = find(&d, Kind::Overshooting);
     assert!(!o[0].message.contains('λ'), "{}", o[0].message);
     // A rise of 0.5% is per-sample noise, not an overshoot.
-    let noisy = records(&[1.0, 1.005, 0.9]);
+    let noisy = records(&[1.0, 1.005, 0.9], 0.2);
     let d = diagnose(&evidence(&net, &net, &noisy, s, &cfg, &snaps, Depth::Full));
     assert!(find(&d, Kind::Overshooting).is_empty(), "{d:?}");
+    // The advice follows the rate the rising epoch ran at: 0.1 lies between 1/λ and 2/λ,
+    // 0.05 below 1/λ (the rises then come from single samples' steps).
+    for (lr, says) in [
+        (
+            0.1,
+            "lr 0.1 is above 1/λ: a learning rate below 1/λ = 0.08579 would not overshoot",
+        ),
+        (
+            0.05,
+            "lr 0.05 is already below 1/λ = 0.08579: the rises come from single samples",
+        ),
+    ] {
+        let h = records(&[1.0, 2.0, 1.5], lr);
+        let d = diagnose(&evidence(&net, &net, &h, s, &cfg, &snaps, Depth::Full));
+        let m = &find(&d, Kind::Overshooting)[0].message;
+        assert!(m.contains(says), "lr {lr}: {m}");
+    }
 }
 
 /// A loss that falls 1% every epoch for 20 epochs (0.99^e): the pace window is 5 epochs
@@ -290,7 +307,7 @@ fn slow_learning_says_how_fast_the_loss_still_falls() {
     let s = Samples::new(&X, &Y, 2, 1).unwrap();
     let cfg = TrainConfig::default();
     let loss: Vec<f64> = (1..=20).map(|e| 0.99f64.powi(e)).collect();
-    let history = records(&loss);
+    let history = records(&loss, 0.01);
     let spread = Spread {
         same_share: 0.25,
         same_value: 0.0,

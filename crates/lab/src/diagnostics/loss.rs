@@ -118,42 +118,48 @@ pub(super) fn overshooting(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     );
     if ev.depth == Depth::Full {
         // The parameters the rising epoch started from: those at the end of epoch `from`.
-        let at = ev
-            .snapshots
-            .get(worst)
-            .map(|s| {
-                (
-                    with_params(ev.final_net, s),
-                    format!("the end of epoch {from}"),
-                )
-            })
-            .unwrap_or_else(|| (ev.final_net.clone(), "the end".into()));
+        let (net_at, when) = match ev.snapshots.get(worst) {
+            Some(s) => (
+                with_params(ev.final_net, s),
+                format!("the end of epoch {from}"),
+            ),
+            None => (ev.final_net.clone(), "the end".to_string()),
+        };
         let frozen = ev.frozen_ids();
-        let trainable: Vec<bool> =
-            at.0.param_ids()
-                .iter()
-                .map(|id| !frozen.contains(id))
-                .collect();
-        if let Some(lambda) = curvature::top_eigenvalue(&at.0, &ev.train, ev.cfg.loss, &trainable)
+        let trainable: Vec<bool> = net_at
+            .param_ids()
+            .iter()
+            .map(|id| !frozen.contains(id))
+            .collect();
+        if let Some(lambda) = curvature::top_eigenvalue(&net_at, &ev.train, ev.cfg.loss, &trainable)
             .filter(|l| l.is_finite() && *l > 0.0)
         {
-            let lr = ev.cfg.lr;
-            let verdict = if lr > 2.0 / lambda {
+            // The rate the rising epoch ran at (a schedule may have changed it).
+            let (lr, inv) = (ev.history[worst + 1].lr, 1.0 / lambda);
+            let advice = if lr > 2.0 * inv {
                 format!(
-                    "lr {} is above 2/λ = {}, where steps along it diverge",
+                    "lr {} is above 2/λ = {}, where steps along it diverge: a learning rate below 1/λ = {} would not overshoot",
                     sig4(lr),
-                    sig4(2.0 / lambda)
+                    sig4(2.0 * inv),
+                    sig4(inv)
                 )
-            } else if lr > 1.0 / lambda {
-                format!("lr {} is above 1/λ, so steps along it overshoot", sig4(lr))
+            } else if lr > inv {
+                format!(
+                    "lr {} is above 1/λ: a learning rate below 1/λ = {} would not overshoot",
+                    sig4(lr),
+                    sig4(inv)
+                )
             } else {
-                format!("lr {} is below 1/λ: the rises come from single samples' steps, each steeper than the mean", sig4(lr))
+                format!(
+                    "lr {} is already below 1/λ = {}: the rises come from single samples' steps, each steeper than the mean (a smaller rate or larger batches would smooth them)",
+                    sig4(lr),
+                    sig4(inv)
+                )
             };
             message.push_str(&format!(
-                ". The loss curves most steeply at {}: λ = {} (largest eigenvalue of its Hessian); {verdict}. A learning rate below 1/λ = {} would not overshoot",
-                at.1,
-                sig4(lambda),
-                sig4(1.0 / lambda)
+                ". The loss curves most steeply at {}: λ = {} (largest eigenvalue of its Hessian); {advice}",
+                when,
+                sig4(lambda)
             ));
         }
     }
