@@ -268,3 +268,33 @@ fn runs_show_prints_dead_relu_sentences_whole() {
         "{line}"
     );
 }
+
+/// "No problems found" needs a healthy outcome too: linear regression on the diabetes table
+/// fits as well as a straight line can (test R² 0.443), nothing is broken, yet it plateaued.
+/// On all rows (no test set) the same model reaches train R² 0.5055 and learns.
+#[test]
+fn no_problems_needs_a_healthy_outcome() {
+    let base = [
+        "--data",
+        "builtin:diabetes",
+        "--arch",
+        "10-1",
+        "--activation",
+        "identity",
+    ];
+    let (text, v) = train(&[base.as_slice(), &["--test-fraction", "0.2"]].concat());
+    assert_eq!(outcome(&v), "plateaued");
+    assert!(warnings(&v).is_empty(), "{:?}", warnings(&v));
+    let diag = diagnostics_text(&text);
+    assert!(!diag.contains("no problems found"), "{diag}");
+    assert!(
+        diag.contains("no warning, but the outcome is plateaued"),
+        "{diag}"
+    );
+    let (text, v) = train(&base);
+    assert_eq!(outcome(&v), "learned");
+    assert!(
+        diagnostics_text(&text).contains("no problems found"),
+        "{text}"
+    );
+}
