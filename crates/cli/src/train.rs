@@ -30,6 +30,10 @@ pub struct TrainArgs {
     /// Print the resolved configuration as TOML and exit without training
     #[arg(long)]
     print_config: bool,
+    /// Print what each outcome (learned, stuck, still_improving, ...) means, with its
+    /// thresholds, and exit
+    #[arg(long)]
+    explain_outcomes: bool,
     /// Logarithmic y axis on the loss plots
     #[arg(long)]
     log_y: bool,
@@ -55,6 +59,10 @@ pub fn experiment(config: Option<&PathBuf>, flags: &ExperimentFlags) -> anyhow::
 }
 
 pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
+    if args.explain_outcomes {
+        print!("{}", nnlab_lab::verdict::explain_outcomes());
+        return Ok(ExitCode::SUCCESS);
+    }
     let exp = experiment(args.config.as_ref(), &args.flags)?;
     if args.print_config {
         print!("{}", exp.to_toml_commented()?);

@@ -269,20 +269,25 @@ fn runs_show_prints_dead_relu_sentences_whole() {
     );
 }
 
-/// "No problems found" needs a healthy outcome too: linear regression on the diabetes table
-/// fits as well as a straight line can (test R² 0.443), nothing is broken, yet it plateaued.
-/// On all rows (no test set) the same model reaches train R² 0.5055 and learns.
+/// "No problems found" needs a healthy outcome too: a straight line from age alone to the
+/// diabetes progression fits as well as least squares can (train R² 0.0313, the line's
+/// 0.0353), nothing is broken, yet less than a quarter of the variance is explained:
+/// plateaued. The same line from bmi reaches R² 0.3404 and learns.
 #[test]
 fn no_problems_needs_a_healthy_outcome() {
-    let base = [
-        "--data",
-        "builtin:diabetes",
-        "--arch",
-        "10-1",
-        "--activation",
-        "identity",
-    ];
-    let (text, v) = train(&[base.as_slice(), &["--test-fraction", "0.2"]].concat());
+    let line = |input| {
+        train(&[
+            "--data",
+            "builtin:diabetes",
+            "--inputs",
+            input,
+            "--arch",
+            "1-1",
+            "--activation",
+            "identity",
+        ])
+    };
+    let (text, v) = line("age");
     assert_eq!(outcome(&v), "plateaued");
     assert!(warnings(&v).is_empty(), "{:?}", warnings(&v));
     let diag = diagnostics_text(&text);
@@ -291,7 +296,7 @@ fn no_problems_needs_a_healthy_outcome() {
         diag.contains("no warning, but the outcome is plateaued"),
         "{diag}"
     );
-    let (text, v) = train(&base);
+    let (text, v) = line("bmi");
     assert_eq!(outcome(&v), "learned");
     assert!(
         diagnostics_text(&text).contains("no problems found"),

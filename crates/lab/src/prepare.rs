@@ -14,6 +14,7 @@
 //! assert!(p.train.y.iter().all(|y| (0.0..=1.0).contains(y)));
 //! ```
 
+use nnlab_core::LinearFit;
 use nnlab_data::{
     load_csv_from_reader, split_owned, CsvOptions, DataSource, Dataset, LoadReport, Scaler,
 };
@@ -55,6 +56,10 @@ pub struct Prepared {
     /// Fitted on the training rows only.
     pub scaler: Scaler,
     pub summary: DataSummary,
+    /// R² on the judged set (the test rows when there are any, else the training rows) of
+    /// the least-squares straight line fitted on the training rows: the baseline a verdict
+    /// compares a run with (`None` when there is no unique line, e.g. collinear inputs).
+    pub linear_r2: Option<f64>,
 }
 
 /// The experiment's data source with the configuration's columns and generator filled in.
@@ -170,7 +175,12 @@ impl Prepared {
         };
         summary.train_rows = train.n_rows();
         summary.test_rows = test.as_ref().map_or(0, Dataset::n_rows);
+        let judged = test.as_ref().unwrap_or(&train);
+        let linear_r2 = LinearFit::fit(&train.x, &train.y, train.n_inputs())
+            .map(|f| f.r2(&judged.x, &judged.y))
+            .filter(|r2| r2.is_finite());
         Ok(Prepared {
+            linear_r2,
             original: train_raw.map(|train| Original {
                 train,
                 test: test_raw,

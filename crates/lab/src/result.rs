@@ -228,7 +228,7 @@ impl<'de> Deserialize<'de> for RunResult {
                 .filter(|p| p.set == judged)
                 .map(|p| (p.prediction, p.target))
                 .unzip();
-            crate::run::verdict_of(&f.status, &f.history, &f.metrics, Spread::of(&p, &y))
+            crate::run::verdict_of(&f.status, &f.history, &f.metrics, Spread::of(&p, &y), None)
         });
         Ok(RunResult {
             config: f.config,

@@ -165,7 +165,7 @@ pub fn assemble(exp: Experiment, prepared: &Prepared, trained: Trained) -> RunRe
     };
     let judged = prepared.test.as_ref().unwrap_or(&prepared.train);
     let spread = Spread::of(&predict_all(&final_net, &samples(judged)), &judged.y);
-    let verdict = verdict_of(&status, &history, &metrics, spread);
+    let verdict = verdict_of(&status, &history, &metrics, spread, prepared.linear_r2);
     let diagnostics = diagnose(&Evidence {
         initial: &initial,
         final_net: &final_net,
@@ -195,12 +195,14 @@ pub fn assemble(exp: Experiment, prepared: &Prepared, trained: Trained) -> RunRe
 }
 
 /// The verdict of a run that ended with `status` after `history`, with `metrics` and the
-/// `spread` of its predictions on the judged set (the test set when there is one).
+/// `spread` of its predictions on the judged set (the test set when there is one) and the
+/// straight line's R² there.
 pub fn verdict_of(
     status: &TrainStatus,
     history: &[EpochRecord],
     metrics: &MetricsBySet,
     spread: Spread,
+    linear_r2: Option<f64>,
 ) -> Verdict {
     let (judged_on, m) = match &metrics.test {
         Some(t) => (JudgedOn::Test, t),
@@ -213,6 +215,7 @@ pub fn verdict_of(
         judged_on,
         r2: m.original.r2,
         spread,
+        linear_r2,
     })
 }
 

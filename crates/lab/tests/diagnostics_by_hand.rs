@@ -320,6 +320,7 @@ fn slow_learning_says_how_fast_the_loss_still_falls() {
             judged_on: JudgedOn::Train,
             r2: 0.9,
             spread,
+            linear_r2: None,
         })
     };
     let v = verdict(&loss);

@@ -98,17 +98,19 @@ pub(super) fn largest_movers(ev: &Evidence, out: &mut Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let least: Vec<(String, f64)> = moves.iter().rev().take(3).cloned().collect();
+    let top = &moves[..moves.len().min(3)];
+    // The least movers not already named as the most (a small network has few).
+    let least: Vec<(String, f64)> = moves[top.len()..].iter().rev().take(3).cloned().collect();
+    let mut message = format!("moved most: {}", show(top));
+    if !least.is_empty() {
+        message.push_str(&format!("; moved least: {}", show(&least)));
+    }
     out.push(Diagnostic {
         severity: Severity::Info,
         ..Diagnostic::warning(
             Kind::LargestMovers,
             moves.iter().map(|(n, _)| n.clone()).collect(),
-            format!(
-                "moved most: {}; moved least: {}",
-                show(&moves[..moves.len().min(3)]),
-                show(&least)
-            ),
+            message,
         )
     });
 }

@@ -215,6 +215,7 @@ impl Finished<'_> {
             &history,
             &by_set,
             Spread::of(&pred, &set.y),
+            self.data.prepared.linear_r2,
         );
         let diagnostics = diagnose(&Evidence {
             initial: &plan.initial,
