@@ -8,9 +8,14 @@ use nnlab_train::predict_all;
 use super::{join, node_name, Diagnostic, Evidence, Kind};
 use crate::verdict::{Spread, STUCK_SAME_SHARE, STUCK_SPREAD};
 
+/// A ReLU with this `z` passes a gradient. A NaN `z` counts as on: it is not "dead",
+/// divergence reports it.
+fn is_on(z: f64) -> bool {
+    z > 0.0 || z.is_nan()
+}
+
 /// The ReLU neurons `(layer, neuron)` of `net` whose `z` is `<= 0` for every row of `x`
-/// (row-major, `net.n_inputs()` wide) picked by `keep`. A NaN `z` is not "off": divergence
-/// reports it. None when no row is picked.
+/// (row-major, `net.n_inputs()` wide) picked by `keep`; none when no row is picked.
 pub(super) fn off_for(
     net: &Network,
     x: &[f64],
@@ -37,11 +42,12 @@ pub(super) fn off_for(
         net.forward_into(row, &mut trace);
         for (l, zs) in trace.z.iter().enumerate() {
             for (j, &z) in zs.iter().enumerate() {
-                if z > 0.0 || z.is_nan() {
+                if is_on(z) {
                     on[l][j] = true;
                 }
             }
         }
+        // Every ReLU was on for some row: a healthy network costs a few forward passes.
         if on.iter().all(|l| l.iter().all(|&o| o)) {
             return Vec::new();
         }
@@ -69,8 +75,7 @@ pub(super) fn is_off(net: &Network, x: &[f64], l: usize, j: usize, trace: &mut T
     }
     x.chunks_exact(n_in).all(|row| {
         net.forward_into(row, trace);
-        let z = trace.z[l][j];
-        !(z > 0.0 || z.is_nan())
+        !is_on(trace.z[l][j])
     })
 }
 
