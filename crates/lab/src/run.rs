@@ -16,7 +16,7 @@ use nnlab_train::{
 };
 
 use crate::config::Experiment;
-use crate::diagnostics::{diagnose, Evidence};
+use crate::diagnostics::{diagnose, Depth, Evidence};
 use crate::prepare::{load_data, Prepared};
 use crate::result::{MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
 use crate::verdict::{judge, Judge, JudgedOn, Spread, Verdict};
@@ -171,9 +171,12 @@ pub fn assemble(exp: Experiment, prepared: &Prepared, trained: Trained) -> RunRe
         final_net: &final_net,
         history: &history,
         status: &status,
-        train_x: &prepared.train.x,
+        verdict: Some(&verdict),
+        train: samples(&prepared.train),
+        test: prepared.test.as_ref().map(samples),
+        cfg: &exp.train,
         snapshots: &snapshots,
-        frozen: &exp.train.freeze,
+        depth: Depth::Full,
     });
     RunResult {
         data: prepared.summary.clone(),

@@ -33,6 +33,18 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
         "  seeds: data {d_seed}, init {i_seed}, shuffle {s_seed}; scaling {}; shuffle {}",
         c.data.scale, c.train.shuffle
     );
+    // By their display names, however they were typed (`w5` or `L2.w[1][1]`).
+    let net = &r.initial_network;
+    let frozen: Vec<String> = c
+        .train
+        .frozen_params(net)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|id| net.param_name(id))
+        .collect();
+    if !frozen.is_empty() {
+        let _ = writeln!(s, "  frozen: {}", frozen.join(", "));
+    }
     let _ = writeln!(s, "Data");
     let _ = writeln!(s, "  {}", r.data.source);
     let _ = writeln!(
@@ -96,7 +108,14 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
     rows.sort_by(|x, y| y.3.abs().total_cmp(&x.3.abs()));
     let table: Vec<Vec<String>> = rows
         .iter()
-        .map(|(n, a, b, d)| vec![n.clone(), num(*a), num(*b), num(*d)])
+        .map(|(n, a, b, d)| {
+            let name = if frozen.contains(n) {
+                format!("{n} (frozen)")
+            } else {
+                n.clone()
+            };
+            vec![name, num(*a), num(*b), num(*d)]
+        })
         .collect();
     s.push_str(&aligned(&["param", "initial", "final", "change"], &table));
 
@@ -110,12 +129,22 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
         &mrows,
     ));
 
-    let warnings: Vec<_> = r.diagnostics.iter().collect();
     let _ = writeln!(s, "Diagnostics");
-    if warnings.iter().all(|d| d.severity == Severity::Info) {
+    let warned = r
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Warning);
+    // "No problems" needs both: no warning and an outcome that did what training is for.
+    if !warned && r.verdict.outcome.is_healthy() {
         let _ = writeln!(s, "  no problems found");
+    } else if !warned {
+        let _ = writeln!(
+            s,
+            "  no warning, but the outcome is {} (see Outcome)",
+            r.verdict.outcome
+        );
     }
-    for d in warnings {
+    for d in &r.diagnostics {
         let tag = match d.severity {
             Severity::Warning => "warning",
             Severity::Info => "info",

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use nnlab_core::{NamedValues, Network};
 use nnlab_data::Dataset;
-use nnlab_lab::diagnostics::{diagnose, Diagnostic, Evidence};
+use nnlab_lab::diagnostics::{diagnose, Depth, Diagnostic, Evidence};
 use nnlab_lab::result::DataSummary;
 use nnlab_lab::{samples, Experiment, Prepared};
 use nnlab_report::StepReport;
@@ -353,9 +353,14 @@ impl Session {
             final_net: self.trainer.network(),
             history: self.trainer.history(),
             status: self.trainer.status(),
-            train_x: &self.data.train.x,
+            // A session in progress has no verdict yet.
+            verdict: None,
+            train: samples(&self.data.train),
+            test: self.data.test.as_ref().map(samples),
+            cfg: &self.experiment.train,
             snapshots: &self.snapshots,
-            frozen: &self.experiment.train.freeze,
+            // Called on every state request: the cheap pass, no replay.
+            depth: Depth::Kinds,
         })
     }
 }

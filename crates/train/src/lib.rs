@@ -41,6 +41,7 @@
 
 mod batched;
 mod config;
+pub mod curvature;
 mod early_stop;
 mod engine;
 mod error;

@@ -28,7 +28,7 @@ use nnlab_train::{
 use super::detail::{RunDetail, Sink};
 use super::engine::SweepData;
 use super::record::{Status, SweepRun};
-use crate::diagnostics::{diagnose, Evidence};
+use crate::diagnostics::{diagnose, Depth, Evidence};
 use crate::result::{MetricsBySet, SetMetrics};
 use crate::run::verdict_of;
 use crate::verdict::Spread;
@@ -196,10 +196,12 @@ impl Finished<'_> {
                 lr: plan.lr,
             })
             .collect();
-        // The kinds do not depend on the per-epoch snapshots (only a dead ReLU's "since
-        // when" clause and epoch do), so none are kept here: a lane run's dead-ReLU
-        // diagnostic, in the run store too, does not say since when. (Rerunning those runs
-        // through `run_on` for it made a 1000-run sweep with many dead ReLUs 3x slower.)
+        // The kinds do not depend on the per-epoch snapshots or on `Depth::Full`'s replay
+        // and curvature estimate (only a dead ReLU's moment and an overshoot's safe rate
+        // do), so none are kept and the diagnosis stays at `Depth::Kinds`: a lane run's
+        // dead-ReLU diagnostic, in the run store too, does not say when it died.
+        // (Rerunning those runs through `run_on` for it made a 1000-run sweep with many
+        // dead ReLUs 3x slower.)
         let metrics_scaled = compute(&pred, &set.y);
         let by_set = MetricsBySet {
             train: SetMetrics {
@@ -220,9 +222,12 @@ impl Finished<'_> {
             final_net: &final_net,
             history: &history,
             status: &TrainStatus::Completed,
-            train_x: &set.x,
+            verdict: Some(&verdict),
+            train: samples,
+            test: None,
+            cfg: &self.e.train,
             snapshots: &[],
-            frozen: &self.e.train.freeze,
+            depth: Depth::Kinds,
         });
         let record = SweepRun {
             index,

@@ -42,29 +42,13 @@ impl Status {
     }
 }
 
-/// The snake_case name of a diagnostic kind (as in `result.json`).
+/// The snake_case name of a diagnostic kind: [`Kind::name`] (kept for its callers).
 pub fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Symmetry => "symmetry",
-        Kind::DeadRelu => "dead_relu",
-        Kind::Divergence => "divergence",
-        Kind::Exploding => "exploding",
-        Kind::Oscillation => "oscillation",
-        Kind::Stagnation => "stagnation",
-        Kind::LargestMovers => "largest_movers",
-    }
+    kind.name()
 }
 
-/// Every kind, for reading `runs.csv` back.
-pub const KINDS: [Kind; 7] = [
-    Kind::Symmetry,
-    Kind::DeadRelu,
-    Kind::Divergence,
-    Kind::Exploding,
-    Kind::Oscillation,
-    Kind::Stagnation,
-    Kind::LargestMovers,
-];
+/// Every kind, for reading `runs.csv` back: [`Kind::ALL`] (kept for its callers).
+pub const KINDS: [Kind; Kind::ALL.len()] = Kind::ALL;
 
 /// One run of a sweep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
