@@ -46,10 +46,10 @@ fn the_table_counts_outcomes_names_the_set_and_shows_the_warnings() {
         table,
         "\
 lr    n  outcomes                      median train loss       min      max  diagnostics
-----  -  ----------------------------  -----------------  --------  -------  --------------------------
-0.01  5  3 still_improving, 2 learned            0.01204  0.009212  0.01408
-0.1   5  4 learned, 1 still_improving            0.01221   0.01152  0.01526  dead_relu 2, oscillation 1
-1     5  5 stuck                                  0.2356    0.2165   0.2695  dead_relu 5, stagnation 4
+----  -  ----------------------------  -----------------  --------  -------  --------------------------------------------
+0.01  5  3 still_improving, 2 learned            0.01204  0.009212  0.01408  slow_learning 3
+0.1   5  4 learned, 1 still_improving            0.01221   0.01152  0.01526  dead_relu 2, oscillation 1, slow_learning 1
+1     5  5 stuck                                  0.2356    0.2165   0.2695  dead_relu 5, constant_output 5, stagnation 4
 "
     );
     // With held-out rows the losses are test losses, and the header says so.

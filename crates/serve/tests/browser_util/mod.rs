@@ -59,15 +59,21 @@ async fn browser(driver_port: u16, profile: &Path) -> Client {
 }
 
 /// Waits (up to 15 s) until `script` returns a truthy value; returns it.
+///
+/// A script that throws counts as "not yet": under a loaded machine the page may still be
+/// loading (its functions not defined yet, or a navigation in flight), which made this
+/// helper fail at random in full-workspace test runs. The last error is in the panic.
 pub async fn until(c: &Client, script: &str) -> Value {
+    let mut last_error = None;
     for _ in 0..150 {
-        let v = c.execute(script, vec![]).await.expect("script runs");
-        if !(v.is_null() || v == json!(false) || v == json!("")) {
-            return v;
+        match c.execute(script, vec![]).await {
+            Ok(v) if !(v.is_null() || v == json!(false) || v == json!("")) => return v,
+            Ok(_) => {}
+            Err(e) => last_error = Some(e.to_string()),
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("timed out waiting for: {script}");
+    panic!("timed out waiting for: {script} (last error: {last_error:?})");
 }
 
 const MISSING: &str =
