@@ -64,7 +64,9 @@ fn train_runs_keep_their_outcome_in_list_show_export_and_compare() {
     );
     let show = ok(d, &["runs", "show", "2"]);
     assert!(
-        show.contains("\noutcome stuck: 100% of the train rows get the same prediction (0)"),
+        show.contains(
+            "\noutcome stuck: 100% of the train rows get the same prediction (0 in scaled units)"
+        ),
         "{show}"
     );
     let full: Value = serde_json::from_str(&ok(d, &["runs", "show", "2", "--json"])).unwrap();

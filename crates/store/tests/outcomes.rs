@@ -55,7 +55,9 @@ fn finished_runs_keep_their_outcome_and_verdict() {
 
     let shown = render::show(&store.get(b).unwrap());
     let reason = &dead.verdict.reason;
-    assert!(reason.starts_with("100% of the train rows get the same prediction (0)"));
+    assert!(
+        reason.starts_with("100% of the train rows get the same prediction (0 in scaled units)")
+    );
     assert!(
         shown.contains(&format!("outcome stuck: {reason}\n")),
         "{shown}"

@@ -249,7 +249,7 @@ pub fn judge(j: &Judge) -> Verdict {
         return verdict(
             Outcome::Stuck,
             format!(
-                "{}% of the {set} rows get the same prediction ({}): the output is stuck; R² {r2} on the {set} set",
+                "{}% of the {set} rows get the same prediction ({} in scaled units): the output is stuck; R² {r2} on the {set} set",
                 sig4(sp.same_share * 100.0),
                 sig4(sp.same_value)
             ),

@@ -95,7 +95,7 @@ fn stuck_when_most_rows_share_one_prediction() {
     assert_eq!(v.outcome, Outcome::Stuck, "{}", v.reason);
     assert!(
         v.reason
-            .starts_with("96% of the train rows get the same prediction (0)"),
+            .starts_with("96% of the train rows get the same prediction (0 in scaled units)"),
         "{}",
         v.reason
     );
