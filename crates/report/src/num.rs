@@ -76,12 +76,11 @@ pub fn sig4(x: f64) -> String {
     }
     let mag = x.abs().log10().floor() as i32;
     if (-4..6).contains(&mag) {
-        let s = format!("{:.*}", (3 - mag).max(0) as usize, x);
-        let s = if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        };
+        let mut s = format!("{:.*}", (3 - mag).max(0) as usize, x);
+        if s.contains('.') {
+            let kept = s.trim_end_matches('0').trim_end_matches('.').len();
+            s.truncate(kept);
+        }
         // Rounding can carry into a new digit (9.9996 -> "10.000" -> "10"): still 4 digits.
         if s == "-0" {
             "0".into()

@@ -6,7 +6,7 @@ use nnlab_report::sig4;
 use nnlab_train::predict_all;
 
 use super::{join, node_name, Diagnostic, Evidence, Kind};
-use crate::verdict::{Spread, STUCK_SAME_SHARE, STUCK_SPREAD};
+use crate::verdict::{JudgedOn, Spread, STUCK_SAME_SHARE, STUCK_SPREAD};
 
 /// A ReLU with this `z` passes a gradient. A NaN `z` counts as on: it is not "dead",
 /// divergence reports it.
@@ -85,6 +85,15 @@ pub(super) fn constant_output(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     let net = ev.final_net;
     if ev.diverged() || net.n_outputs() != 1 || ev.train.n_rows() == 0 {
         return;
+    }
+    // The verdict measured the spread already when it judged the training rows: a run whose
+    // output varies (nearly every run of a sweep) needs no second pass over them.
+    if let Some(v) = ev.verdict.filter(|v| v.judged_on == JudgedOn::Train) {
+        if v.spread.same_share < STUCK_SAME_SHARE
+            && (v.spread.ratio >= STUCK_SPREAD || v.spread.ratio.is_nan())
+        {
+            return;
+        }
     }
     let pred = predict_all(net, &ev.train);
     let sp = Spread::of(&pred, ev.train.y);

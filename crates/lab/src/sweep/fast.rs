@@ -30,8 +30,7 @@ use super::engine::SweepData;
 use super::record::{Status, SweepRun};
 use crate::diagnostics::{diagnose, Depth, Evidence};
 use crate::result::{MetricsBySet, SetMetrics};
-use crate::run::verdict_of;
-use crate::verdict::Spread;
+use crate::verdict::{judge, Judge, JudgedOn, Spread};
 use crate::{Experiment, LabError};
 
 /// Runs per parallel task: a few lane groups, so two cores get many tasks to balance.
@@ -202,21 +201,15 @@ impl Finished<'_> {
         // dead-ReLU diagnostic, in the run store too, does not say when it died.
         // (Rerunning those runs through `run_on` for it made a 1000-run sweep with many
         // dead ReLUs 3x slower.)
-        let metrics_scaled = compute(&pred, &set.y);
-        let by_set = MetricsBySet {
-            train: SetMetrics {
-                scaled: metrics_scaled,
-                original: metrics,
-            },
-            test: None,
-        };
-        let verdict = verdict_of(
-            &TrainStatus::Completed,
-            &history,
-            &by_set,
-            Spread::of(&pred, &set.y),
-            self.data.prepared.linear_r2,
-        );
+        // A lane run has no test set: the training rows judge it.
+        let verdict = judge(&Judge {
+            status: &TrainStatus::Completed,
+            train_loss: &epoch_loss,
+            judged_on: JudgedOn::Train,
+            r2: metrics.r2,
+            spread: Spread::of(&pred, &set.y),
+            linear_r2: self.data.prepared.linear_r2,
+        });
         let diagnostics = diagnose(&Evidence {
             initial: &plan.initial,
             final_net: &final_net,
@@ -238,9 +231,9 @@ impl Finished<'_> {
             epochs_run: epoch_loss.len(),
             train_loss: epoch_loss.last().copied().unwrap_or(f64::NAN),
             test_loss: None,
-            train_r2: by_set.train.original.r2,
+            train_r2: metrics.r2,
             test_r2: None,
-            train_mape: by_set.train.original.mape,
+            train_mape: metrics.mape,
             test_mape: None,
             diagnostics: diagnostics.iter().map(|d| d.kind).collect(),
             epoch_loss,
@@ -253,7 +246,13 @@ impl Finished<'_> {
             history,
             initial: NamedValues::of(&plan.initial),
             final_params: NamedValues::of(&final_net),
-            metrics: by_set,
+            metrics: MetricsBySet {
+                train: SetMetrics {
+                    scaled: compute(&pred, &set.y),
+                    original: metrics,
+                },
+                test: None,
+            },
             verdict,
             diagnostics,
             started: SystemTime::UNIX_EPOCH,

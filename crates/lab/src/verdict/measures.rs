@@ -29,18 +29,25 @@ impl Spread {
                 ratio: f64::NAN,
             };
         }
-        let mut sorted: Vec<f64> = pred.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let (mut best, mut best_v, mut run) = (0usize, sorted[0], 0usize);
+        // Equal predictions only need to be adjacent, not in numeric order: an unstable sort
+        // of the bit patterns does that at a fraction of a float comparison sort's cost (a
+        // sweep judges every run). NaN bit patterns are skipped: NaN is never "the same".
+        let mut bits: Vec<u64> = pred.iter().map(|p| p.to_bits()).collect();
+        bits.sort_unstable();
+        let (mut best, mut best_v, mut run) = (0usize, f64::NAN, 0usize);
         for i in 0..n {
-            if i > 0 && sorted[i].to_bits() == sorted[i - 1].to_bits() && !sorted[i].is_nan() {
-                run += 1;
-            } else {
-                run = 1;
+            if f64::from_bits(bits[i]).is_nan() {
+                run = 0;
+                continue;
             }
+            run = if i > 0 && bits[i] == bits[i - 1] {
+                run + 1
+            } else {
+                1
+            };
             if run > best {
                 best = run;
-                best_v = sorted[i];
+                best_v = f64::from_bits(bits[i]);
             }
         }
         Spread {
@@ -84,7 +91,7 @@ impl Pace {
             .windows(2)
             .map(|w| (w[0] - w[1]) / w[0].abs().max(f64::MIN_POSITIVE))
             .collect();
-        falls.sort_by(f64::total_cmp);
+        falls.sort_unstable_by(f64::total_cmp);
         let per_epoch = if k % 2 == 1 {
             falls[k / 2]
         } else {
