@@ -18,6 +18,7 @@ use nnlab_core::course;
 use nnlab_report::{num, Table};
 
 use crate::report::{Extra, Report, Section};
+use crate::sweep::plots::PLOT_SIZE;
 use crate::sweep::{run_sweep_with, Factor, Sink, SweepResult, SweepSpec};
 use crate::{Experiment, LabError};
 
@@ -145,8 +146,16 @@ pub fn entry(name: &str, opts: &Options) -> Result<(SweepSpec, Extra), LabError>
         }
         "symmetry" => ("Symmetry", "Two hidden neurons that start identical get identical gradients: do they ever become different?".into(),
             vary(&["init=identical,unique,mixed", "seed=0..10"])?),
-        "learning-rate" => ("Learning rate", "Which learning rates learn slowly, well, or diverge?".into(),
-            vary(&["lr=0.00005,0.001,0.005,0.01,0.05,0.1,0.25,1", "seed=0..20"])?),
+        "learning-rate" if on_table => ("Learning rate", "Which learning rates learn slowly, well, or not at all on the table?".into(),
+            vary(&["lr=0.00005,0.001,0.01,0.1,0.5,1", "seed=0..20"])?),
+        "learning-rate" => {
+            // The course network's ReLUs die at large rates (measured: every run of lr 0.5 to
+            // 100 ends stuck, none diverges), so this entry uses tanh hidden units and a
+            // linear output, which can overshoot until the loss is non-finite.
+            set(&mut base, &[("activation", "tanh,identity")])?;
+            ("Learning rate", "On the course's 2-2-1 network with tanh hidden units and a linear output: which learning rates learn slowly, which learn well, and which diverge? (With the course's ReLUs the large rates kill the units instead: see dead-relu and optimizer.)".into(),
+             vary(&["lr=0.00005,0.001,0.01,0.1,0.5,1", "seed=0..20"])?)
+        }
         "dataset-size" if on_table => (
             "Dataset size",
             "How does the share of the table trained on (the rest held out) change the loss and the held-out R² and MAPE?".into(),
@@ -199,8 +208,20 @@ pub fn entry(name: &str, opts: &Options) -> Result<(SweepSpec, Extra), LabError>
             })
         }
     };
+    let mut rerun = format!("nnlab experiment run {name}");
+    let mut note = None;
     if let Some(e) = opts.epochs {
+        let full = base.train.epochs;
         base.set("epochs", &e.to_string())?;
+        if e != full {
+            rerun.push_str(&format!(" --epochs {e}"));
+            note = Some(format!(
+                "Shortened: every run trains for {e} epochs instead of the entry's {full} (`--epochs {e}`), so the numbers are rougher than the full entry's."
+            ));
+        }
+    }
+    if let Some(path) = &opts.data {
+        rerun.push_str(&format!(" --data {}", path.display()));
     }
     let spec = SweepSpec {
         base,
@@ -212,6 +233,8 @@ pub fn entry(name: &str, opts: &Options) -> Result<(SweepSpec, Extra), LabError>
         Extra {
             title: format!("{title} ({name})"),
             question,
+            note,
+            rerun,
             sections,
         },
     ))
@@ -254,4 +277,23 @@ pub fn run_entry_with(
     let result = run_sweep_with(&spec, None, sink)?;
     let report = Report::of_sweep(&result, Some(extra));
     Ok(EntryRun { result, report })
+}
+
+/// The files of entry `name`'s example in `docs/examples/<name>/`: `report.md` and the PNG
+/// plots it links, as `(file name, bytes)`, from the full entry (all of them together take
+/// about 20 s in a debug build). The bytes are the same on every machine and thread count
+/// (the sweep's records are, and so is the drawing).
+pub fn example_files(name: &str) -> Result<Vec<(String, Vec<u8>)>, LabError> {
+    let ran = run_entry(name, &Options::default())?;
+    let mut files = vec![(
+        "report.md".to_string(),
+        crate::report::render_markdown(&ran.report).into_bytes(),
+    )];
+    for (stem, chart) in &ran.report.charts {
+        files.push((
+            format!("{stem}.png"),
+            chart.to_png(PLOT_SIZE.0, PLOT_SIZE.1)?,
+        ));
+    }
+    Ok(files)
 }

@@ -1,0 +1,121 @@
+//! Why a group's runs failed, in the words of one of them: the representative run of the
+//! group's most frequent failure is run again through [`crate::run`] and its verdict and
+//! warnings are quoted (a sweep's records keep only the diagnostics' kinds).
+
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::sweep::record::SweepRun;
+use crate::sweep::SweepResult;
+use crate::verdict::Outcome;
+
+/// The failure a finding explains and the run that explains it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cause {
+    pub outcome: Outcome,
+    /// Runs of the group with this outcome.
+    pub count: usize,
+    /// Grid index of the representative run: the median of the failing runs by judged loss
+    /// (lower middle for an even count; ties by index).
+    pub index: usize,
+    /// Its settings, `lr=1, seed=7`.
+    pub point: String,
+    /// The rerun's verdict reason; `None` when the run was not rerun or the rerun failed.
+    pub reason: Option<String>,
+    /// The rerun's warnings, in `diagnose` order.
+    pub diagnostics: Vec<Diagnostic>,
+    pub sentence: String,
+}
+
+/// The run of `runs` that stands for outcome `o`: the median of those runs by judged loss.
+pub fn representative<'a>(runs: &[&'a SweepRun], o: Outcome) -> Option<&'a SweepRun> {
+    let mut with: Vec<&SweepRun> = runs.iter().copied().filter(|r| r.outcome == o).collect();
+    with.sort_by(|a, b| {
+        a.judged_loss()
+            .total_cmp(&b.judged_loss())
+            .then(a.index.cmp(&b.index))
+    });
+    with.get(with.len().saturating_sub(1) / 2).copied()
+}
+
+/// The cause of the `count` runs of `runs` whose outcome is `o`; `rerun` false only names the
+/// representative run (see [`super::findings::MAX_RERUNS`]).
+pub fn cause_of(
+    result: &SweepResult,
+    runs: &[&SweepRun],
+    o: Outcome,
+    count: usize,
+    rerun: bool,
+) -> Cause {
+    let spec = &result.spec;
+    let rep = representative(runs, o);
+    let index = rep.map_or(0, |r| r.index);
+    let point = spec.point(index);
+    let described = spec.describe(&point);
+    let mut cause = Cause {
+        outcome: o,
+        count,
+        index,
+        point: described.clone(),
+        reason: None,
+        diagnostics: Vec::new(),
+        sentence: String::new(),
+    };
+    let head = format!("The median {o} run ({described})");
+    if !rerun {
+        cause.sentence = format!(
+            "{head} was not rerun (a report reruns at most {} runs).",
+            super::findings::MAX_RERUNS
+        );
+        return cause;
+    }
+    let again = spec
+        .experiment(&point)
+        .and_then(|e| crate::run(&e, &mut |_| {}));
+    match again {
+        Err(e) => cause.sentence = format!("{head} could not be rerun: {e}."),
+        Ok(r) => {
+            cause.diagnostics = r
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .cloned()
+                .collect();
+            let mut s = format!("{head}: {}", r.verdict.reason);
+            if r.outcome() != o {
+                // The rerun is the same computation; a different outcome would be a bug
+                // worth seeing rather than hiding.
+                s.push_str(&format!(" (rerun judged {}, not {o})", r.outcome()));
+            }
+            for part in quote(&cause.diagnostics) {
+                s.push_str("; ");
+                s.push_str(&part);
+            }
+            s.push('.');
+            cause.reason = Some(r.verdict.reason);
+            cause.sentence = s;
+        }
+    }
+    cause
+}
+
+/// The messages of `diagnostics`, one per kind: the first of each kind, with the others of
+/// that kind named by what they involve (three dead ReLUs say the same thing three times).
+pub fn quote(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut out: Vec<(crate::diagnostics::Kind, String, Vec<String>)> = Vec::new();
+    for d in diagnostics {
+        match out.iter_mut().find(|(k, _, _)| *k == d.kind) {
+            Some((_, _, others)) => others.push(d.involved.join(", ")),
+            None => out.push((d.kind, d.message.clone(), Vec::new())),
+        }
+    }
+    out.into_iter()
+        .map(|(_, m, others)| {
+            if others.is_empty() {
+                m
+            } else {
+                format!("{m} (the same for {})", others.join("; "))
+            }
+        })
+        .collect()
+}
