@@ -103,7 +103,7 @@ impl Report {
             title: extra.title,
             question: extra.question,
             note: extra.note,
-            answer: answer(&found),
+            answer: answer(&found, findings::changes_data(&result.spec)),
             judged_on: judged_on(&all),
             rerun: if extra.rerun.is_empty() {
                 "nnlab sweep sweep.toml".into()
