@@ -59,11 +59,12 @@ pub fn render_html(r: &Report) -> Result<String, LabError> {
     }
     let _ = write!(
         s,
-        "<p><b>Question.</b> {}</p>\n<p><b>Answer.</b> {}</p>\n<p>{} runs; {}</p>\n<h2>Evidence</h2>\n<ul>\n",
+        "<p><b>Question.</b> {}</p>\n<p><b>Answer.</b> {}</p>\n<p>{} runs; {}</p>\n<h2>Evidence</h2>\n<h3>{}</h3>\n<ul>\n",
         escape(&r.question),
         escape(&r.answer),
         r.n_runs,
-        escape(&r.judged_on_sentence())
+        escape(&r.judged_on_sentence()),
+        escape(&r.varied)
     );
     for f in &r.findings {
         let _ = writeln!(s, "<li>{}</li>", escape(&f.sentence));

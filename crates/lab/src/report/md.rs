@@ -13,11 +13,12 @@ pub fn render_markdown(r: &Report) -> String {
     }
     let _ = write!(
         s,
-        "**Question.** {}\n\n**Answer.** {}\n\n{} runs; {}\n\n## Evidence\n\n",
+        "**Question.** {}\n\n**Answer.** {}\n\n{} runs; {}\n\n## Evidence\n\n### {}\n\n",
         r.question,
         r.answer,
         r.n_runs,
-        r.judged_on_sentence()
+        r.judged_on_sentence(),
+        r.varied
     );
     for f in &r.findings {
         let _ = writeln!(s, "- {}", f.sentence);

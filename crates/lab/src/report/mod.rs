@@ -55,6 +55,9 @@ pub struct Report {
     /// `sweep.toml`: the base experiment and the factors.
     pub config: String,
     pub n_runs: usize,
+    /// The non-seed factors the findings are per combination of: `lr`, `weights × biases`,
+    /// or `all runs` when only seeds vary.
+    pub varied: String,
     /// One finding per combination of the non-seed factors, in grid order.
     pub findings: Vec<Finding>,
     /// The findings side by side (see [`findings_table`]).
@@ -112,6 +115,7 @@ impl Report {
             },
             config: spec_toml(&result.spec).unwrap_or_default(),
             n_runs: result.runs.len(),
+            varied: varied(&result.spec),
             findings_table: findings_table(&found),
             findings: found,
             summary: summary_table(&summarize(result)),
@@ -119,6 +123,20 @@ impl Report {
             sections: extra.sections,
             charts: factor_charts(result),
         }
+    }
+}
+
+/// `lr`, `weights × biases`, or `all runs` (see [`Report::varied`]).
+fn varied(spec: &crate::sweep::SweepSpec) -> String {
+    let keys: Vec<&str> = spec
+        .setting_factors()
+        .into_iter()
+        .map(|f| spec.vary[f].key.as_str())
+        .collect();
+    if keys.is_empty() {
+        "all runs".into()
+    } else {
+        keys.join(" × ")
     }
 }
 

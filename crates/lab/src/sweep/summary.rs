@@ -96,14 +96,17 @@ pub struct GroupSummary {
     pub stats: Stats,
 }
 
+/// `(key, value)` of every non-seed factor, and the runs with those values.
+pub type Group<'a> = (Vec<(String, String)>, Vec<&'a SweepRun>);
+
 /// The runs grouped by the values of the non-seed factors, in the order each combination
 /// first appears in the grid: the `(key, value)` of every non-seed factor and the runs.
 /// The summary's rows and the report's findings are these groups (never pooled over a
 /// factor).
-pub fn groups(result: &SweepResult) -> Vec<(Vec<(String, String)>, Vec<&SweepRun>)> {
+pub fn groups(result: &SweepResult) -> Vec<Group<'_>> {
     let spec = &result.spec;
     let factors = spec.setting_factors();
-    let mut out: Vec<(Vec<(String, String)>, Vec<&SweepRun>)> = Vec::new();
+    let mut out: Vec<Group<'_>> = Vec::new();
     for r in &result.runs {
         let key: Vec<(String, String)> = factors
             .iter()
