@@ -115,6 +115,16 @@ fn html_is_well_formed_and_escapes() {
     let md = render_markdown(&report);
     assert!(md.contains("![train loss by lr"), "{md}");
     assert!(md.contains("(loss_by_lr.png)"));
+    // The diverged lr = 1 runs are left out of the plot (their last losses are ~1e130), and
+    // the title says so.
+    let (_, chart) = &report.charts[0];
+    assert_eq!(chart.series.len(), 1);
+    assert_eq!(chart.series[0].name, "lr = 0.00001");
+    assert!(
+        chart.title.ends_with("diverged runs left out)"),
+        "{}",
+        chart.title
+    );
 }
 
 #[test]

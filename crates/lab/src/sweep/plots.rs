@@ -5,17 +5,18 @@
 //! The curves are the judged set's: the mean test loss after every epoch when every run
 //! holds out rows, else the mean train loss. For a group and epoch `e`, over the group's runs
 //! that completed epoch `e`: the line is the median of their epoch-`e` losses (mean of the two
-//! middle ones for an even count) and the band spans their min to max. Runs that diverged drop
-//! out after their last completed epoch, and a curve that explodes stops at its last epoch
-//! below [`EXPLODING_FACTOR`] times its first epoch's loss (a diverging run's last finite
-//! losses reach 1e300, which would leave nothing else readable). The y axis is logarithmic,
-//! since losses fall over orders of magnitude.
+//! middle ones for an even count) and the band spans their min to max. Runs that diverged are
+//! left out (the title says so): their last finite losses reach 1e130 and more, which would
+//! leave nothing else readable; the report's findings count them. For the same reason a
+//! curve that explodes without diverging stops at its last epoch below [`EXPLODING_FACTOR`]
+//! times its first epoch's loss. The y axis is logarithmic, since losses fall over orders of
+//! magnitude.
 
 use nnlab_plot::{LineChart, Series};
 
 use super::engine::SweepResult;
 use super::grid::SEED_KEYS;
-use super::record::SweepRun;
+use super::record::{Status, SweepRun};
 use super::summary::{group_label, groups, judged_on};
 use crate::diagnostics::EXPLODING_FACTOR;
 
@@ -41,21 +42,33 @@ pub fn factor_charts(result: &SweepResult) -> Vec<(String, LineChart)> {
         .into_iter()
         .map(|f| spec.vary[f].key.as_str())
         .collect();
+    let left_out = if all.iter().any(|r| r.status == Status::Diverged) {
+        ", diverged runs left out"
+    } else {
+        ""
+    };
     let (stem_name, title) = if keys.is_empty() {
         (
             "loss_all_seeds".to_string(),
-            format!("{set} loss over seeds (median, min–max band)"),
+            format!("{set} loss over seeds (median, min–max band{left_out})"),
         )
     } else {
         (
             format!("loss_by_{}", stem(&keys.join("_"))),
-            format!("{set} loss by {} (median, min–max band)", keys.join(" × ")),
+            format!(
+                "{set} loss by {} (median, min–max band{left_out})",
+                keys.join(" × ")
+            ),
         )
     };
     let mut chart = LineChart::new(title, "epoch", format!("mean {set} loss (log)"));
     chart.log_y = true;
     for (settings, runs) in groups(result) {
-        let curves: Vec<Vec<f64>> = runs.iter().map(curve).collect();
+        let curves: Vec<Vec<f64>> = runs
+            .iter()
+            .filter(|r| r.status != Status::Diverged)
+            .map(curve)
+            .collect();
         let refs: Vec<&[f64]> = curves.iter().map(Vec::as_slice).collect();
         let s = band_series(group_label(&settings), &refs);
         if drawable(&s) {
