@@ -119,3 +119,86 @@ pub fn quote(diagnostics: &[Diagnostic]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Kind;
+    use crate::sweep::Status;
+
+    fn run(index: usize, loss: f64, outcome: Outcome) -> SweepRun {
+        SweepRun {
+            index,
+            values: vec![],
+            status: Status::Completed,
+            outcome,
+            diverged_epoch: None,
+            epochs_run: 1,
+            train_loss: loss,
+            test_loss: None,
+            train_r2: 0.0,
+            test_r2: None,
+            train_mape: None,
+            test_mape: None,
+            diagnostics: vec![],
+            epoch_loss: vec![loss],
+            test_epoch_loss: None,
+        }
+    }
+
+    #[test]
+    fn the_representative_is_the_median_run_of_the_outcome() {
+        // Stuck runs with losses 3 (index 0), 1 (index 2), 2 (index 3) and 5 (index 4):
+        // sorted 1, 2, 3, 5, the lower middle is 2, index 3. The learned run is ignored.
+        let rs = [
+            run(0, 3.0, Outcome::Stuck),
+            run(1, 0.1, Outcome::Learned),
+            run(2, 1.0, Outcome::Stuck),
+            run(3, 2.0, Outcome::Stuck),
+            run(4, 5.0, Outcome::Stuck),
+        ];
+        let refs: Vec<&SweepRun> = rs.iter().collect();
+        assert_eq!(representative(&refs, Outcome::Stuck).unwrap().index, 3);
+        assert_eq!(representative(&refs, Outcome::Learned).unwrap().index, 1);
+        assert!(representative(&refs, Outcome::Diverged).is_none());
+    }
+
+    #[test]
+    fn one_quote_per_kind_naming_the_others() {
+        // Biases -5 kill all three ReLUs of the course network (z <= 1 + 1 - 5 < 0 on the
+        // scaled inputs): three dead_relu warnings, quoted once with the other two named.
+        // (Built from a real run so the test holds whatever the messages say.)
+        let mut e = crate::Experiment::default();
+        e.set("biases", "const:-5").unwrap();
+        e.set("epochs", "5").unwrap();
+        let r = crate::run(&e, &mut |_| {}).unwrap();
+        let warnings: Vec<Diagnostic> = r
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .collect();
+        let dead: Vec<&Diagnostic> = warnings
+            .iter()
+            .filter(|d| d.kind == Kind::DeadRelu)
+            .collect();
+        assert_eq!(dead.len(), 3);
+        let q = quote(&warnings);
+        let want = format!(
+            "{} (the same for {}; {})",
+            dead[0].message,
+            dead[1].involved.join(", "),
+            dead[2].involved.join(", ")
+        );
+        assert!(q.contains(&want), "{q:?}");
+        let kinds = warnings
+            .iter()
+            .map(|d| d.kind)
+            .fold(Vec::new(), |mut v, k| {
+                if !v.contains(&k) {
+                    v.push(k);
+                }
+                v
+            });
+        assert_eq!(q.len(), kinds.len());
+    }
+}

@@ -18,11 +18,10 @@ use serde::Serialize;
 use nnlab_report::Table;
 
 use super::cause::{cause_of, Cause};
-use crate::config::Group;
 use crate::diagnostics::Kind;
 use crate::sweep::record::{kind_name, SweepRun, KINDS};
 use crate::sweep::summary::{group_label as label, groups, judged_on, sig4, Stats};
-use crate::sweep::{SweepResult, SweepSpec};
+use crate::sweep::SweepResult;
 use crate::verdict::Outcome;
 
 /// The most groups whose failure is explained by a rerun; groups after it (in grid order)
@@ -138,7 +137,7 @@ fn finding(
 }
 
 /// `18 of 20 runs learned, 2 still_improving`.
-fn outcome_phrase(st: &Stats) -> String {
+pub(super) fn outcome_phrase(st: &Stats) -> String {
     let seen = st.outcomes.seen();
     let mut parts = seen.iter().map(|(o, n)| format!("{n} {o}"));
     let first = seen
@@ -192,171 +191,6 @@ fn sentence(f: &Finding) -> String {
         let _ = write!(s, " {}", c.sentence);
     }
     s
-}
-
-/// True when a varied setting changes the data (rows, ranges, distribution, the test
-/// share): the groups' losses are then on different targets in scaled units, so the answer
-/// ranks by R², which compares across data sets.
-pub fn changes_data(spec: &SweepSpec) -> bool {
-    spec.setting_factors().into_iter().any(|f| {
-        crate::config::keys::find(&spec.vary[f].key).is_some_and(|k| k.group == Group::Data)
-    })
-}
-
-fn healthy(st: &Stats) -> usize {
-    st.outcomes
-        .all()
-        .filter(|(o, _)| o.is_healthy())
-        .map(|(_, n)| n)
-        .sum()
-}
-
-/// The conclusion, first in the report: which setting does best on the judged set (lowest
-/// median loss, or highest median R² when `by_r2`, see [`changes_data`]), which ones fail in
-/// most of their runs and how, and the warnings that fire in most runs of some settings but
-/// not of others. With one group (only seeds vary): the spread of the loss.
-pub fn answer(findings: &[Finding], by_r2: bool) -> String {
-    let mut s = String::new();
-    let Some(first) = findings.first() else {
-        return "No runs.".into();
-    };
-    let set = if findings.iter().all(|f| f.judged_on == "test") {
-        "test"
-    } else {
-        "train"
-    };
-    if findings.len() == 1 {
-        let st = &first.stats;
-        let _ = write!(
-            s,
-            "Over {} seeds the final {set} loss ranges from {} to {} (median {}, standard deviation {}); {}.",
-            st.n,
-            sig4(st.min),
-            sig4(st.max),
-            sig4(st.median),
-            sig4(st.std),
-            outcome_phrase(st)
-        );
-        return s;
-    }
-    let mut ranked: Vec<&Finding> = findings.iter().collect();
-    if by_r2 {
-        // Highest R² first; groups without one (every run diverged) last.
-        ranked.sort_by(|a, b| {
-            let key = |f: &Finding| {
-                if f.median_r2.is_nan() {
-                    f64::NEG_INFINITY
-                } else {
-                    f.median_r2
-                }
-            };
-            key(b).total_cmp(&key(a))
-        });
-    } else {
-        ranked.sort_by(|a, b| a.stats.median.total_cmp(&b.stats.median));
-    }
-    let best = ranked[0];
-    if by_r2 {
-        let _ = write!(
-            s,
-            "Highest median {set} R²: {} ({}; {}; ranked by R² because the varied setting changes the data, and losses on different data are not comparable).",
-            best.label,
-            sig4(best.median_r2),
-            outcome_phrase(&best.stats)
-        );
-    } else {
-        let _ = write!(
-            s,
-            "Lowest median final {set} loss: {} ({}; {}",
-            best.label,
-            sig4(best.stats.median),
-            outcome_phrase(&best.stats)
-        );
-        if best.median_r2.is_finite() {
-            let _ = write!(s, ", median {} R² {}", best.judged_on, sig4(best.median_r2));
-        }
-        s.push_str(").");
-    }
-    // The settings where most runs did not end healthy, by their most frequent failure.
-    let mut failing: Vec<(Outcome, Vec<String>)> = Vec::new();
-    for f in findings {
-        let Some((o, n)) = dominant_failure(&f.stats) else {
-            continue;
-        };
-        if 2 * healthy(&f.stats) >= f.stats.n {
-            continue;
-        }
-        let item = format!("{} ({n} of {})", f.label, f.stats.n);
-        match failing.iter_mut().find(|(p, _)| *p == o) {
-            Some((_, v)) => v.push(item),
-            None => failing.push((o, vec![item])),
-        }
-    }
-    failing.sort_by_key(|(o, _)| *o);
-    if failing.is_empty() {
-        let worst = ranked[ranked.len() - 1];
-        let (what, value) = if by_r2 {
-            ("lowest median R²", worst.median_r2)
-        } else {
-            ("highest median loss", worst.stats.median)
-        };
-        let _ = write!(
-            s,
-            " Every setting learned in most of its runs; the {what} is {} ({}).",
-            worst.label,
-            sig4(value)
-        );
-    } else {
-        s.push_str(" Most runs did not learn at:");
-        for (o, items) in &failing {
-            let _ = write!(s, " {o}: {};", items.join(", "));
-        }
-        s.pop();
-        s.push('.');
-    }
-    let telling = telling_warnings(findings);
-    if !telling.is_empty() {
-        let _ = write!(
-            s,
-            " Warnings that set settings apart: {}.",
-            telling.join("; ")
-        );
-    }
-    s
-}
-
-/// The warning kinds that fire in at least half the runs of some groups and in under half of
-/// others: `symmetry in init = identical (10 of 10)`.
-fn telling_warnings(findings: &[Finding]) -> Vec<String> {
-    let count = |f: &Finding, k: &str| {
-        f.diagnostics
-            .iter()
-            .find(|(kind, _)| kind == k)
-            .map_or(0, |(_, n)| *n)
-    };
-    let mut kinds: Vec<&str> = Vec::new();
-    for f in findings {
-        for (k, _) in &f.diagnostics {
-            if !kinds.contains(&k.as_str()) {
-                kinds.push(k);
-            }
-        }
-    }
-    kinds
-        .into_iter()
-        .filter_map(|k| {
-            let (many, few): (Vec<&Finding>, Vec<&Finding>) = findings
-                .iter()
-                .partition(|f| 2 * count(f, k) >= f.stats.n && count(f, k) > 0);
-            (!many.is_empty() && !few.is_empty()).then(|| {
-                let at: Vec<String> = many
-                    .iter()
-                    .map(|f| format!("{} ({} of {})", f.label, count(f, k), f.stats.n))
-                    .collect();
-                format!("{k} in {}", at.join(", "))
-            })
-        })
-        .collect()
 }
 
 /// Side by side, in grid order: the settings, runs, outcomes, median loss and R² (and MAPE

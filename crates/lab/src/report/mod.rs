@@ -2,11 +2,12 @@
 //! inline SVG plots) and `report.md` (beside the PNG plots `nnlab sweep --out` writes).
 //!
 //! Both render one [`Report`], a short lab report: the question, the answer drawn from the
-//! numbers ([`findings::answer`]), the evidence per combination of the non-seed factors
+//! numbers ([`answer()`]), the evidence per combination of the non-seed factors
 //! ([`Finding`]: outcomes, warnings and the quoted cause of the main failure), the table of
 //! those combinations side by side, the spread of the loss, extra tables (the forward pass of
 //! `init-grid`), the plots and the configuration to rerun.
 
+pub mod answer;
 mod cause;
 pub mod findings;
 mod html;
@@ -25,8 +26,9 @@ use crate::sweep::summary::summary_table;
 use crate::sweep::{summarize, SweepResult, SweepRun};
 use crate::LabError;
 
+pub use answer::{answer, changes_data};
 pub use cause::{representative, Cause};
-pub use findings::{answer, diagnostic_counts, findings, findings_table, Finding};
+pub use findings::{diagnostic_counts, findings, findings_table, Finding};
 pub use html::render_html;
 pub use md::render_markdown;
 
@@ -46,7 +48,7 @@ pub struct Report {
     pub question: String,
     /// How these runs differ from the entry's own settings (`--epochs`), when they do.
     pub note: Option<String>,
-    /// The conclusion, from the numbers (see [`findings::answer`]).
+    /// The conclusion, from the numbers (see [`answer()`]).
     pub answer: String,
     /// `test` when every run held out rows (the numbers are held-out ones), else `train`.
     pub judged_on: &'static str,
@@ -106,7 +108,7 @@ impl Report {
             title: extra.title,
             question: extra.question,
             note: extra.note,
-            answer: answer(&found, findings::changes_data(&result.spec)),
+            answer: answer(&found, changes_data(&result.spec)),
             judged_on: judged_on(&all),
             rerun: if extra.rerun.is_empty() {
                 "nnlab sweep sweep.toml".into()
