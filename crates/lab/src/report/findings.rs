@@ -1,6 +1,6 @@
-//! What a report concludes, from the numbers: one [`Finding`] per combination of the
-//! non-seed factors (never pooled over another factor), the answer drawn from them, and the
-//! table that puts them side by side.
+//! The evidence of a report, from the numbers: one [`Finding`] per combination of the
+//! non-seed factors (never pooled over another factor) and the table that puts them side by
+//! side; [`super::answer()`] draws the conclusion from them.
 //!
 //! A finding counts the group's outcomes, gives the median loss and R² on the judged set
 //! (the test set when the runs hold out rows), counts the warnings that fired, and, for the
