@@ -81,11 +81,9 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("wrote {} files to {}", written.len(), dir.display());
             }
             let r = &ran.report;
-            writeln!(out, "{}\n{}\n", r.title, r.question)?;
-            for (_, lines) in &r.paragraphs {
-                for l in lines {
-                    writeln!(out, "  {}", l.sentence)?;
-                }
+            writeln!(out, "{}\n{}\n\n{}\n", r.title, r.question, r.answer)?;
+            for f in &r.findings {
+                writeln!(out, "  {}", f.sentence)?;
             }
             writeln!(out)?;
             for s in &r.sections {

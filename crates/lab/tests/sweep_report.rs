@@ -1,11 +1,13 @@
 //! The reports: report.html is well-formed (a small checker below: balanced tags, no raw
-//! `<` or `&` in text), escapes what it shows, and its sentences state the summary's numbers.
+//! `<` or `&` in text), escapes what it shows, and its findings state the summary's numbers,
+//! quote a rerun's diagnostics, never pool over a factor and use the test set when there is one.
 
-use nnlab_lab::report::{render_html, render_markdown, Extra, Report};
-use nnlab_lab::sweep::summary::{by_factor, sig4};
-use nnlab_lab::sweep::{run_sweep, SweepSpec};
+use nnlab_lab::diagnostics::Kind;
+use nnlab_lab::report::{render_html, render_markdown, representative, Extra, Report};
+use nnlab_lab::sweep::summary::sig4;
+use nnlab_lab::sweep::{run_sweep, summarize, SweepRun, SweepSpec};
 use nnlab_lab::verdict::Outcome;
-use nnlab_lab::Experiment;
+use nnlab_lab::{run, Experiment};
 
 const VOID: &[&str] = &["meta", "br", "img", "hr", "link", "input"];
 
@@ -101,7 +103,7 @@ fn html_is_well_formed_and_escapes() {
     let extra = Extra {
         title: "Weights <b>&</b> \"rates\"".into(),
         question: "Is 1 < 2?".into(),
-        sections: vec![],
+        ..Extra::default()
     };
     let report = Report::of_sweep(&result, Some(extra));
     let html = render_html(&report).unwrap();
@@ -111,36 +113,40 @@ fn html_is_well_formed_and_escapes() {
     assert!(html.contains("<svg"), "no inline plot");
     assert!(!html.contains("<?xml"));
     let md = render_markdown(&report);
-    assert!(md.contains("![train loss by lr"));
+    assert!(md.contains("![train loss by lr"), "{md}");
     assert!(md.contains("(loss_by_lr.png)"));
+    // The diverged lr = 1 runs are left out of the plot (their last losses are ~1e130), and
+    // the title says so.
+    let (_, chart) = &report.charts[0];
+    assert_eq!(chart.series.len(), 1);
+    assert_eq!(chart.series[0].name, "lr = 0.00001");
+    assert!(
+        chart.title.ends_with("diverged runs left out)"),
+        "{}",
+        chart.title
+    );
 }
 
 #[test]
-fn sentences_state_the_summary_numbers() {
+fn findings_state_the_numbers_and_quote_a_rerun() {
     let result = sweep();
     let report = Report::of_sweep(&result, None);
-    let stats = by_factor(&result, 0);
-    let (key, lines) = &report.paragraphs[0];
-    assert_eq!(key, "lr");
-    // lr = 0.00001: finished runs, the sentence quotes the median, min and max.
-    let (v, s) = &stats[0];
-    assert_eq!(v, "0.00001");
-    assert_eq!(s.count(Outcome::Diverged), 0);
-    let want = format!(
-        "lr = 0.00001 reached a median final loss of {} (min {}, max {}); of 4 runs: {}",
-        sig4(s.median),
-        sig4(s.min),
-        sig4(s.max),
-        s.outcomes.describe()
-    );
+    let groups = summarize(&result);
+    assert_eq!(report.findings.len(), 2);
+    // lr = 0.00001: no run diverged; the sentence quotes the group's counts and median.
+    let (f0, s0) = (&report.findings[0], &groups[0].stats);
+    assert_eq!(f0.stats, *s0);
+    assert_eq!(s0.count(Outcome::Diverged), 0);
+    let want = format!("lr = 0.00001: {} of 4 runs", s0.outcomes.seen()[0].1);
+    assert!(f0.sentence.starts_with(&want), "{}\nvs {want}", f0.sentence);
     assert!(
-        lines[0].sentence.starts_with(&want),
-        "{}\nvs {want}",
-        lines[0].sentence
+        f0.sentence
+            .contains(&format!("median train loss {}", sig4(s0.median))),
+        "{}",
+        f0.sentence
     );
-    // lr = 1: every seed diverged, in the epoch the records say.
-    let (_, s1) = &stats[1];
-    assert_eq!((s1.count(Outcome::Diverged), s1.n), (4, 4));
+    // lr = 1: every seed diverged, in the epochs the records say (lower middle of four).
+    let f1 = &report.findings[1];
     let mut epochs: Vec<usize> = result
         .runs
         .iter()
@@ -148,16 +154,126 @@ fn sentences_state_the_summary_numbers() {
         .collect();
     epochs.sort_unstable();
     let want = format!(
-        "lr = 1 diverged in 4 of 4 runs (median epoch {}).",
+        "lr = 1: 4 of 4 runs diverged (the diverged ones in epoch {}, median).",
         epochs[1]
     );
+    assert!(f1.sentence.starts_with(&want), "{}\nvs {want}", f1.sentence);
+    // The cause is the median diverged run, rerun through the full pipeline: its divergence
+    // message is quoted, and it replaces the verdict's reason, which says the same less
+    // precisely (a report says it once).
+    let cause = f1.cause.as_ref().expect("a cause for the diverged group");
+    assert_eq!((cause.outcome, cause.count), (Outcome::Diverged, 4));
+    let runs: Vec<&SweepRun> = result.runs.iter().filter(|r| r.values[0] == "1").collect();
+    let rep = representative(&runs, Outcome::Diverged).unwrap();
+    assert_eq!(cause.index, rep.index);
+    let exp = result
+        .spec
+        .experiment(&result.spec.point(rep.index))
+        .unwrap();
+    let again = run(&exp, &mut |_| {}).unwrap();
     assert!(
-        lines[1].sentence.starts_with(&want),
-        "{}\nvs {want}",
-        lines[1].sentence
+        !f1.sentence.contains(&again.verdict.reason),
+        "{}",
+        f1.sentence
     );
-    // The summary table's median column agrees with the stats (rows sorted by median).
+    let div = again
+        .diagnostics
+        .iter()
+        .find(|d| d.kind == Kind::Divergence)
+        .unwrap();
+    assert!(f1.sentence.contains(&div.message), "{}", f1.sentence);
+    // The answer ranks by the judged loss and names the failing setting by its outcome.
+    let want = format!(
+        "Lowest median final train loss: lr = 0.00001 ({};",
+        sig4(s0.median)
+    );
+    assert!(report.answer.starts_with(&want), "{}", report.answer);
+    assert!(
+        report.answer.contains("diverged: lr = 1 (4 of 4)"),
+        "{}",
+        report.answer
+    );
+    // The side-by-side table is in grid order; the spread table sorts by median.
+    let t = &report.findings_table;
+    assert_eq!(t.headers[3], "median train loss");
+    assert_eq!(
+        t.rows[0][..4],
+        ["0.00001", "4", &s0.outcomes.describe(), &sig4(s0.median)]
+    );
+    assert_eq!(t.rows[1][..4], ["1", "4", "4 diverged", "inf"]);
     assert_eq!(report.summary.rows[0][0], "0.00001");
-    assert_eq!(report.summary.rows[0][3], sig4(s.median));
     assert_eq!(report.summary.rows[1][3], "inf");
+}
+
+#[test]
+fn two_factors_are_never_pooled() {
+    let mut base = Experiment::default();
+    base.set("epochs", "5").unwrap();
+    let spec = SweepSpec::parse(
+        base,
+        &[
+            "lr=0.01,0.1".into(),
+            "init=course,unique".into(),
+            "seed=0..2".into(),
+        ],
+    )
+    .unwrap();
+    let result = run_sweep(&spec, None).unwrap();
+    let report = Report::of_sweep(&result, None);
+    let labels: Vec<&str> = report.findings.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "lr = 0.01, init = course",
+            "lr = 0.01, init = unique",
+            "lr = 0.1, init = course",
+            "lr = 0.1, init = unique"
+        ]
+    );
+    assert!(report.findings.iter().all(|f| f.stats.n == 2));
+    assert_eq!(report.findings_table.headers[..2], ["lr", "init"]);
+    let (stem, chart) = &report.charts[0];
+    assert_eq!(stem, "loss_by_lr_init");
+    assert_eq!(chart.series.len(), 4);
+    assert_eq!(chart.series[1].name, "lr = 0.01, init = unique");
+}
+
+#[test]
+fn held_out_runs_are_judged_and_plotted_on_the_test_set() {
+    let mut base = Experiment::default();
+    base.set("epochs", "5").unwrap();
+    base.set("test_fraction", "0.2").unwrap();
+    let spec = SweepSpec::parse(base, &["lr=0.01,0.1".into(), "seed=0..3".into()]).unwrap();
+    let result = run_sweep(&spec, None).unwrap();
+    let report = Report::of_sweep(&result, None);
+    assert_eq!(report.judged_on, "test");
+    let f = &report.findings[0];
+    // The median of the three lr = 0.01 runs' last test losses (odd count: the middle one).
+    let mut test: Vec<f64> = result.runs[..3]
+        .iter()
+        .map(|r| r.test_loss.unwrap())
+        .collect();
+    test.sort_by(f64::total_cmp);
+    assert_eq!(f.stats.median, test[1]);
+    assert!(
+        f.sentence
+            .contains(&format!("median test loss {}", sig4(test[1]))),
+        "{}",
+        f.sentence
+    );
+    assert!(
+        report.answer.contains("median final test loss"),
+        "{}",
+        report.answer
+    );
+    assert_eq!(report.findings_table.headers[3], "median test loss");
+    let (_, chart) = &report.charts[0];
+    assert!(
+        chart.title.starts_with("test loss by lr"),
+        "{}",
+        chart.title
+    );
+    // The plotted median at the last epoch is the median of the test curves' last points.
+    let last = chart.series[0].points.last().unwrap().1;
+    assert_eq!(last, test[1]);
 }

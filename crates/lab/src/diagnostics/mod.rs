@@ -80,6 +80,19 @@ impl Kind {
         }
     }
 
+    /// The outcome this kind of finding says again in other words (a slow-learning warning
+    /// is the cause of `still_improving`), so a report quoting both says it once.
+    pub fn restates(self) -> Option<crate::verdict::Outcome> {
+        use crate::verdict::Outcome;
+        match self {
+            Kind::SlowLearning => Some(Outcome::StillImproving),
+            Kind::ConstantOutput => Some(Outcome::Stuck),
+            Kind::Divergence => Some(Outcome::Diverged),
+            Kind::Oscillation => Some(Outcome::Oscillating),
+            _ => None,
+        }
+    }
+
     /// The kind named `s` (as written by [`Kind::name`]).
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == s)

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::Report;
+use crate::sweep::plots::PLOT_SIZE;
 use crate::LabError;
 
 /// `&`, `<`, `>`, `"` and `'` as character references, for text and attribute values.
@@ -49,21 +50,28 @@ pub fn render_html(r: &Report) -> Result<String, LabError> {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p>{}</p>\n<p>{} runs.</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
         escape(&r.title),
         escape(&r.title),
-        escape(&r.question),
-        r.n_runs
     );
-    s.push_str("<h2>Findings</h2>\n");
-    for (key, lines) in &r.paragraphs {
-        let _ = writeln!(s, "<h3>{}</h3>\n<ul>", escape(key));
-        for l in lines {
-            let _ = writeln!(s, "<li>{}</li>", escape(&l.sentence));
-        }
-        s.push_str("</ul>\n");
+    if let Some(note) = &r.note {
+        let _ = writeln!(s, "<blockquote>{}</blockquote>", escape(note));
     }
-    s.push_str("<h2>Summary (sorted by median final loss)</h2>\n");
+    let _ = write!(
+        s,
+        "<p><b>Question.</b> {}</p>\n<p><b>Answer.</b> {}</p>\n<p>{} runs; {}</p>\n<h2>Evidence</h2>\n<h3>{}</h3>\n<ul>\n",
+        escape(&r.question),
+        escape(&r.answer),
+        r.n_runs,
+        escape(&r.judged_on_sentence()),
+        escape(&r.varied)
+    );
+    for f in &r.findings {
+        let _ = writeln!(s, "<li>{}</li>", escape(&f.sentence));
+    }
+    s.push_str("</ul>\n<h2>Side by side</h2>\n");
+    s.push_str(&table_html(&r.findings_table));
+    let _ = writeln!(s, "<h2>{}</h2>", escape(&r.spread_heading()));
     s.push_str(&table_html(&r.summary));
     for sec in &r.sections {
         let _ = write!(
@@ -74,7 +82,7 @@ pub fn render_html(r: &Report) -> Result<String, LabError> {
         );
         s.push_str(&table_html(&sec.table));
     }
-    s.push_str("<h2>Diagnostics</h2>\n");
+    s.push_str("<h2>Warnings over all runs</h2>\n");
     if r.diagnostics.is_empty() {
         s.push_str("<p>No run raised a warning.</p>\n");
     } else {
@@ -86,7 +94,7 @@ pub fn render_html(r: &Report) -> Result<String, LabError> {
     }
     s.push_str("<h2>Loss curves</h2>\n");
     for (name, chart) in &r.charts {
-        let svg = chart.to_svg(900, 560)?;
+        let svg = chart.to_svg(PLOT_SIZE.0, PLOT_SIZE.1)?;
         // Inline SVG in HTML takes no XML declaration.
         let body = match svg.find("<svg") {
             Some(i) => &svg[i..],
@@ -101,7 +109,8 @@ pub fn render_html(r: &Report) -> Result<String, LabError> {
     }
     let _ = write!(
         s,
-        "<h2>Configuration</h2>\n<p>Rerun with <code>nnlab sweep sweep.toml</code>.</p>\n<pre>{}</pre>\n</body>\n</html>\n",
+        "<h2>Configuration</h2>\n<p>Rerun with <code>{}</code>.</p>\n<pre>{}</pre>\n</body>\n</html>\n",
+        escape(&r.rerun),
         escape(&r.config)
     );
     Ok(s)

@@ -7,21 +7,27 @@ use super::Report;
 /// The Markdown report (see the module doc of [`super`]).
 pub fn render_markdown(r: &Report) -> String {
     let mut s = String::new();
-    let _ = write!(
-        s,
-        "# {}\n\n{}\n\n{} runs.\n\n## Findings\n\n",
-        r.title, r.question, r.n_runs
-    );
-    for (key, lines) in &r.paragraphs {
-        let _ = writeln!(s, "### {key}\n");
-        for l in lines {
-            let _ = writeln!(s, "- {}", l.sentence);
-        }
-        s.push('\n');
+    let _ = write!(s, "# {}\n\n", r.title);
+    if let Some(note) = &r.note {
+        let _ = write!(s, "> {note}\n\n");
     }
     let _ = write!(
         s,
-        "## Summary (sorted by median final loss)\n\n{}\n",
+        "**Question.** {}\n\n**Answer.** {}\n\n{} runs; {}\n\n## Evidence\n\n### {}\n\n",
+        r.question,
+        r.answer,
+        r.n_runs,
+        r.judged_on_sentence(),
+        r.varied
+    );
+    for f in &r.findings {
+        let _ = writeln!(s, "- {}", f.sentence);
+    }
+    let _ = write!(
+        s,
+        "\n## Side by side\n\n{}\n## {}\n\n{}\n",
+        r.findings_table.markdown(),
+        r.spread_heading(),
         r.summary.markdown()
     );
     for sec in &r.sections {
@@ -33,7 +39,7 @@ pub fn render_markdown(r: &Report) -> String {
             sec.table.markdown()
         );
     }
-    s.push_str("## Diagnostics\n\n");
+    s.push_str("## Warnings over all runs\n\n");
     if r.diagnostics.is_empty() {
         s.push_str("No run raised a warning.\n\n");
     } else {
@@ -48,8 +54,8 @@ pub fn render_markdown(r: &Report) -> String {
     }
     let _ = write!(
         s,
-        "## Configuration\n\nRerun with `nnlab sweep sweep.toml`.\n\n```toml\n{}```\n",
-        r.config
+        "## Configuration\n\nRerun with `{}`.\n\n```toml\n{}```\n",
+        r.rerun, r.config
     );
     s
 }

@@ -9,8 +9,8 @@
 //!
 //! [`summary`] condenses the records: per combination of the non-seed factors, the spread of
 //! the final loss over the seeds. [`files`] writes `runs.csv`, `summary.csv`, `curves.csv`,
-//! `sweep.toml` (rerunnable) and one plot per factor, and merges shards; [`json`] is what
-//! `nnlab sweep --json` prints.
+//! `sweep.toml` (rerunnable) and the loss plot ([`plots`]), and merges shards; [`json`] is
+//! what `nnlab sweep --json` prints.
 //!
 //! ## Sharding (Slurm arrays)
 //!

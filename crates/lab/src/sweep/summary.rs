@@ -1,5 +1,5 @@
 //! The spread of a sweep's final losses: per combination of the non-seed factors (the rows
-//! of `summary.csv`) and per value of one factor (the report's paragraphs).
+//! of `summary.csv` and the report's findings).
 //!
 //! Over the `n` runs of a group, with `L_i` the final loss of run `i` on its judged set (the
 //! last epoch's mean test loss when the runs have a test set, else the mean train loss;
@@ -148,43 +148,62 @@ impl Serialize for Warnings {
     }
 }
 
-/// Groups the runs by the values of the non-seed factors, in the order each combination
-/// first appears in the grid.
-pub fn summarize(result: &SweepResult) -> Vec<GroupSummary> {
-    let factors = result.spec.setting_factors();
-    let mut groups: Vec<(Vec<String>, Vec<&SweepRun>)> = Vec::new();
+/// `(key, value)` of every non-seed factor, and the runs with those values.
+pub type Group<'a> = (Vec<(String, String)>, Vec<&'a SweepRun>);
+
+/// The runs grouped by the values of the non-seed factors, in the order each combination
+/// first appears in the grid: the `(key, value)` of every non-seed factor and the runs.
+/// The summary's rows and the report's findings are these groups (never pooled over a
+/// factor).
+pub fn groups(result: &SweepResult) -> Vec<Group<'_>> {
+    let spec = &result.spec;
+    let factors = spec.setting_factors();
+    let mut out: Vec<Group<'_>> = Vec::new();
     for r in &result.runs {
-        let key: Vec<String> = factors.iter().map(|&f| r.values[f].clone()).collect();
-        match groups.iter_mut().find(|(k, _)| *k == key) {
+        let key: Vec<(String, String)> = factors
+            .iter()
+            .map(|&f| (spec.vary[f].key.clone(), r.values[f].clone()))
+            .collect();
+        match out.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(r),
-            None => groups.push((key, vec![r])),
+            None => out.push((key, vec![r])),
         }
     }
-    groups
+    out
+}
+
+/// `lr = 1, init = course`: a group's settings (`all runs` without any).
+pub fn group_label(settings: &[(String, String)]) -> String {
+    if settings.is_empty() {
+        return "all runs".into();
+    }
+    settings
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The set that judges `runs`: `test` when every one of them held out rows (then their
+/// losses, R² and MAPE are held-out numbers), else `train`.
+pub fn judged_on(runs: &[&SweepRun]) -> &'static str {
+    if !runs.is_empty() && runs.iter().all(|r| r.has_test_set()) {
+        "test"
+    } else {
+        "train"
+    }
+}
+
+/// One [`GroupSummary`] per group of [`groups`], in the same order.
+pub fn summarize(result: &SweepResult) -> Vec<GroupSummary> {
+    groups(result)
         .into_iter()
-        .map(|(key, runs)| GroupSummary {
-            settings: factors
-                .iter()
-                .zip(key)
-                .map(|(&f, v)| (result.spec.vary[f].key.clone(), v))
-                .collect(),
+        .map(|(settings, runs)| GroupSummary {
+            settings,
             stats: Stats::of(&runs),
             held_out: runs.iter().all(|r| r.has_test_set()),
             diagnostics: Warnings::of(&runs),
         })
-        .collect()
-}
-
-/// Per value of factor `f` (in the factor's order), the stats of every run with that value.
-pub fn by_factor(result: &SweepResult, f: usize) -> Vec<(String, Stats)> {
-    result.spec.vary[f]
-        .values
-        .iter()
-        .map(|v| {
-            let runs: Vec<&SweepRun> = result.runs.iter().filter(|r| &r.values[f] == v).collect();
-            (v.clone(), Stats::of(&runs))
-        })
-        .filter(|(_, s)| s.n > 0)
         .collect()
 }
 
