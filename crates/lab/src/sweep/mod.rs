@@ -48,6 +48,7 @@ pub mod json;
 pub mod plots;
 pub mod record;
 pub mod summary;
+mod warnings;
 
 pub use detail::{RunDetail, Sink};
 pub use engine::{run_sweep, run_sweep_with, SweepResult};

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use nnlab_report::{Align, Table};
 
 use super::engine::SweepResult;
-use super::record::{kind_name, SweepRun, KINDS};
-use crate::diagnostics::Kind;
+use super::record::SweepRun;
+pub use super::warnings::Warnings;
 use crate::verdict::{Outcome, OutcomeCounts};
 
 /// The statistics of one group of runs (see the module doc).
@@ -100,52 +100,6 @@ pub struct GroupSummary {
     pub held_out: bool,
     /// The warnings that fired in its runs.
     pub diagnostics: Warnings,
-}
-
-/// The warnings that fired in a group of runs: `(kind, runs with it)` for every kind seen,
-/// in [`KINDS`] order; in JSON a map from kind to count. `largest_movers` (information,
-/// not a warning) and `divergence` (the outcome `diverged` already counts those runs) are
-/// left out.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Warnings(pub Vec<(Kind, usize)>);
-
-impl Warnings {
-    /// The warnings of `runs`; a run with two dead ReLUs counts once.
-    pub fn of(runs: &[&SweepRun]) -> Warnings {
-        Warnings(
-            KINDS
-                .into_iter()
-                .filter(|&k| k != Kind::LargestMovers && k != Kind::Divergence)
-                .map(|k| {
-                    (
-                        k,
-                        runs.iter().filter(|r| r.diagnostics.contains(&k)).count(),
-                    )
-                })
-                .filter(|&(_, n)| n > 0)
-                .collect(),
-        )
-    }
-
-    /// `"dead_relu 20, symmetry 3"` (empty when none fired).
-    pub fn describe(&self) -> String {
-        self.0
-            .iter()
-            .map(|&(k, n)| format!("{} {n}", kind_name(k)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-impl Serialize for Warnings {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for &(k, n) in &self.0 {
-            m.serialize_entry(kind_name(k), &n)?;
-        }
-        m.end()
-    }
 }
 
 /// `(key, value)` of every non-seed factor, and the runs with those values.
@@ -272,6 +226,7 @@ pub use nnlab_report::sig4;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Kind;
     use crate::sweep::record::Status;
 
     fn run(loss: f64, status: Status, div: Option<usize>) -> SweepRun {
