@@ -47,5 +47,5 @@ pub use rerun::{rerun, Recorded, RerunReport};
 pub use result::{RunOptions, RunResult};
 pub use run::{
     assemble, diverged, evaluate, prediction_rows, run, run_on, samples, train_prepared,
-    verdict_of, Trained,
+    verdict_for, verdict_of, Trained,
 };

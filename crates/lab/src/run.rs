@@ -219,6 +219,26 @@ pub fn verdict_of(
     })
 }
 
+/// The verdict on `net` as it stands after `history` (a run in progress, such as a playground
+/// session): its metrics on `prepared`'s sets and the spread of its predictions on the judged
+/// set, then [`verdict_of`], as [`assemble`] judges a finished run.
+pub fn verdict_for(
+    prepared: &Prepared,
+    net: &Network,
+    status: &TrainStatus,
+    history: &[EpochRecord],
+) -> Verdict {
+    let scaler = &prepared.scaler;
+    let on = |set: &Dataset| evaluate(net, set, &samples(set), scaler, false).0;
+    let metrics = MetricsBySet {
+        train: on(&prepared.train),
+        test: prepared.test.as_ref().map(on),
+    };
+    let judged = prepared.test.as_ref().unwrap_or(&prepared.train);
+    let spread = Spread::of(&predict_all(net, &samples(judged)), &judged.y);
+    verdict_of(status, history, &metrics, spread, prepared.linear_r2)
+}
+
 /// The metrics of `net` on the scaled `set` (`s` is its sample view), in scaled and
 /// original units, and with `keep` the per-row predictions in original units.
 ///

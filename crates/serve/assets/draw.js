@@ -260,9 +260,13 @@ function drawDiagnostics() {
   ul.innerHTML = "";
   const list = st.diagnostics.length ? st.diagnostics : [{ severity: "info", message: "no findings yet" }];
   if (st.status.status !== "completed") list.unshift({ severity: "warning", message: `${st.status.status}: ${st.status.suggestion || ""}` });
+  // The outcome of the training so far, judged as `nnlab train` judges a finished run.
+  if (st.verdict) {
+    list.unshift({ severity: st.verdict.healthy ? "info" : "warning", message: `outcome so far: ${st.verdict.outcome}: ${st.verdict.reason}`, outcome: true });
+  }
   for (const d of list) {
     const li = document.createElement("li");
-    li.className = d.severity;
+    li.className = d.outcome ? `${d.severity} outcome` : d.severity;
     li.textContent = d.message;
     ul.appendChild(li);
   }

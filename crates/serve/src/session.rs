@@ -8,7 +8,8 @@ use nnlab_core::{NamedValues, Network};
 use nnlab_data::Dataset;
 use nnlab_lab::diagnostics::{diagnose, Depth, Diagnostic, Evidence};
 use nnlab_lab::result::DataSummary;
-use nnlab_lab::{samples, Experiment, Prepared};
+use nnlab_lab::verdict::Verdict;
+use nnlab_lab::{samples, verdict_for, Experiment, Prepared};
 use nnlab_report::StepReport;
 use nnlab_store::clock::now_rfc3339;
 use nnlab_train::{EpochRecord, Event, Snapshot, TrainStatus, Trainer, Unit, UpdatePreview};
@@ -100,6 +101,9 @@ pub struct SessionState {
     /// Mean loss over the training (and test) rows with the current parameters.
     pub train_loss: f64,
     pub test_loss: Option<f64>,
+    /// The outcome of the training so far (`learned`, `still_improving`, ...) as
+    /// `nnlab train` would judge it if it stopped here; `null` before the first epoch.
+    pub verdict: Option<Verdict>,
     pub diagnostics: Vec<Diagnostic>,
     /// Steps that `undo` can take back.
     pub undo: usize,
@@ -313,7 +317,9 @@ impl Session {
             .map_err(ApiError::internal)?;
         let train_loss = mean_loss(&net, train, loss);
         let test_loss = self.data.test.as_ref().map(|s| mean_loss(&net, s, loss));
-        let diagnostics = self.diagnostics();
+        let verdict = (!t.history().is_empty())
+            .then(|| verdict_for(&self.data, &net, t.status(), t.history()));
+        let diagnostics = self.diagnostics(verdict.as_ref());
         let history = t.history();
         let from = since.min(history.len());
         let original = &self.data.original().map_err(ApiError::internal)?.train;
@@ -338,6 +344,7 @@ impl Session {
             history: history[from..].to_vec(),
             train_loss,
             test_loss,
+            verdict,
             diagnostics,
             undo: self.undo.len(),
             network: net,
@@ -346,15 +353,14 @@ impl Session {
 }
 
 impl Session {
-    /// The findings `nnlab train` would list for the training so far.
-    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+    /// The findings `nnlab train` would list for the training so far, given its verdict.
+    pub fn diagnostics(&self, verdict: Option<&Verdict>) -> Vec<Diagnostic> {
         diagnose(&Evidence {
             initial: &self.initial,
             final_net: self.trainer.network(),
             history: self.trainer.history(),
             status: self.trainer.status(),
-            // A session in progress has no verdict yet.
-            verdict: None,
+            verdict,
             train: samples(&self.data.train),
             test: self.data.test.as_ref().map(samples),
             cfg: &self.experiment.train,

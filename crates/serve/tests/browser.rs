@@ -193,6 +193,31 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     .await;
     let loss100 = displayed_loss(c).await;
     assert!(loss100 < loss0, "loss {loss0} -> {loss100}");
+    // The outcome so far heads the diagnostics, as the state's verdict says it.
+    let shown = until(
+        c,
+        "const li = document.querySelector('#diagnostics li.outcome'); return li && li.textContent",
+    )
+    .await;
+    let verdict = c
+        .execute("return st.verdict", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        shown,
+        json!(format!(
+            "outcome so far: {}: {}",
+            verdict["outcome"].as_str().unwrap_or("?"),
+            verdict["reason"].as_str().unwrap_or("?")
+        ))
+    );
+    c.execute(
+        "document.querySelector('#diagnostics').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    screenshot(c, "nnlab-serve-diagnostics.png").await?;
     until(
         c,
         "return document.querySelector('#chart-loss path.series-train_loss') !== null",

@@ -2,7 +2,8 @@
 //! epochs, or by a mix of samples, batches and epochs, a session gives the bits of
 //! `nnlab_lab::run` (what `nnlab train` does) on the same experiment, for SGD, momentum and
 //! Adam, batch 1, 10 and full, with shuffling, a plateau schedule, early stopping with
-//! restore_best and a test set; and each state's `update` is what the next step does.
+//! restore_best and a test set, with the same verdict; and each state's `update` is what the
+//! next step does.
 
 mod common;
 
@@ -109,6 +110,9 @@ fn sessions_give_the_bits_of_nnlab_train() {
                         .collect();
                     assert_eq!(got, expected, "{what}");
                     assert_eq!(t.status(), &want.status, "{what}");
+                    // The page's outcome is the one `nnlab train` prints for the same run.
+                    let state = s.state("parity", None, 0).expect("a state");
+                    assert_eq!(state.verdict.as_ref(), Some(&want.verdict), "{what}");
                 }
             }
         }

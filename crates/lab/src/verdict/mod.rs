@@ -211,6 +211,10 @@ pub struct Judge<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     pub outcome: Outcome,
+    /// [`Outcome::is_healthy`] of the outcome, so that JSON readers (the playground) need no
+    /// list of their own.
+    #[serde(default)]
+    pub healthy: bool,
     pub judged_on: JudgedOn,
     pub r2: f64,
     pub spread: Spread,
@@ -226,6 +230,7 @@ pub fn judge(j: &Judge) -> Verdict {
     let r2 = sig4(j.r2);
     let verdict = |outcome: Outcome, reason: String| Verdict {
         outcome,
+        healthy: outcome.is_healthy(),
         judged_on: j.judged_on,
         r2: j.r2,
         spread: j.spread,
