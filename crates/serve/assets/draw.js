@@ -258,7 +258,9 @@ function drawParams() {
 function drawDiagnostics() {
   const ul = $("#diagnostics");
   ul.innerHTML = "";
-  const list = st.diagnostics.length ? st.diagnostics : [{ severity: "info", message: "no findings yet" }];
+  // A copy: the status and outcome lines below are the panel's, not findings of the state
+  // (pushed into st.diagnostics they lacked `involved` and broke the next redraw).
+  const list = st.diagnostics.length ? [...st.diagnostics] : [{ severity: "info", message: "no findings yet" }];
   if (st.status.status !== "completed") list.unshift({ severity: "warning", message: `${st.status.status}: ${st.status.suggestion || ""}` });
   // The outcome of the training so far, judged as `nnlab train` judges a finished run.
   if (st.verdict) {

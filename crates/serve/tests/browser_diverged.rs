@@ -1,0 +1,85 @@
+//! A run that diverges, in headless Chromium: the page keeps drawing (issue 13: after
+//! `/?activation=identity&lr=3`, Step epoch, then any click, the diagram vanished because
+//! the status line was pushed into the state's diagnostics without `involved`, and the next
+//! redraw threw `d.involved is not iterable`). No script error may reach the window.
+//!
+//! Skips as `browser.rs` does (a message outside CI, a failure under `CI=true`).
+
+mod browser_util;
+mod common;
+
+use fantoccini::{Client, Locator};
+use serde_json::{json, Value};
+
+use browser_util::{screenshot, until, Session};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_diverged_run_keeps_its_diagram() {
+    let Some(session) = Session::start().await else {
+        return;
+    };
+    let result = checks(&session.client, session.addr).await;
+    session.close().await;
+    result.expect("diverged-run checks");
+}
+
+async fn js(c: &Client, script: &str) -> Result<Value, String> {
+    c.execute(script, vec![]).await.map_err(|e| e.to_string())
+}
+
+async fn click(c: &Client, id: &str) -> Result<(), String> {
+    c.find(Locator::Id(id))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
+    c.goto(&format!("http://{addr}/?activation=identity&lr=3"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.epoch === 0").await;
+    js(
+        c,
+        "window.__errors = []; window.addEventListener('error', (e) => window.__errors.push(String(e.message))); return true",
+    )
+    .await?;
+    // A linear 2-2-1 at lr 3 diverges in its first epoch (the API state says so).
+    click(c, "btn-epoch").await?;
+    until(c, "return st && st.status.status === 'diverged'").await;
+    // Any further click redraws: the status line must not have entered st.diagnostics.
+    click(c, "btn-sample").await?;
+    click(c, "btn-undo").await?;
+    click(c, "btn-epoch").await?;
+    until(c, "return st && st.status.status === 'diverged'").await;
+    let nodes = until(c, "return document.querySelectorAll('#net circle').length").await;
+    assert_eq!(
+        nodes,
+        json!(5),
+        "the diagram has its 5 nodes after the divergence"
+    );
+    let involved_missing = js(
+        c,
+        "return st.diagnostics.filter((d) => !Array.isArray(d.involved)).length",
+    )
+    .await?;
+    assert_eq!(
+        involved_missing,
+        json!(0),
+        "every diagnostic has `involved`"
+    );
+    let first = js(
+        c,
+        "return document.querySelector('#diagnostics li').textContent",
+    )
+    .await?;
+    assert!(
+        first.as_str().is_some_and(|t| t.starts_with("diverged")),
+        "the status leads the diagnostics: {first}"
+    );
+    assert_eq!(js(c, "return window.__errors").await?, json!([]));
+    screenshot(c, "nnlab-serve-diverged.png").await?;
+    Ok(())
+}
