@@ -115,7 +115,9 @@ function formFromUrl() {
 }
 
 function experimentFrom(f) {
-  const num = (v) => Number(v);
+  // A field that is no number goes to the server as typed, so its error names the value
+  // (`train.lr: invalid type: string "abc"`), not the `null` that NaN becomes in JSON.
+  const num = (v) => (String(v).trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
   const exp = {
     seed: num(f.seed),
     data: { source: f.data, test_fraction: num(f.test_fraction) },

@@ -29,6 +29,9 @@ const APP_JS: &str = include_str!("../assets/app.js");
 const DRAW_JS: &str = include_str!("../assets/draw.js");
 const CHARTS_JS: &str = include_str!("../assets/charts.js");
 const STYLE_CSS: &str = include_str!("../assets/style.css");
+/// The tab icon (a 2-2-1 network), also at `/favicon.ico`, which browsers ask for on every
+/// load whatever the page links.
+const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
 
 /// What every handler may reach: the sessions and the run store.
 #[derive(Clone)]
@@ -72,6 +75,14 @@ pub fn router(store: Arc<Sessions>, runs: Arc<RunStore>) -> Router {
         .route(
             "/style.css",
             get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
+        )
+        .route(
+            "/favicon.svg",
+            get(|| async { asset("image/svg+xml", FAVICON_SVG) }),
+        )
+        .route(
+            "/favicon.ico",
+            get(|| async { asset("image/svg+xml", FAVICON_SVG) }),
         )
         .route("/api/schema", get(api_schema))
         .route("/api/step", post(api_step))

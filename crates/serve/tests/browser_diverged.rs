@@ -1,7 +1,8 @@
 //! A run that diverges, in headless Chromium: the page keeps drawing (issue 13: after
 //! `/?activation=identity&lr=3`, Step epoch, then any click, the diagram vanished because
 //! the status line was pushed into the state's diagnostics without `involved`, and the next
-//! redraw threw `d.involved is not iterable`). No script error may reach the window.
+//! redraw threw `d.involved is not iterable`). No script error may reach the window. And a
+//! learning rate that is no number gets an error that names it.
 //!
 //! Skips as `browser.rs` does (a message outside CI, a failure under `CI=true`).
 
@@ -81,5 +82,24 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
     );
     assert_eq!(js(c, "return window.__errors").await?, json!([]));
     screenshot(c, "nnlab-serve-diverged.png").await?;
+
+    // A learning rate that is no number: the error names the key and the value typed (it
+    // said `invalid type: null`, the JSON of NaN).
+    js(
+        c,
+        "const f = document.querySelector('#setup-form'); f.elements.lr.value = 'abc'; f.requestSubmit(); return true",
+    )
+    .await?;
+    let error = until(
+        c,
+        "return document.querySelector('#setup-error').textContent",
+    )
+    .await;
+    assert!(
+        error
+            .as_str()
+            .is_some_and(|e| e.contains("train.lr") && e.contains("\"abc\"")),
+        "{error}"
+    );
     Ok(())
 }
