@@ -34,6 +34,9 @@ function render() {
   const status = s.status.status === "completed" ? (s.playing ? "playing" : "ready") : s.status.status.replace("_", " ");
   setStatus(`${s.network.layers.length ? s.step.arch : ""} · epoch ${s.epoch} · ${status}`, s.status.status === "diverged");
   $("#btn-play").textContent = s.playing ? "Pause" : "Play";
+  // Nothing to undo, or every epoch run: the buttons say so instead of answering 409.
+  $("#btn-undo").disabled = s.undo === 0;
+  $("#btn-play").disabled = !s.playing && (s.status.status !== "completed" || s.epoch >= s.config.train.epochs);
   $("#progress").textContent = `epoch ${s.epoch}, row ${s.position}/${s.rows} of this epoch, batch ${s.batch_size}, lr ${fmt(s.lr)}, undo ${s.undo}`;
   $("#losses").textContent = `train loss ${full(s.train_loss)}` + (s.test_loss !== null && s.test_loss !== undefined ? `   test loss ${full(s.test_loss)}` : "") + `   (mean ${s.config.train.loss}, scaled units)`;
   drawNetwork();

@@ -53,6 +53,14 @@ pub(crate) async fn play(
                 "training has ended (diverged or stopped early): reset or undo first",
             ));
         }
+        // Play with every epoch run would stop at once; refuse it before it saves an undo
+        // point (it did, and the page showed nothing happening).
+        let target = s.experiment.train.epochs.min(MAX_EPOCHS);
+        if s.playing.is_none() && s.trainer().epoch() >= target {
+            return Err(ApiError::conflict(format!(
+                "all {target} epochs have run: raise epochs, step on, or reset"
+            )));
+        }
         let start = s.playing.is_none();
         s.start_play(eps);
         (s.state(&id, None, 0)?, start)

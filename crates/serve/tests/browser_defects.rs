@@ -1,8 +1,11 @@
-//! A run that diverges, in headless Chromium: the page keeps drawing (issue 13: after
+//! Defects of issue 13, fixed, in headless Chromium. A run that diverges: the page keeps
+//! drawing (after
 //! `/?activation=identity&lr=3`, Step epoch, then any click, the diagram vanished because
 //! the status line was pushed into the state's diagnostics without `involved`, and the next
 //! redraw threw `d.involved is not iterable`). No script error may reach the window. And a
-//! learning rate that is no number gets an error that names it.
+//! learning rate that is no number gets an error that names it. Undo is disabled with
+//! nothing to undo and Play once every epoch has run (they answered 409 and turned the
+//! status red, or saved an undo point and did nothing).
 //!
 //! Skips as `browser.rs` does (a message outside CI, a failure under `CI=true`).
 
@@ -38,6 +41,33 @@ async fn click(c: &Client, id: &str) -> Result<(), String> {
 }
 
 async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
+    // Undo and Play at their limits: a 2-epoch run.
+    c.goto(&format!("http://{addr}/?epochs=2"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.epoch === 0").await;
+    let disabled = |id: &str| format!("return document.querySelector('#{id}').disabled");
+    assert_eq!(
+        js(c, &disabled("btn-undo")).await?,
+        json!(true),
+        "nothing to undo yet"
+    );
+    assert_eq!(js(c, &disabled("btn-play")).await?, json!(false));
+    click(c, "btn-epoch").await?;
+    until(
+        c,
+        "return st && st.epoch === 1 && !document.querySelector('#btn-undo').disabled",
+    )
+    .await;
+    click(c, "btn-epoch").await?;
+    until(c, "return st && st.epoch === 2").await;
+    assert_eq!(
+        js(c, &disabled("btn-play")).await?,
+        json!(true),
+        "every epoch has run"
+    );
+    assert_eq!(js(c, "return st.undo").await?, json!(2));
+
     c.goto(&format!("http://{addr}/?activation=identity&lr=3"))
         .await
         .map_err(|e| e.to_string())?;
