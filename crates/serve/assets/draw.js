@@ -169,8 +169,15 @@ function drawMath() {
   const v = r.before[name];
   if (document.activeElement !== $("#edit-value")) $("#edit-value").value = v;
   const slider = $("#edit-slider");
-  const span = Math.max(2, Math.ceil(Math.abs(v) * 2));
-  slider.min = -span; slider.max = span; slider.value = v;
+  // The range is set when a parameter is selected (or when its value leaves the range by
+  // other means), never while the slider is dragged: widening it under the pointer made a
+  // drag run away (1.19 -> 2.14 -> 4.17 -> 8.57 -> 18).
+  const dragging = document.activeElement === slider;
+  if (slider.dataset.name !== name || (!dragging && Math.abs(v) > Number(slider.max))) {
+    const span = Math.max(2, Math.ceil(Math.abs(v) * 2));
+    slider.min = -span; slider.max = span; slider.dataset.name = name;
+  }
+  if (!dragging) slider.value = v;
   const g = r.gradient_factors.find((f) => f.name === name);
   const h = document.createElement("p");
   h.textContent = `${name}: its gradient on row ${st.row} (scaled units)`;

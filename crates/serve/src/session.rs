@@ -36,6 +36,9 @@ pub struct Session {
     edited: bool,
     /// Undo points: the trainer's snapshot, the diagnostics' snapshot count, `edited`.
     undo: VecDeque<(Snapshot, usize, bool)>,
+    /// The parameter the last action edited, if the last action was an edit: more edits of
+    /// it (one slider drag sends dozens) share that edit's undo point.
+    last_edit: Option<String>,
     /// End-of-epoch parameters for the diagnostics (bounded by [`MAX_SNAPSHOT_VALUES`]).
     pub(crate) snapshots: Vec<Vec<f64>>,
     /// Epochs per second while playing.
@@ -128,6 +131,7 @@ impl Session {
             trainer,
             edited: false,
             undo: VecDeque::new(),
+            last_edit: None,
             snapshots: Vec::new(),
             playing: None,
             started: now_rfc3339(),
@@ -139,6 +143,7 @@ impl Session {
         self.trainer = new_trainer(&self.experiment, &self.data, self.initial.clone())?;
         self.edited = false;
         self.undo.clear();
+        self.last_edit = None;
         self.snapshots.clear();
         self.started = now_rfc3339();
         Ok(())
@@ -166,11 +171,13 @@ impl Session {
         self.trainer = trainer;
         self.edited = true;
         self.undo.clear();
+        self.last_edit = None;
         self.snapshots.clear();
         Ok(())
     }
 
     fn push_undo(&mut self) {
+        self.last_edit = None;
         if self.undo.len() == UNDO_DEPTH {
             self.undo.pop_front();
         }
@@ -184,6 +191,7 @@ impl Session {
             .undo
             .pop_back()
             .ok_or_else(|| ApiError::conflict("nothing to undo"))?;
+        self.last_edit = None;
         self.trainer.restore(snapshot);
         self.snapshots.truncate(snaps);
         self.edited = edited;
@@ -273,7 +281,8 @@ impl Session {
         self.playing = Some(epochs_per_second);
     }
 
-    /// Sets one weight or bias by name (`w1`, `L1.w[2][1]`); undoable.
+    /// Sets one weight or bias by name (`w1`, `L1.w[2][1]`); undoable, with one undo point
+    /// for a run of edits of the same parameter (a slider drag).
     pub fn edit(&mut self, edit: &ParamEdit) -> Result<(), ApiError> {
         if !edit.value.is_finite() {
             return Err(ApiError::bad(format!(
@@ -286,9 +295,13 @@ impl Session {
             .network()
             .param_by_name(&edit.name)
             .map_err(|e| ApiError::bad(format!("name: {e}")))?;
-        self.push_undo();
+        let again = self.last_edit.as_deref() == Some(edit.name.as_str()) && !self.undo.is_empty();
+        if !again {
+            self.push_undo();
+        }
         self.trainer.set_param(id, edit.value);
         self.edited = true;
+        self.last_edit = Some(edit.name.clone());
         Ok(())
     }
 

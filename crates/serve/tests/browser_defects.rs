@@ -5,7 +5,8 @@
 //! redraw threw `d.involved is not iterable`). No script error may reach the window. And a
 //! learning rate that is no number gets an error that names it. Undo is disabled with
 //! nothing to undo and Play once every epoch has run (they answered 409 and turned the
-//! status red, or saved an undo point and did nothing).
+//! status red, or saved an undo point and did nothing). A weight's slider keeps its range
+//! while dragged, and a drag is one undo point.
 //!
 //! Skips as `browser.rs` does (a message outside CI, a failure under `CI=true`).
 
@@ -18,13 +19,13 @@ use serde_json::{json, Value};
 use browser_util::{screenshot, until, Session};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_diverged_run_keeps_its_diagram() {
+async fn the_fixed_page_defects_stay_fixed() {
     let Some(session) = Session::start().await else {
         return;
     };
     let result = checks(&session.client, session.addr).await;
     session.close().await;
-    result.expect("diverged-run checks");
+    result.expect("page-defect checks");
 }
 
 async fn js(c: &Client, script: &str) -> Result<Value, String> {
@@ -67,6 +68,39 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
         "every epoch has run"
     );
     assert_eq!(js(c, "return st.undo").await?, json!(2));
+
+    // A slider drag: its range stays put while it moves, and the whole drag is one undo
+    // point (each redraw widened the range and each sent value saved one).
+    c.goto(&format!("http://{addr}/"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.epoch === 0").await;
+    c.find(Locator::Css("text[data-name='w1']"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let range = "const s = document.querySelector('#edit-slider'); return [s.min, s.max]";
+    let before = until(c, range).await;
+    for v in ["1.2", "1.6", "1.9", "1.99"] {
+        js(
+            c,
+            &format!("const s = document.querySelector('#edit-slider'); s.focus(); s.value = '{v}'; s.dispatchEvent(new Event('input')); return true"),
+        )
+        .await?;
+        until(c, &format!("return st && st.params.w1 === {v}")).await;
+    }
+    assert_eq!(
+        js(c, range).await?,
+        before,
+        "the range moved during the drag"
+    );
+    assert_eq!(
+        js(c, "return st.undo").await?,
+        json!(1),
+        "one undo point per drag"
+    );
 
     c.goto(&format!("http://{addr}/?activation=identity&lr=3"))
         .await

@@ -99,6 +99,10 @@ pub async fn post(addr: SocketAddr, path: &str, body: &Value) -> Reply {
     request(addr, "POST", path, Some(&body.to_string())).await
 }
 
+pub async fn put(addr: SocketAddr, path: &str, body: &Value) -> Reply {
+    request(addr, "PUT", path, Some(&body.to_string())).await
+}
+
 /// Creates a session and returns its id.
 pub async fn session(addr: SocketAddr, body: &Value) -> String {
     let r = post(addr, "/api/sessions", body).await;
