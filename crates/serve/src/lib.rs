@@ -36,6 +36,7 @@ mod save;
 mod session;
 mod sessions;
 mod step_api;
+mod view;
 
 use std::sync::Arc;
 
@@ -44,9 +45,10 @@ pub use error::ApiError;
 pub use routes::{router, AppState};
 pub use runs::RunStore;
 pub use save::{run_result, saved_run, SavedRun};
-pub use session::{ParamEdit, Session, SessionState, StepRequest};
+pub use session::{ParamEdit, Session, StepRequest};
 pub use sessions::Sessions;
 pub use step_api::{step_report, StepApiRequest, Values};
+pub use view::SessionState;
 
 /// The API's documentation (Markdown), as the README shows it.
 pub const API_DOC: &str = include_str!("../API.md");

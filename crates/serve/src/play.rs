@@ -3,7 +3,7 @@
 //! A playing session advances `epochs_per_second / 30` epochs every 1/30 s (the fraction
 //! carried over), until paused, until training ends (diverged, stopped early) or until it
 //! reaches the experiment's `train.epochs`. Every change wakes the session's event streams,
-//! which send the new [`crate::session::SessionState`] with the history records the client
+//! which send the new [`crate::view::SessionState`] with the history records the client
 //! has not seen.
 
 use std::convert::Infallible;
@@ -22,8 +22,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::limits::{MAX_EPOCHS, MAX_EPOCHS_PER_SECOND, PLAY_UPDATES_PER_SECOND};
 use crate::routes::{parse, query, StateQuery};
-use crate::session::SessionState;
 use crate::sessions::{Entry, Sessions};
+use crate::view::SessionState;
 use crate::ApiError;
 
 /// `{"epochs_per_second": n}`.

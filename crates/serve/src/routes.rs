@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::limits::{MAX_BODY_BYTES, MAX_GRID};
 use crate::runs::{self, RunStore};
-use crate::session::{ParamEdit, Session, SessionState, StepRequest};
+use crate::session::{ParamEdit, Session, StepRequest};
 use crate::sessions::Sessions;
 use crate::step_api::{step_report, StepApiRequest};
+use crate::view::SessionState;
 use crate::ApiError;
 use crate::{exchange, play};
 

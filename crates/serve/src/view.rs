@@ -1,0 +1,150 @@
+//! What the page shows of a session ([`SessionState`]): the network and its numbers, the
+//! step the math panel explains, the history, the verdict and the diagnostics so far.
+
+use nnlab_core::{NamedValues, Network};
+use nnlab_data::Dataset;
+use nnlab_lab::diagnostics::{diagnose, Depth, Diagnostic, Evidence};
+use nnlab_lab::result::DataSummary;
+use nnlab_lab::verdict::Verdict;
+use nnlab_lab::{samples, verdict_for, Experiment};
+use nnlab_report::StepReport;
+use nnlab_train::{EpochRecord, TrainStatus, UpdatePreview};
+use serde::Serialize;
+
+use crate::session::Session;
+use crate::ApiError;
+
+/// What `GET /api/sessions/{id}` returns (and each server-sent event while playing).
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionState {
+    pub id: String,
+    pub config: Experiment,
+    pub data: DataSummary,
+    /// Completed epochs.
+    pub epoch: usize,
+    /// Rows of the current epoch already processed.
+    pub position: usize,
+    pub rows: usize,
+    /// Rows per optimizer update.
+    pub batch_size: usize,
+    /// `completed` while steps are allowed, else `diverged` or `stopped_early` with details.
+    pub status: TrainStatus,
+    pub playing: Option<f64>,
+    /// The learning rate of the current (or next) epoch.
+    pub lr: f64,
+    pub params: NamedValues,
+    pub network: Network,
+    /// The selected training row (1-based) and the forward/backward pass on it, with the
+    /// plain-SGD step at `lr`, in scaled units (as `nnlab step --json` reports it).
+    pub row: usize,
+    pub step: StepReport,
+    /// What the next sample step will really do (the configured optimizer, the batch's
+    /// accumulated gradient); `null` once training has ended.
+    pub update: Option<UpdatePreview>,
+    /// The selected row's input and target in original units.
+    pub row_input: Vec<f64>,
+    pub row_target: f64,
+    /// History records from `history_from` (0-based) on.
+    pub history_from: usize,
+    pub history: Vec<EpochRecord>,
+    /// Mean loss over the training (and test) rows with the current parameters.
+    pub train_loss: f64,
+    pub test_loss: Option<f64>,
+    /// The outcome of the training so far (`learned`, `still_improving`, ...) as
+    /// `nnlab train` would judge it if it stopped here; `null` before the first epoch.
+    pub verdict: Option<Verdict>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Steps that `undo` can take back.
+    pub undo: usize,
+}
+
+impl Session {
+    /// The page's view; `row` is 1-based (default: the row the next sample step visits),
+    /// `since` the first history record to include.
+    pub fn state(
+        &mut self,
+        id: &str,
+        row: Option<usize>,
+        since: usize,
+    ) -> Result<SessionState, ApiError> {
+        let t = self.trainer();
+        let n = t.n_rows();
+        let train = &self.data.train;
+        let update = t.preview(&samples(train)).map_err(ApiError::internal)?;
+        let r = match row {
+            Some(r) if (1..=n).contains(&r) => r - 1,
+            Some(r) => return Err(ApiError::bad(format!("row: {r} is not in 1..={n}"))),
+            // The row the preview's step visits (a shuffled epoch's first row included).
+            None => update.as_ref().map_or_else(|| t.next_row(), |u| u.row - 1),
+        };
+        let net = t.network().clone();
+        let lr = t.lr();
+        let loss = t.config().loss;
+        let step = StepReport::new(&net, train.row(r), &train.y[r..r + 1], lr, loss)
+            .map_err(ApiError::internal)?;
+        let train_loss = mean_loss(&net, train, loss);
+        let test_loss = self.data.test.as_ref().map(|s| mean_loss(&net, s, loss));
+        let verdict = (!t.history().is_empty())
+            .then(|| verdict_for(&self.data, &net, t.status(), t.history()));
+        let diagnostics = self.diagnostics(verdict.as_ref());
+        let history = t.history();
+        let from = since.min(history.len());
+        let original = &self.data.original().map_err(ApiError::internal)?.train;
+        Ok(SessionState {
+            id: id.to_string(),
+            config: self.experiment.clone(),
+            data: self.data.summary.clone(),
+            epoch: t.epoch(),
+            position: t.position(),
+            rows: n,
+            batch_size: t.batch_rows(),
+            status: t.status().clone(),
+            playing: self.playing,
+            lr,
+            params: NamedValues::of(&net),
+            row: r + 1,
+            step,
+            update,
+            row_input: original.row(r).to_vec(),
+            row_target: original.y[r],
+            history_from: from,
+            history: history[from..].to_vec(),
+            train_loss,
+            test_loss,
+            verdict,
+            diagnostics,
+            undo: self.undo_depth(),
+            network: net,
+        })
+    }
+}
+
+impl Session {
+    /// The findings `nnlab train` would list for the training so far, given its verdict.
+    pub fn diagnostics(&self, verdict: Option<&Verdict>) -> Vec<Diagnostic> {
+        diagnose(&Evidence {
+            initial: &self.initial,
+            final_net: self.trainer().network(),
+            history: self.trainer().history(),
+            status: self.trainer().status(),
+            verdict,
+            train: samples(&self.data.train),
+            test: self.data.test.as_ref().map(samples),
+            cfg: &self.experiment.train,
+            snapshots: &self.snapshots,
+            // Called on every state request: the cheap pass, no replay.
+            depth: Depth::Kinds,
+        })
+    }
+}
+
+/// The mean per-sample loss of `net` over `set`, summed in row order.
+fn mean_loss(net: &Network, set: &Dataset, loss: nnlab_core::Loss) -> f64 {
+    let mut trace = nnlab_core::Trace::new(net);
+    let mut sum = 0.0;
+    for r in 0..set.n_rows() {
+        net.forward_into(set.row(r), &mut trace);
+        sum += nnlab_core::sample_loss(loss, trace.output(), &set.y[r..r + 1]);
+    }
+    sum / set.n_rows() as f64
+}
