@@ -120,7 +120,7 @@ function experimentFrom(f) {
   const num = (v) => (String(v).trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
   const exp = {
     seed: num(f.seed),
-    data: { source: f.data, test_fraction: num(f.test_fraction) },
+    data: { source: f.data, test_fraction: num(f.test_fraction), scale: f.scale },
     model: { arch: f.arch.trim(), activation: f.activation.trim() },
     train: {
       epochs: num(f.epochs), lr: num(f.lr), loss: f.loss, optimizer: f.optimizer,
@@ -138,6 +138,9 @@ function experimentFrom(f) {
   // Both given is the server's error to name (a preset sets the weights itself).
   if (f.init) exp.model.init = f.init;
   if (f.weights.trim()) exp.model.weights = f.weights.trim();
+  if (f.biases.trim()) exp.model.biases = f.biases.trim();
+  const frozen = f.freeze.split(",").map((p) => p.trim()).filter((p) => p);
+  if (frozen.length) exp.train.freeze = frozen;
   return exp;
 }
 

@@ -29,6 +29,10 @@ const COURSE = { "0,0,0": "w1", "0,1,0": "w2", "0,0,1": "w3", "0,1,1": "w4", "1,
 function wName(l, j, i) { return st.step.course_names ? COURSE[`${l},${j},${i}`] : `L${l + 1}.w[${j + 1}][${i + 1}]`; }
 function bName(l, j) { return st.step.course_names ? COURSE[`b${l},${j}`] : `L${l + 1}.b[${j + 1}]`; }
 
+// The units the network works in: scaled, unless the setup turned scaling off (the course's
+// own example, x = (1, 0) and y = 2, is unscaled).
+function units() { return st.config.data.scale === "none" ? "original units, no scaling" : `${st.config.data.scale}-scaled units`; }
+
 function render() {
   const s = st;
   const status = s.status.status === "completed" ? (s.playing ? "playing" : "ready") : s.status.status.replace("_", " ");
@@ -38,7 +42,7 @@ function render() {
   $("#btn-undo").disabled = s.undo === 0;
   $("#btn-play").disabled = !s.playing && (s.status.status !== "completed" || s.epoch >= s.config.train.epochs);
   $("#progress").textContent = `epoch ${s.epoch}, row ${s.position}/${s.rows} of this epoch, batch ${s.batch_size}, lr ${fmt(s.lr)}, undo ${s.undo}`;
-  $("#losses").textContent = `train loss ${full(s.train_loss)}` + (s.test_loss !== null && s.test_loss !== undefined ? `   test loss ${full(s.test_loss)}` : "") + `   (mean ${s.config.train.loss}, scaled units)`;
+  $("#losses").textContent = `train loss ${full(s.train_loss)}` + (s.test_loss !== null && s.test_loss !== undefined ? `   test loss ${full(s.test_loss)}` : "") + `   (mean ${s.config.train.loss}, ${units()})`;
   drawNetwork();
   drawMath();
   drawParams();
@@ -120,7 +124,7 @@ function drawNetwork() {
     bt.addEventListener("click", () => select({ kind: "param", name: bname }));
   });
   const last = st.step.nodes[st.step.nodes.length - 1];
-  el("text", { x: W - 6, y: 14, "text-anchor": "end" }, svg, `row ${st.row}: target y=${fmt(Array.isArray(st.step.target) ? st.step.target[0] : st.step.target)}, y_hat=${fmt(last.a)}, loss=${fmt(st.step.loss)} (scaled)`);
+  el("text", { x: W - 6, y: 14, "text-anchor": "end" }, svg, `row ${st.row}: target y=${fmt(Array.isArray(st.step.target) ? st.step.target[0] : st.step.target)}, y_hat=${fmt(last.a)}, loss=${fmt(st.step.loss)} (${units()})`);
 }
 
 function select(what) {
@@ -155,7 +159,7 @@ function drawMath() {
     const n = r.nodes.find((n) => n.layer === sel.layer && n.neuron === sel.neuron + 1);
     if (!n) return;
     const h = document.createElement("p");
-    h.textContent = `${n.name} (row ${st.row}, scaled units)`;
+    h.textContent = `${n.name} (row ${st.row}, ${units()})`;
     p.appendChild(h);
     eq(p, n.equation);
     if (n.layer === r.nodes[r.nodes.length - 1].layer) eq(p, r.loss_equation);
@@ -180,7 +184,7 @@ function drawMath() {
   if (!dragging) slider.value = v;
   const g = r.gradient_factors.find((f) => f.name === name);
   const h = document.createElement("p");
-  h.textContent = `${name}: its gradient on row ${st.row} (scaled units)`;
+  h.textContent = `${name}: its gradient on row ${st.row} (${units()})`;
   p.appendChild(h);
   if (g) {
     eq(p, `dL/d${name} = ${g.formula}`);

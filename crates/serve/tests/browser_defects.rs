@@ -6,7 +6,8 @@
 //! learning rate that is no number gets an error that names it. Undo is disabled with
 //! nothing to undo and Play once every epoch has run (they answered 409 and turned the
 //! status red, or saved an undo point and did nothing). A weight's slider keeps its range
-//! while dragged, and a drag is one undo point.
+//! while dragged, and a drag is one undo point. Scaling, biases and freezing are fields, and
+//! the labels name the units.
 //!
 //! Skips as `browser.rs` does (a message outside CI, a failure under `CI=true`).
 
@@ -100,6 +101,36 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
         js(c, "return st.undo").await?,
         json!(1),
         "one undo point per drag"
+    );
+
+    // Scaling, biases and frozen parameters are fields of the form (the course's example is
+    // unscaled; a fixed bias is one of its traps), and the labels say the units.
+    c.goto(&format!(
+        "http://{addr}/?scale=none&biases=const:0.5&freeze=b3"
+    ))
+    .await
+    .map_err(|e| e.to_string())?;
+    until(c, "return st && st.epoch === 0").await;
+    assert_eq!(js(c, "return st.config.data.scale").await?, json!("none"));
+    assert_eq!(js(c, "return st.config.train.freeze").await?, json!(["b3"]));
+    assert_eq!(js(c, "return st.params.b1").await?, json!(0.5));
+    let losses = js(c, "return document.querySelector('#losses').textContent").await?;
+    assert!(
+        losses
+            .as_str()
+            .is_some_and(|t| t.ends_with("(mean squared_error, original units, no scaling)")),
+        "{losses}"
+    );
+    c.goto(&format!("http://{addr}/"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.epoch === 0").await;
+    let losses = js(c, "return document.querySelector('#losses').textContent").await?;
+    assert!(
+        losses
+            .as_str()
+            .is_some_and(|t| t.ends_with("minmax-scaled units)")),
+        "{losses}"
     );
 
     c.goto(&format!("http://{addr}/?activation=identity&lr=3"))
