@@ -26,6 +26,11 @@ const OVERLAY_COLORS = ["#16a34a", "#9333ea", "#db2777", "#0891b2", "#a16207", "
 
 // ---------- API ----------
 async function api(method, path, body) {
+  // A page whose setup never started a session (a link to an uploaded CSV, before the file
+  // is chosen) must not ask for `/api/sessions/null`.
+  if (path.startsWith("/api/sessions/") && !path.startsWith("/api/sessions/import") && !sid) {
+    throw new Error("no session yet: choose the CSV file (or another source) and apply the setup");
+  }
   const opts = { method, headers: {} };
   if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers["content-type"] = "application/json"; }
   const res = await fetch(path, opts);
@@ -93,9 +98,19 @@ function writeForm(values) {
   showSourceFields();
 }
 
+// Whether option `k` applies to the data source `src` (the schema's `applies_to`): a link
+// to generated data carries no `inputs=`/`target=` left over from an earlier upload.
+function appliesTo(k, src) {
+  const a = SCHEMA.get(k)?.applies_to ?? "any";
+  if (a === "generated") return src === "generate";
+  if (a === "table" || a === "csv") return src !== "generate";
+  return true;
+}
+
 function urlFromForm() {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(readForm())) if (v !== DEFAULTS[k]) q.set(k, v);
+  const f = readForm();
+  for (const [k, v] of Object.entries(f)) if (v !== DEFAULTS[k] && appliesTo(k, f.data)) q.set(k, v);
   const s = q.toString();
   return location.pathname + (s ? "?" + s : "");
 }
@@ -338,6 +353,17 @@ async function importJson(file) {
     const created = await api("POST", "/api/sessions/import", data);
     sid = created.id;
     await refresh(true);
+    // The form and the URL now describe the imported run (they kept the old setup, so a
+    // shared link carried the wrong one), and the status says whether it replayed exactly.
+    const values = {};
+    const sources = [...$("#setup-form").elements.data.options].map((o) => o.value);
+    for (const [k, v] of Object.entries(st.settings)) if (k in DEFAULTS) values[k] = v ?? "";
+    if (!sources.includes(values.data)) values.data = "upload";
+    writeForm(values);
+    history.replaceState(null, "", urlFromForm());
+    setStatus(created.exact
+      ? `imported: the export's configuration replays it exactly (epoch ${st.epoch})`
+      : `imported: continues from the exported parameters at epoch ${st.epoch}; the optimizer's state starts afresh, so it is marked edited`, false);
   } catch (e) {
     setStatus(`import: ${e.message}`, true);
   }

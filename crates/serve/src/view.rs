@@ -3,6 +3,7 @@
 
 use nnlab_core::{NamedValues, Network};
 use nnlab_data::Dataset;
+use nnlab_lab::config::{settings, Settings};
 use nnlab_lab::diagnostics::{diagnose, Depth, Diagnostic, Evidence};
 use nnlab_lab::result::DataSummary;
 use nnlab_lab::verdict::Verdict;
@@ -50,6 +51,9 @@ pub struct SessionState {
     /// Mean loss over the training (and test) rows with the current parameters.
     pub train_loss: f64,
     pub test_loss: Option<f64>,
+    /// The configuration as the setup form's fields: every key's text (`null` when off),
+    /// from the key table (`nnlab_lab::config::settings`).
+    pub settings: Settings,
     /// The outcome of the training so far (`learned`, `still_improving`, ...) as
     /// `nnlab train` would judge it if it stopped here; `null` before the first epoch.
     pub verdict: Option<Verdict>,
@@ -111,6 +115,7 @@ impl Session {
             history: history[from..].to_vec(),
             train_loss,
             test_loss,
+            settings: settings(&self.experiment),
             verdict,
             diagnostics,
             undo: self.undo_depth(),

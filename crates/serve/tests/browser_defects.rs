@@ -7,7 +7,9 @@
 //! nothing to undo and Play once every epoch has run (they answered 409 and turned the
 //! status red, or saved an undo point and did nothing). A weight's slider keeps its range
 //! while dragged, and a drag is one undo point. Scaling, biases and freezing are fields, and
-//! the labels name the units.
+//! the labels name the units. An import updates the form and the URL and says whether it
+//! replayed exactly; links carry only the options of their data; a link to an uploaded CSV
+//! asks for the file instead of calling `/api/sessions/null`.
 //!
 //! Skips as `browser.rs` does (a message outside CI, a failure under `CI=true`).
 
@@ -131,6 +133,69 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
             .as_str()
             .is_some_and(|t| t.ends_with("minmax-scaled units)")),
         "{losses}"
+    );
+
+    // Import: the form and the URL follow the imported run, and the status says whether it
+    // replayed exactly (they kept the old setup, and the exactness was never shown).
+    c.goto(&format!("http://{addr}/?lr=0.05&epochs=5"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.epoch === 0").await;
+    click(c, "btn-epoch").await?;
+    until(c, "return st && st.epoch === 1").await;
+    let old = js(c, "return sid").await?;
+    let old = old.as_str().ok_or("a session id")?.to_string();
+    c.goto(&format!("http://{addr}/"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(c, "return st && st.epoch === 0 && st.lr === 0.01").await;
+    js(
+        c,
+        &format!("fetch('/api/sessions/{old}/export').then((r) => r.text()).then((t) => importJson(new File([t], 'run.json'))); return true"),
+    )
+    .await?;
+    until(c, "return st && st.epoch === 1 && st.lr === 0.05").await;
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelector('#setup-form').elements.lr.value"
+        )
+        .await?,
+        json!("0.05")
+    );
+    assert_eq!(
+        js(c, "return location.search").await?,
+        json!("?lr=0.05&epochs=5")
+    );
+    let status = js(c, "return document.querySelector('#status').textContent").await?;
+    assert_eq!(
+        status,
+        json!("imported: the export's configuration replays it exactly (epoch 1)")
+    );
+    // A link to generated data carries none of a table's columns, and a table's link none of
+    // the generator's settings (`rows=` there was an error on opening it).
+    let url = js(
+        c,
+        "writeForm({ data: 'builtin:diabetes', rows: '300' }); return urlFromForm()",
+    )
+    .await?;
+    // (lr and epochs are the imported run's, still in the form.)
+    assert_eq!(url, json!("/?data=builtin%3Adiabetes&lr=0.05&epochs=5"));
+    // A link to an uploaded CSV has no session until the file is chosen: the buttons say so
+    // instead of calling `/api/sessions/null`.
+    c.goto(&format!("http://{addr}/?data=upload"))
+        .await
+        .map_err(|e| e.to_string())?;
+    until(
+        c,
+        "return document.querySelector('#setup-error').textContent === 'choose a CSV file first'",
+    )
+    .await;
+    click(c, "btn-sample").await?;
+    let status = until(c, "const t = document.querySelector('#status').textContent; return t.startsWith('no session') && t").await;
+    assert_eq!(
+        status,
+        json!("no session yet: choose the CSV file (or another source) and apply the setup")
     );
 
     c.goto(&format!("http://{addr}/?activation=identity&lr=3"))

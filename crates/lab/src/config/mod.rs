@@ -37,7 +37,7 @@ use nnlab_train::{TrainConfig, TrainError};
 
 pub use keys::{AppliesTo, Group, Key, Syntax, KEYS};
 pub use model::{Activations, Arch, ModelConfig, Preset};
-pub use schema::{schema, Schema, SchemaKey};
+pub use schema::{schema, settings, Schema, SchemaKey, Settings};
 pub use source::{DataKind, Source};
 
 use crate::LabError;

@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::keys::{AppliesTo, Group, KEYS};
+use super::Experiment;
 
 /// `{"keys": [...]}`.
 #[derive(Debug, Clone, Serialize)]
@@ -50,5 +51,34 @@ pub fn schema() -> Schema {
                 applies_to: k.applies_to,
             })
             .collect(),
+    }
+}
+
+/// Every key's text in `exp` (`null` where the option is off), in [`KEYS`] order, as the
+/// page's form and the flags spell them: what a client fills its fields from (after an
+/// import, say) without a mapping of its own from the configuration's JSON.
+///
+/// ```
+/// let mut e = nnlab_lab::Experiment::default();
+/// e.set("lr", "0.05").unwrap();
+/// let s = nnlab_lab::config::settings(&e);
+/// assert_eq!(s.0.iter().find(|(k, _)| *k == "lr").unwrap().1.as_deref(), Some("0.05"));
+/// ```
+pub fn settings(exp: &Experiment) -> Settings {
+    Settings(KEYS.iter().map(|k| (k.key, (k.get)(exp))).collect())
+}
+
+/// `(key, text)` pairs; JSON `{"lr": "0.05", "init": null, ...}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings(pub Vec<(&'static str, Option<String>)>);
+
+impl Serialize for Settings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
 }
