@@ -19,7 +19,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use browser_util::{driver_or_skip, in_ci, screenshot, until, Session};
+use browser_util::{click, driver_or_skip, in_ci, screenshot, until, Session};
 
 /// The parameter table as the page shows it: name -> [before, gradient, change, after].
 async fn table(c: &Client) -> Value {
@@ -362,15 +362,6 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     got.sort_unstable();
     assert_eq!(got, want);
     Ok(())
-}
-
-async fn click(c: &Client, id: &str) -> Result<(), String> {
-    c.find(Locator::Id(id))
-        .await
-        .map_err(|e| e.to_string())?
-        .click()
-        .await
-        .map_err(|e| e.to_string())
 }
 
 /// The train loss in `#losses` ("train loss 12.3   ...").

@@ -17,9 +17,9 @@ mod browser_util;
 mod common;
 
 use fantoccini::{Client, Locator};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use browser_util::{screenshot, until, Session};
+use browser_util::{click, js, screenshot, until, Session};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fixed_page_defects_stay_fixed() {
@@ -29,19 +29,6 @@ async fn the_fixed_page_defects_stay_fixed() {
     let result = checks(&session.client, session.addr).await;
     session.close().await;
     result.expect("page-defect checks");
-}
-
-async fn js(c: &Client, script: &str) -> Result<Value, String> {
-    c.execute(script, vec![]).await.map_err(|e| e.to_string())
-}
-
-async fn click(c: &Client, id: &str) -> Result<(), String> {
-    c.find(Locator::Id(id))
-        .await
-        .map_err(|e| e.to_string())?
-        .click()
-        .await
-        .map_err(|e| e.to_string())
 }
 
 async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {

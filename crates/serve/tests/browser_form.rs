@@ -11,7 +11,7 @@ mod common;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use browser_util::{screenshot, until, Session};
+use browser_util::{js, screenshot, until, Session};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_form_is_built_from_the_schema() {
@@ -21,11 +21,6 @@ async fn the_form_is_built_from_the_schema() {
     let result = form_checks(&session.client, session.addr).await;
     session.close().await;
     result.expect("form checks");
-}
-
-/// Runs `script` (which returns a value) in the page.
-async fn js(c: &Client, script: &str) -> Result<Value, String> {
-    c.execute(script, vec![]).await.map_err(|e| e.to_string())
 }
 
 /// The option values of the form's select `name`.

@@ -208,13 +208,12 @@ pub struct Judge<'a> {
 
 /// A run's outcome, the set it was judged on, and why, in one sentence (numbers to 4
 /// significant digits).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Its JSON also carries `healthy` ([`Outcome::is_healthy`] of the outcome), so that JSON
+/// readers (the playground) need no list of their own; it is derived on writing, never read.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Verdict {
     pub outcome: Outcome,
-    /// [`Outcome::is_healthy`] of the outcome, so that JSON readers (the playground) need no
-    /// list of their own.
-    #[serde(default)]
-    pub healthy: bool,
     pub judged_on: JudgedOn,
     pub r2: f64,
     pub spread: Spread,
@@ -224,13 +223,37 @@ pub struct Verdict {
     pub reason: String,
 }
 
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            outcome: Outcome,
+            healthy: bool,
+            judged_on: JudgedOn,
+            r2: f64,
+            spread: &'a Spread,
+            linear_r2: Option<f64>,
+            reason: &'a str,
+        }
+        Json {
+            outcome: self.outcome,
+            healthy: self.outcome.is_healthy(),
+            judged_on: self.judged_on,
+            r2: self.r2,
+            spread: &self.spread,
+            linear_r2: self.linear_r2,
+            reason: &self.reason,
+        }
+        .serialize(s)
+    }
+}
+
 /// The outcome of the run `j` describes (see the module doc for the rules).
 pub fn judge(j: &Judge) -> Verdict {
     let set = j.judged_on.name();
     let r2 = sig4(j.r2);
     let verdict = |outcome: Outcome, reason: String| Verdict {
         outcome,
-        healthy: outcome.is_healthy(),
         judged_on: j.judged_on,
         r2: j.r2,
         spread: j.spread,

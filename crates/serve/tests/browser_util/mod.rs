@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
 use crate::common;
@@ -161,4 +161,19 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<std::path::PathBuf, St
     std::fs::write(&path, shot).map_err(|e| e.to_string())?;
     println!("screenshot: {}", path.display());
     Ok(path)
+}
+
+/// Runs `script` (which returns a value) in the page.
+pub async fn js(c: &Client, script: &str) -> Result<Value, String> {
+    c.execute(script, vec![]).await.map_err(|e| e.to_string())
+}
+
+/// Clicks the element with id `id`.
+pub async fn click(c: &Client, id: &str) -> Result<(), String> {
+    c.find(Locator::Id(id))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())
 }
