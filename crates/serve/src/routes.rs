@@ -25,14 +25,36 @@ use crate::{exchange, play};
 type Shared = Arc<Sessions>;
 type ApiResult<T> = Result<T, ApiError>;
 
-const INDEX_HTML: &str = include_str!("../assets/index.html");
-const APP_JS: &str = include_str!("../assets/app.js");
-const DRAW_JS: &str = include_str!("../assets/draw.js");
-const CHARTS_JS: &str = include_str!("../assets/charts.js");
-const STYLE_CSS: &str = include_str!("../assets/style.css");
-/// The tab icon (a 2-2-1 network), also at `/favicon.ico`, which browsers ask for on every
-/// load whatever the page links.
-const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// The page's static files: path, content type, body. A new script or style is one line
+/// here (and its tag in `index.html`). The tab icon also answers at `/favicon.ico`, which
+/// browsers ask for on every load whatever the page links.
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "/",
+        "text/html; charset=utf-8",
+        include_str!("../assets/index.html"),
+    ),
+    ("/app.js", JS, include_str!("../assets/app.js")),
+    ("/draw.js", JS, include_str!("../assets/draw.js")),
+    ("/charts.js", JS, include_str!("../assets/charts.js")),
+    (
+        "/style.css",
+        "text/css; charset=utf-8",
+        include_str!("../assets/style.css"),
+    ),
+    (
+        "/favicon.svg",
+        "image/svg+xml",
+        include_str!("../assets/favicon.svg"),
+    ),
+    (
+        "/favicon.ico",
+        "image/svg+xml",
+        include_str!("../assets/favicon.svg"),
+    ),
+];
 
 /// What every handler may reach: the sessions and the run store.
 #[derive(Clone)]
@@ -56,35 +78,11 @@ impl FromRef<AppState> for Arc<RunStore> {
 /// The whole application: the page, its script and style, and the API, with the sessions
 /// in `store` and saved runs in `runs`.
 pub fn router(store: Arc<Sessions>, runs: Arc<RunStore>) -> Router {
-    Router::new()
-        .route(
-            "/",
-            get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
-        )
-        .route(
-            "/app.js",
-            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
-        )
-        .route(
-            "/draw.js",
-            get(|| async { asset("text/javascript; charset=utf-8", DRAW_JS) }),
-        )
-        .route(
-            "/charts.js",
-            get(|| async { asset("text/javascript; charset=utf-8", CHARTS_JS) }),
-        )
-        .route(
-            "/style.css",
-            get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
-        )
-        .route(
-            "/favicon.svg",
-            get(|| async { asset("image/svg+xml", FAVICON_SVG) }),
-        )
-        .route(
-            "/favicon.ico",
-            get(|| async { asset("image/svg+xml", FAVICON_SVG) }),
-        )
+    let mut router = Router::new();
+    for &(path, content_type, body) in ASSETS {
+        router = router.route(path, get(move || async move { asset(content_type, body) }));
+    }
+    router
         .route("/api/schema", get(api_schema))
         .route("/api/step", post(api_step))
         .route("/api/sessions", post(create))
