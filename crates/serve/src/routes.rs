@@ -36,6 +36,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/html; charset=utf-8",
         include_str!("../assets/index.html"),
     ),
+    ("/errors.js", JS, include_str!("../assets/errors.js")),
     ("/app.js", JS, include_str!("../assets/app.js")),
     ("/draw.js", JS, include_str!("../assets/draw.js")),
     ("/charts.js", JS, include_str!("../assets/charts.js")),

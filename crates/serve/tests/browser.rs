@@ -56,7 +56,11 @@ async fn the_page_in_a_real_browser() {
     let Some(session) = Session::start().await else {
         return;
     };
-    let result = run_checks(&session.client, session.addr).await;
+    let result = browser_util::checked(
+        &session.client,
+        run_checks(&session.client, session.addr).await,
+    )
+    .await;
     session.close().await;
     result.expect("browser checks");
 }
@@ -64,9 +68,7 @@ async fn the_page_in_a_real_browser() {
 async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     let base = format!("http://{addr}");
     // 1. The course network: w1..w6, b1..b3 at the course's values (w1 = 1, b1 = 0.5).
-    c.goto(&format!("{base}/"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("{base}/")).await?;
     until(
         c,
         "return document.querySelectorAll('#params tbody tr').length === 9",
@@ -168,9 +170,7 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     );
 
     // 3. Play 100 epochs: the displayed loss goes down.
-    c.goto(&format!("{base}/?epochs=100"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("{base}/?epochs=100")).await?;
     until(
         c,
         "return st && st.epoch === 0 && document.querySelector('#losses').textContent",
@@ -335,9 +335,7 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
 
     // 5. The URL reproduces the setup, and the page's link is the same setup.
     let query = "arch=2-3-1&activation=tanh&lr=0.05&seed=4&rows=50&optimizer=adam";
-    c.goto(&format!("{base}/?{query}"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("{base}/?{query}")).await?;
     until(c, "return st && st.step.arch === '2-3-1'").await;
     let cfg = c
         .execute("return st.config", vec![])

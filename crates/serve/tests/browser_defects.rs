@@ -26,16 +26,36 @@ async fn the_fixed_page_defects_stay_fixed() {
     let Some(session) = Session::start().await else {
         return;
     };
-    let result = checks(&session.client, session.addr).await;
+    let result =
+        browser_util::checked(&session.client, checks(&session.client, session.addr).await).await;
     session.close().await;
     result.expect("page-defect checks");
 }
 
 async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
+    // The error watch itself: an error reported in the page is caught, shown in the status
+    // line and fails `no_page_errors` (so the check every browser test ends with can fail).
+    browser_util::goto(c, &format!("http://{addr}/")).await?;
+    until(c, "return st && st.epoch === 0").await;
+    // (console.error: an error thrown from the driver's own script reads only "Script
+    // error.", which is caught too but names nothing.)
+    js(c, "console.error('probe'); return 1").await?;
+    until(c, "return window.pageErrors.length === 1").await;
+    let status = js(c, "return document.querySelector('#status').textContent").await?;
+    assert!(
+        status
+            .as_str()
+            .is_some_and(|s| s.contains("page error") && s.contains("probe")),
+        "{status}"
+    );
+    let caught = browser_util::no_page_errors(c).await;
+    assert!(
+        caught.as_ref().is_err_and(|e| e.contains("probe")),
+        "{caught:?}"
+    );
+    js(c, "window.pageErrors = []; return 1").await?;
     // Undo and Play at their limits: a 2-epoch run.
-    c.goto(&format!("http://{addr}/?epochs=2"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("http://{addr}/?epochs=2")).await?;
     until(c, "return st && st.epoch === 0").await;
     let disabled = |id: &str| format!("return document.querySelector('#{id}').disabled");
     assert_eq!(
@@ -61,9 +81,7 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
 
     // A slider drag: its range stays put while it moves, and the whole drag is one undo
     // point (each redraw widened the range and each sent value saved one).
-    c.goto(&format!("http://{addr}/"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("http://{addr}/")).await?;
     until(c, "return st && st.epoch === 0").await;
     c.find(Locator::Css("text[data-name='w1']"))
         .await
@@ -94,11 +112,11 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
 
     // Scaling, biases and frozen parameters are fields of the form (the course's example is
     // unscaled; a fixed bias is one of its traps), and the labels say the units.
-    c.goto(&format!(
-        "http://{addr}/?scale=none&biases=const:0.5&freeze=b3"
-    ))
-    .await
-    .map_err(|e| e.to_string())?;
+    browser_util::goto(
+        c,
+        &format!("http://{addr}/?scale=none&biases=const:0.5&freeze=b3"),
+    )
+    .await?;
     until(c, "return st && st.epoch === 0").await;
     assert_eq!(js(c, "return st.config.data.scale").await?, json!("none"));
     assert_eq!(js(c, "return st.config.train.freeze").await?, json!(["b3"]));
@@ -110,9 +128,7 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
             .is_some_and(|t| t.ends_with("(mean squared_error, original units, no scaling)")),
         "{losses}"
     );
-    c.goto(&format!("http://{addr}/"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("http://{addr}/")).await?;
     until(c, "return st && st.epoch === 0").await;
     let losses = js(c, "return document.querySelector('#losses').textContent").await?;
     assert!(
@@ -124,17 +140,13 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
 
     // Import: the form and the URL follow the imported run, and the status says whether it
     // replayed exactly (they kept the old setup, and the exactness was never shown).
-    c.goto(&format!("http://{addr}/?lr=0.05&epochs=5"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("http://{addr}/?lr=0.05&epochs=5")).await?;
     until(c, "return st && st.epoch === 0").await;
     click(c, "btn-epoch").await?;
     until(c, "return st && st.epoch === 1").await;
     let old = js(c, "return sid").await?;
     let old = old.as_str().ok_or("a session id")?.to_string();
-    c.goto(&format!("http://{addr}/"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("http://{addr}/")).await?;
     until(c, "return st && st.epoch === 0 && st.lr === 0.01").await;
     js(
         c,
@@ -170,9 +182,7 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
     assert_eq!(url, json!("/?data=builtin%3Adiabetes&lr=0.05&epochs=5"));
     // A link to an uploaded CSV has no session until the file is chosen: the buttons say so
     // instead of calling `/api/sessions/null`.
-    c.goto(&format!("http://{addr}/?data=upload"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("http://{addr}/?data=upload")).await?;
     until(
         c,
         "return document.querySelector('#setup-error').textContent === 'choose a CSV file first'",
@@ -185,9 +195,7 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
         json!("no session yet: choose the CSV file (or another source) and apply the setup")
     );
 
-    c.goto(&format!("http://{addr}/?activation=identity&lr=3"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("http://{addr}/?activation=identity&lr=3")).await?;
     until(c, "return st && st.epoch === 0").await;
     js(
         c,

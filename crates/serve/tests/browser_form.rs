@@ -18,7 +18,11 @@ async fn the_form_is_built_from_the_schema() {
     let Some(session) = Session::start().await else {
         return;
     };
-    let result = form_checks(&session.client, session.addr).await;
+    let result = browser_util::checked(
+        &session.client,
+        form_checks(&session.client, session.addr).await,
+    )
+    .await;
     session.close().await;
     result.expect("form checks");
 }
@@ -42,9 +46,7 @@ async fn form_checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), Strin
             .cloned()
             .unwrap_or_else(|| panic!("the schema has no key {k}"))
     };
-    c.goto(&format!("{base}/"))
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::goto(c, &format!("{base}/")).await?;
     until(c, "return st && st.epoch === 0").await;
 
     // A default: the lr field holds the schema's default for `lr` (0.01 today), and the
@@ -151,11 +153,11 @@ async fn form_checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), Strin
 
     // A link from before the fields took the key table's names: `source` for `data`, an
     // initializer under `init`.
-    c.goto(&format!(
-        "{base}/?source=builtin:insurance&init=glorot&arch=4-3-1"
-    ))
-    .await
-    .map_err(|e| e.to_string())?;
+    browser_util::goto(
+        c,
+        &format!("{base}/?source=builtin:insurance&init=glorot&arch=4-3-1"),
+    )
+    .await?;
     until(c, "return st && st.step.arch === '4-3-1'").await;
     let form = js(c, "return readForm()").await?;
     assert_eq!(

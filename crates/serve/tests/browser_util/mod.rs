@@ -177,3 +177,29 @@ pub async fn click(c: &Client, id: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())
 }
+
+/// The page's script errors so far (uncaught errors, rejected promises, `console.error`, as
+/// `errors.js` keeps them); `Err` lists them. Every browser test ends with it.
+pub async fn no_page_errors(c: &Client) -> Result<(), String> {
+    let errors = js(c, "return window.pageErrors || ['errors.js did not load']").await?;
+    match errors.as_array() {
+        Some(list) if list.is_empty() => Ok(()),
+        _ => Err(format!("script errors in the page: {errors}")),
+    }
+}
+
+/// Opens `url`, after checking that the page being left had no script error (its
+/// `pageErrors` go with it).
+pub async fn goto(c: &Client, url: &str) -> Result<(), String> {
+    let on_page = js(c, "return location.protocol").await?;
+    if on_page.as_str().is_some_and(|p| p.starts_with("http")) {
+        no_page_errors(c).await?;
+    }
+    c.goto(url).await.map_err(|e| e.to_string())
+}
+
+/// Runs a test's `checks`, then requires that the last page had no script error.
+pub async fn checked(c: &Client, result: Result<(), String>) -> Result<(), String> {
+    result?;
+    no_page_errors(c).await
+}
