@@ -186,7 +186,7 @@ async function applySetup() {
 
 // ---------- session actions ----------
 async function refresh(full) {
-  const s = await api("GET", `/api/sessions/${sid}`);
+  const s = await api("GET", `/api/sessions/${sid}${rowQuery("?")}`);
   show(s, full);
 }
 
@@ -200,7 +200,7 @@ function show(s, full) {
 async function act(method, path, body) {
   try {
     const s = await api(method, `/api/sessions/${sid}${path}`, body);
-    show(s, true);
+    show(await onPickedRow(s), true);
   } catch (e) {
     setStatus(e.message, true);
   }
@@ -217,8 +217,13 @@ async function togglePlay() {
   // playing begins with the not-yet-playing state, and would close itself at once.
   await act("POST", "/play", { epochs_per_second: eps });
   if (!st || !st.playing) return;
+  listen();
+}
+
+// Follows the playing session's states (on the row the math explains, setup.js).
+function listen() {
   stopEvents();
-  events = new EventSource(`/api/sessions/${sid}/events?since=${hist.length}`);
+  events = new EventSource(`/api/sessions/${sid}/events?since=${hist.length}${rowQuery("&")}`);
   events.addEventListener("state", (ev) => {
     const s = JSON.parse(ev.data);
     show(s, false);
@@ -352,6 +357,7 @@ async function importJson(file) {
     stopEvents();
     const created = await api("POST", "/api/sessions/import", data);
     sid = created.id;
+    setStartValues(data.params.initial);
     await refresh(true);
     // The form and the URL now describe the imported run (they kept the old setup, so a
     // shared link carried the wrong one), and the status says whether it replayed exactly.
@@ -371,6 +377,7 @@ async function importJson(file) {
 
 // ---------- wiring ----------
 function wire() {
+  setupExtras();
   $("#setup-form").addEventListener("submit", (e) => { e.preventDefault(); applySetup(); });
   $("#setup-form").elements.data.addEventListener("change", showSourceFields);
   $("#csv-file").addEventListener("change", (e) => e.target.files[0] && loadCsv(e.target.files[0]));

@@ -47,6 +47,7 @@ function render() {
   drawMath();
   drawParams();
   drawDiagnostics();
+  drawSetupExtras();
   drawLoss();
   const now = Date.now();
   // The predictions and input-plane charts need two more requests each time: they follow
