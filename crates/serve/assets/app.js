@@ -357,7 +357,7 @@ async function importJson(file) {
     stopEvents();
     const created = await api("POST", "/api/sessions/import", data);
     sid = created.id;
-    setStartValues(data.params.initial);
+    setStartValues(data.params?.initial);
     await refresh(true);
     // The form and the URL now describe the imported run (they kept the old setup, so a
     // shared link carried the wrong one), and the status says whether it replayed exactly.

@@ -53,7 +53,7 @@ let pendingStart = null;  // an import's starting values (by name), for the next
 // Called by the import before its session's first state: that state's params are the
 // trained ones; the grid shows the values the run started from.
 function setStartValues(values) {
-  pendingStart = values;
+  pendingStart = values || null;
 }
 
 // The weights' names of the session's network, as the library spells them (draw.js).

@@ -40,8 +40,14 @@ macro_rules! browser_test {
     };
 }
 
-browser_test!(the_course_example_is_one_click_and_shows_nnlab_step, course_example);
-browser_test!(the_starting_values_grid_writes_weights_biases_and_freeze, start_grid);
+browser_test!(
+    the_course_example_is_one_click_and_shows_nnlab_step,
+    course_example
+);
+browser_test!(
+    the_starting_values_grid_writes_weights_biases_and_freeze,
+    start_grid
+);
 browser_test!(the_math_explains_the_chosen_row, row_picker);
 browser_test!(the_noise_and_test_sliders_apply_the_setup, sliders);
 
@@ -126,11 +132,23 @@ async fn course_example(c: &Client, addr: SocketAddr) -> Result<(), String> {
         assert_eq!(form[k], json!(v), "{k}");
     }
     // The rest at the defaults `nnlab step` uses (lr, loss, plain SGD, one row a batch).
-    for k in ["lr", "loss", "optimizer", "batch_size", "weights", "biases", "freeze"] {
+    for k in [
+        "lr",
+        "loss",
+        "optimizer",
+        "batch_size",
+        "weights",
+        "biases",
+        "freeze",
+    ] {
         assert_eq!(form[k], defaults[k], "{k}");
     }
     assert_eq!(
-        js(c, "return [st.rows, st.data.test_rows, st.config.model.init]").await?,
+        js(
+            c,
+            "return [st.rows, st.data.test_rows, st.config.model.init]"
+        )
+        .await?,
         json!([1, 0, "course"])
     );
     // The link carries the preset's setup.
@@ -146,7 +164,10 @@ async fn course_example(c: &Client, addr: SocketAddr) -> Result<(), String> {
         .await
         .json();
     // The course's hand computation (crates/core/tests/golden.rs): y_hat = 2.5, L = 0.25.
-    assert_eq!((&report["prediction"], &report["loss"]), (&json!(2.5), &json!(0.25)));
+    assert_eq!(
+        (&report["prediction"], &report["loss"]),
+        (&json!(2.5), &json!(0.25))
+    );
     // The state the page draws is that report, every number the same f64.
     assert_same!(js(c, "return st.step").await?, report.clone());
 
@@ -214,7 +235,10 @@ async fn course_example(c: &Client, addr: SocketAddr) -> Result<(), String> {
     // The labels name the units: the example is unscaled.
     let net = js(c, "return document.querySelector('#net').textContent").await?;
     let net = net.as_str().unwrap_or_default();
-    assert!(net.contains("original units") && !net.contains("scaled"), "{net}");
+    assert!(
+        net.contains("original units") && !net.contains("scaled"),
+        "{net}"
+    );
     screenshot(c, "nnlab-serve-course-example.png").await?;
 
     // One sample step (the whole one-row epoch) writes the report's "after", bit for bit.
@@ -228,7 +252,11 @@ async fn course_example(c: &Client, addr: SocketAddr) -> Result<(), String> {
 async fn start_grid(c: &Client, addr: SocketAddr) -> Result<(), String> {
     let base = format!("http://{addr}");
     browser_util::goto(c, &format!("{base}/")).await?;
-    until(c, "return st && st.epoch === 0 && document.querySelector('#start-values')").await;
+    until(
+        c,
+        "return st && st.epoch === 0 && document.querySelector('#start-values')",
+    )
+    .await;
     // One row per parameter, named and ordered as the session's params, holding the
     // session's starting values (the course's: w1..w6 = 1, 0.5, 1, -1, 1, 1).
     let grid = js(
@@ -238,12 +266,32 @@ async fn start_grid(c: &Client, addr: SocketAddr) -> Result<(), String> {
     .await?;
     assert_eq!(
         grid,
-        json!([["w1", 1], ["w2", 0.5], ["w3", 1], ["w4", -1], ["w5", 1], ["w6", 1], ["b1", 0.5], ["b2", 0], ["b3", 0.5]])
+        json!([
+            ["w1", 1],
+            ["w2", 0.5],
+            ["w3", 1],
+            ["w4", -1],
+            ["w5", 1],
+            ["w6", 1],
+            ["b1", 0.5],
+            ["b2", 0],
+            ["b3", 0.5]
+        ])
     );
     // Set w5 and freeze b3 through the grid.
-    set(c, "#start-values tr[data-name=w5] input.start", "0.75", "change").await?;
+    set(
+        c,
+        "#start-values tr[data-name=w5] input.start",
+        "0.75",
+        "change",
+    )
+    .await?;
     // As a user scrolls the setup column down to the grid.
-    js(c, "document.querySelector('#start-values tr[data-name=b3]').scrollIntoView(); return true").await?;
+    js(
+        c,
+        "document.querySelector('#start-values tr[data-name=b3]').scrollIntoView(); return true",
+    )
+    .await?;
     screenshot(c, "nnlab-serve-start-grid.png").await?;
     c.find(Locator::Css("#start-values tr[data-name=b3] input.freeze"))
         .await
@@ -253,13 +301,27 @@ async fn start_grid(c: &Client, addr: SocketAddr) -> Result<(), String> {
         .map_err(err)?;
     let form = js(c, "return readForm()").await?;
     assert_eq!(
-        (&form["weights"], &form["biases"], &form["freeze"], &form["init"]),
-        (&json!("1,0.5,1,-1,0.75,1"), &json!("0.5,0,0.5"), &json!("b3"), &json!(""))
+        (
+            &form["weights"],
+            &form["biases"],
+            &form["freeze"],
+            &form["init"]
+        ),
+        (
+            &json!("1,0.5,1,-1,0.75,1"),
+            &json!("0.5,0,0.5"),
+            &json!("b3"),
+            &json!("")
+        )
     );
     click(c, "btn-apply").await?;
     until(c, "return st && st.params.w5 === 0.75").await;
     assert_same!(
-        js(c, "return [st.config.train.freeze, st.config.model.weights, st.settings.freeze]").await?,
+        js(
+            c,
+            "return [st.config.train.freeze, st.config.model.weights, st.settings.freeze]"
+        )
+        .await?,
         json!([["b3"], [1.0, 0.5, 1.0, -1.0, 0.75, 1.0], "b3"])
     );
     // Frozen: an epoch moves w5 but never b3.
@@ -269,15 +331,26 @@ async fn start_grid(c: &Client, addr: SocketAddr) -> Result<(), String> {
     assert_eq!(js(c, "return st.params.w5 !== 0.75").await?, json!(true));
     // The grid still shows the starting values, not the trained ones.
     assert_eq!(
-        js(c, "return document.querySelector('#start-values tr[data-name=w5] input.start').value").await?,
+        js(
+            c,
+            "return document.querySelector('#start-values tr[data-name=w5] input.start').value"
+        )
+        .await?,
         json!("0.75")
     );
 
     // A general network: the library's names, and the list order `--weights` reads
     // (layer by layer, neuron by neuron, input by input).
     set(c, "#setup-form input[name=arch]", "2-3-1", "input").await?;
-    let note = js(c, "return document.querySelector('#start-note').textContent").await?;
-    assert_eq!(note, json!("the values of 2-2-1: apply the setup to edit those of 2-3-1"));
+    let note = js(
+        c,
+        "return document.querySelector('#start-note').textContent",
+    )
+    .await?;
+    assert_eq!(
+        note,
+        json!("the values of 2-2-1: apply the setup to edit those of 2-3-1")
+    );
     js(c, "const f = document.querySelector('#setup-form').elements; f.weights.value = ''; f.biases.value = ''; f.freeze.value = ''; return true").await?;
     click(c, "btn-apply").await?;
     until(c, "return st && st.step.arch === '2-3-1' && document.querySelectorAll('#start-values tbody tr').length === 13").await;
@@ -288,11 +361,26 @@ async fn start_grid(c: &Client, addr: SocketAddr) -> Result<(), String> {
     .await?;
     assert_eq!(names[0], names[1]);
     assert_eq!(names[0][0], json!("L1.w[1][1]"));
-    set(c, "#start-values tr[data-name=\"L2.w[1][2]\"] input.start", "0.5", "change").await?;
-    set(c, "#start-values tr[data-name=\"L1.b[3]\"] input.start", "-0.25", "change").await?;
+    set(
+        c,
+        "#start-values tr[data-name=\"L2.w[1][2]\"] input.start",
+        "0.5",
+        "change",
+    )
+    .await?;
+    set(
+        c,
+        "#start-values tr[data-name=\"L1.b[3]\"] input.start",
+        "-0.25",
+        "change",
+    )
+    .await?;
     click(c, "btn-apply").await?;
     until(c, "return st && st.network.layers[1].weights[0][1] === 0.5").await;
-    assert_eq!(js(c, "return st.network.layers[0].biases[2]").await?, json!(-0.25));
+    assert_eq!(
+        js(c, "return st.network.layers[0].biases[2]").await?,
+        json!(-0.25)
+    );
     // The other values are the glorot draws the grid was filled with, unchanged.
     assert_eq!(
         js(c, "return [...document.querySelectorAll('#start-values tbody tr')].every((tr) => Number(tr.querySelector('input.start').value) === st.params[tr.dataset.name])").await?,
@@ -309,20 +397,38 @@ async fn row_picker(c: &Client, addr: SocketAddr) -> Result<(), String> {
     until(c, "return st.row === 3").await;
     let id = js(c, "return sid").await?;
     let id = id.as_str().ok_or("a session id")?;
-    let api = common::get(addr, &format!("/api/sessions/{id}?row=3")).await.json();
+    let api = common::get(addr, &format!("/api/sessions/{id}?row=3"))
+        .await
+        .json();
     assert_same!(js(c, "return st.step").await?, api["step"].clone());
-    assert_same!(js(c, "return st.row_input").await?, api["row_input"].clone());
-    assert_eq!(js(c, "return document.querySelector('#row-auto').checked").await?, json!(false));
+    assert_same!(
+        js(c, "return st.row_input").await?,
+        api["row_input"].clone()
+    );
+    assert_eq!(
+        js(c, "return document.querySelector('#row-auto').checked").await?,
+        json!(false)
+    );
     // A step answers with the next row's state; the page stays on row 3.
     click(c, "btn-sample").await?;
     until(c, "return st.position === 1").await;
     assert_eq!(js(c, "return st.row").await?, json!(3));
-    let api = common::get(addr, &format!("/api/sessions/{id}?row=3")).await.json();
+    let api = common::get(addr, &format!("/api/sessions/{id}?row=3"))
+        .await
+        .json();
     assert_same!(js(c, "return st.step").await?, api["step"].clone());
     assert_same!(js(c, "return st.step.before").await?, api["params"].clone());
     // The math panel says which row it explains.
-    js(c, "document.querySelector('#params tr[data-name=\"w1\"]').click(); return true").await?;
-    let head = js(c, "return document.querySelector('#math-panel p').textContent").await?;
+    js(
+        c,
+        "document.querySelector('#params tr[data-name=\"w1\"]').click(); return true",
+    )
+    .await?;
+    let head = js(
+        c,
+        "return document.querySelector('#math-panel p').textContent",
+    )
+    .await?;
     assert!(head.as_str().is_some_and(|h| h.contains("row 3")), "{head}");
     // Previous and next, and back to the next row the trainer visits.
     click(c, "row-prev").await?;
@@ -354,14 +460,28 @@ async fn sliders(c: &Client, addr: SocketAddr) -> Result<(), String> {
     set(c, "#slider-noise", "20", "input").await?;
     set(c, "#slider-test_fraction", "0.25", "input").await?;
     let form = js(c, "return readForm()").await?;
-    assert_eq!((&form["noise"], &form["test_fraction"]), (&json!("0,20"), &json!("0.25")));
-    until(c, &format!("return sid !== {first} && st.data.test_rows === 25")).await;
+    assert_eq!(
+        (&form["noise"], &form["test_fraction"]),
+        (&json!("0,20"), &json!("0.25"))
+    );
+    until(
+        c,
+        &format!("return sid !== {first} && st.data.test_rows === 25"),
+    )
+    .await;
     assert_same!(
         js(c, "return [st.config.data.generator.noise, st.config.data.test_fraction, st.data.train_rows]").await?,
         json!([[0.0, 20.0], 0.25, 75])
     );
     // A field typed by hand moves its slider.
     set(c, "#setup-form input[name=noise]", "2,7", "input").await?;
-    assert_eq!(js(c, "return Number(document.querySelector('#slider-noise').value)").await?, json!(5));
+    assert_eq!(
+        js(
+            c,
+            "return Number(document.querySelector('#slider-noise').value)"
+        )
+        .await?,
+        json!(5)
+    );
     Ok(())
 }
