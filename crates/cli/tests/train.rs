@@ -466,6 +466,12 @@ fn the_course_example_trains_as_one_step_per_epoch() {
         "{out}"
     );
     assert!(!out.contains("same prediction"), "{out}");
+    // The table is among the choices `--data` lists (from nnlab_data::BUILTIN_NAMES).
+    let help = stdout(&nnlab(&["train", "--help"]));
+    assert!(
+        help.contains("builtin:diabetes, builtin:insurance, builtin:course)"),
+        "{help}"
+    );
 
     // The defaults that need more than one row say so (exit 2, one line naming the cause).
     for (args, message) in [

@@ -9,7 +9,7 @@ const SVGNS = "http://www.w3.org/2000/svg";
 let SCHEMA = new Map();  // key -> {key, flag, path, help, default, switch, choices, group, applies_to}
 let DEFAULTS = {};       // form field -> its schema default as text ("" when off); left out of links
 // Labels the page shows for some choices instead of the bare value.
-const LABELS = { data: { generate: "generate: y = x1² + x2 + noise" } };
+const LABELS = { data: { generate: "generate: y = x1² + x2 + noise", "builtin:course": "builtin:course: the course's example (1 row)" } };
 
 let sid = null;          // session id
 let st = null;           // the last SessionState

@@ -226,7 +226,8 @@ function setupRowPicker() {
   const box = $("#row-picker");
   box.innerHTML = '<label>explain row <button type="button" id="row-prev" title="the previous training row">◀</button>'
     + '<input id="math-row" type="number" min="1" step="1"> <button type="button" id="row-next" title="the next training row">▶</button></label>'
-    + ' <span id="row-of" class="muted"></span> <label><input id="row-auto" type="checkbox" checked> next row</label>';
+    + ' <span id="row-of" class="muted"></span> <label><input id="row-auto" type="checkbox" checked> next row</label>'
+    + '<p id="row-note" class="muted"></p>';
   $("#row-prev").addEventListener("click", () => pickRow((pickedRow() ?? st.row) - 1));
   $("#row-next").addEventListener("click", () => pickRow((pickedRow() ?? st.row) + 1));
   $("#math-row").addEventListener("change", (e) => { const r = Number(e.target.value); if (Number.isInteger(r)) pickRow(r); });
@@ -243,6 +244,10 @@ function drawSetupExtras() {
   if (document.activeElement !== input) input.value = st.row;
   $("#row-of").textContent = `of ${st.rows} training rows`;
   $("#row-auto").checked = pickedRow() === null;
+  // The parameter table's change and after are the trainer's next step, which visits its
+  // own row: say so when the math explains another one.
+  const u = st.update;
+  $("#row-note").textContent = u && u.row !== st.row ? `The trainer's next step is on row ${u.row}: the tables' change and after are that step's; dL/dp and the equations are row ${st.row}'s.` : "";
 }
 
 function setupExtras() {

@@ -430,6 +430,13 @@ async fn row_picker(c: &Client, addr: SocketAddr) -> Result<(), String> {
     )
     .await?;
     assert!(head.as_str().is_some_and(|h| h.contains("row 3")), "{head}");
+    // And that the trainer's next step, whose change the tables show, is another row.
+    let next = js(c, "return st.update.row").await?;
+    assert_ne!(next, json!(3));
+    assert_eq!(
+        js(c, "return document.querySelector('#row-note').textContent").await?,
+        json!(format!("The trainer's next step is on row {next}: the tables' change and after are that step's; dL/dp and the equations are row 3's."))
+    );
     // Previous and next, and back to the next row the trainer visits.
     click(c, "row-prev").await?;
     until(c, "return st.row === 2").await;
