@@ -475,7 +475,7 @@ fn the_course_example_trains_as_one_step_per_epoch() {
 
     // The defaults that need more than one row say so (exit 2, one line naming the cause).
     for (args, message) in [
-        (vec![], "error: column 'x1' is constant (every value is 1): min-max scaling would divide by zero"),
+        (vec![], "error: column 'x1' is constant (every value is 1): min-max scaling would divide by zero; leave it out of the inputs or turn scaling off (--scale none)"),
         (
             vec!["--scale", "none", "--test-fraction", "0.5"],
             "error: cannot split 1 row(s) into a training and a test set: at least 2 rows are needed",
