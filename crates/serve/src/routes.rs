@@ -40,6 +40,8 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("/app.js", JS, include_str!("../assets/app.js")),
     ("/draw.js", JS, include_str!("../assets/draw.js")),
     ("/charts.js", JS, include_str!("../assets/charts.js")),
+    ("/ticks.js", JS, include_str!("../assets/ticks.js")),
+    ("/neurons.js", JS, include_str!("../assets/neurons.js")),
     (
         "/style.css",
         "text/css; charset=utf-8",
