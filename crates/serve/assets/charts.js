@@ -19,10 +19,27 @@ function frame(svg) {
   return { w, h, fs };
 }
 
-// A chart that has nothing to plot says why, centred.
+// About how many characters of the chart font fit in `width` pixels.
+const fits = (width, fs) => Math.max(4, Math.floor(width / (0.6 * fs)));
+
+// A line of text cut to `max` characters with "…"; the whole text is its tooltip.
+function label(parent, attrs, text, max) {
+  const t = el("text", attrs, parent, text.length > max ? text.slice(0, max - 1) + "…" : text);
+  if (text.length > max) el("title", {}, t, text);
+  return t;
+}
+
+// A chart that has nothing to plot says why, centred, in lines that fit its width.
 function emptyChart(svg, message) {
-  const { w, h } = frame(svg);
-  el("text", { x: w / 2, y: h / 2, "text-anchor": "middle", class: "chart-note" }, svg, message);
+  const { w, h, fs } = frame(svg);
+  const max = fits(w - fs, fs);
+  const lines = [];
+  for (const word of message.split(" ")) {
+    const last = lines.length ? lines[lines.length - 1] : null;
+    if (last !== null && (last + " " + word).length <= max) lines[lines.length - 1] = last + " " + word;
+    else lines.push(word);
+  }
+  lines.forEach((line, k) => label(svg, { x: w / 2, y: h / 2 + (k - (lines.length - 1) / 2) * 1.3 * fs, "text-anchor": "middle", class: "chart-note" }, line, max));
 }
 
 // An axis spec: {lo, hi, log, integer, expand}. Returns the domain and its labelled ticks.
@@ -46,7 +63,8 @@ function axes(svg, spec) {
     b: h - Math.ceil(2.9 * fs),
   };
   const xt = axisTicks(spec.x, Math.max(2, Math.floor((box.r - box.l) / (6 * charW))));
-  el("text", { x: w / 2, y: 1.1 * fs, "text-anchor": "middle", "font-weight": "600", class: "chart-title" }, svg, spec.title);
+  // Bold type is wider: a title gets 0.9 of the plain characters that fit.
+  label(svg, { x: w / 2, y: 1.1 * fs, "text-anchor": "middle", "font-weight": "600", class: "chart-title" }, spec.title, Math.floor(0.9 * fits(w, fs)));
   const scale = (t, a, b) => {
     const f = t.log ? Math.log10 : (v) => v;
     const [d0, d1] = [f(t.lo), f(t.hi)];
@@ -65,9 +83,9 @@ function axes(svg, spec) {
   }
   el("line", { x1: box.l, y1: box.b, x2: box.r, y2: box.b, stroke: "#333" }, svg);
   el("line", { x1: box.l, y1: box.t, x2: box.l, y2: box.b, stroke: "#333" }, svg);
-  el("text", { x: (box.l + box.r) / 2, y: h - 0.45 * fs, "text-anchor": "middle" }, svg, spec.xlab);
+  label(svg, { x: (box.l + box.r) / 2, y: h - 0.45 * fs, "text-anchor": "middle", class: "axis-label" }, spec.xlab, fits(w, fs));
   const my = (box.t + box.b) / 2;
-  el("text", { x: 0.9 * fs, y: my, "text-anchor": "middle", transform: `rotate(-90 ${0.9 * fs} ${my})` }, svg, spec.ylab);
+  label(svg, { x: 0.9 * fs, y: my, "text-anchor": "middle", transform: `rotate(-90 ${0.9 * fs} ${my})`, class: "axis-label" }, spec.ylab, fits(box.b - box.t + 2 * fs, fs));
   return { sx, sy, box, fs, w, h, xt, yt };
 }
 
@@ -296,7 +314,10 @@ function repaintCharts() {
   });
 }
 
-const chartSize = new ResizeObserver(repaintCharts);
-for (const id of ["chart-loss", "chart-pred", "chart-plane"]) chartSize.observe(document.getElementById(id));
-new MutationObserver(repaintCharts).observe(document.body, { attributes: true, attributeFilter: ["class"] });
-document.getElementById("show-test").addEventListener("change", repaintCharts);
+// Watched once every script has run (app.js declares the state the repaint reads).
+document.addEventListener("DOMContentLoaded", () => {
+  const chartSize = new ResizeObserver(repaintCharts);
+  for (const id of ["chart-loss", "chart-pred", "chart-plane"]) chartSize.observe(document.getElementById(id));
+  new MutationObserver(repaintCharts).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+  document.getElementById("show-test").addEventListener("change", repaintCharts);
+});

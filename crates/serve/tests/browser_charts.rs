@@ -177,6 +177,24 @@ fn geometry_js(id: &str) -> String {
     )
 }
 
+/// The chart texts that reach outside their svg (by more than half a pixel), with where.
+async fn clipped_text(c: &Client) -> Result<Value, String> {
+    js(
+        c,
+        "const out = [];
+         for (const s of document.querySelectorAll('#charts svg')) {
+           const b = s.getBoundingClientRect();
+           for (const t of s.querySelectorAll('text')) {
+             const r = t.getBoundingClientRect();
+             if (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5)
+               out.push(`${s.id}: '${t.textContent}' at ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)} in ${Math.round(b.left)}..${Math.round(b.right)} x ${Math.round(b.top)}..${Math.round(b.bottom)}`);
+           }
+         }
+         return out",
+    )
+    .await
+}
+
 async fn chart_geometry(c: &Client, id: &str) -> Result<Value, String> {
     js(c, &format!("return {}", geometry_js(id))).await
 }
@@ -186,6 +204,7 @@ async fn charts_are_drawn_at_their_pixel_size(c: &Client, addr: SocketAddr) -> R
     click(c, "btn-epoch").await?;
     until(c, "return st.epoch === 1 && document.querySelector('#chart-pred .pt') && document.querySelector('#chart-plane .cell')").await;
     let ids = ["chart-loss", "chart-pred", "chart-plane"];
+    assert_eq!(clipped_text(c).await?, json!([]), "at 1280 px");
     let mut heights = Vec::new();
     for id in ids {
         let g = chart_geometry(c, id).await?;
@@ -241,6 +260,11 @@ async fn charts_are_drawn_at_their_pixel_size(c: &Client, addr: SocketAddr) -> R
         let h = g[5].as_f64().ok_or("a height")?;
         assert!(h > 1.3 * h12, "{id}: presenter text {h} px vs {h12} px");
     }
+    assert_eq!(
+        clipped_text(c).await?,
+        json!([]),
+        "presenter mode at 1600 px"
+    );
     screenshot(c, "nnlab-serve-charts-present.png").await?;
     js(c, "document.body.classList.remove('present'); return 1").await?;
     c.set_window_size(1280, 800)
