@@ -16,7 +16,6 @@ use serde_json::{json, Value};
 
 use browser_util::{click, js, screenshot, until, Session};
 
-#[allow(dead_code)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_charts_are_legible_true_and_current() {
     let Some(session) = Session::start().await else {
@@ -24,7 +23,14 @@ async fn the_charts_are_legible_true_and_current() {
     };
     let c = &session.client;
     let addr = session.addr;
-    let result = async { the_predictions_after_play_are_the_last_ones(c, addr).await }.await;
+    let result = async {
+        ticks_are_round_numbers(c, addr).await?;
+        charts_are_drawn_at_their_pixel_size(c, addr).await?;
+        the_heatmap_has_a_colour_bar_and_the_data(c, addr).await?;
+        neuron_tiles_show_each_hidden_neuron(c, addr).await?;
+        the_predictions_after_play_are_the_last_ones(c, addr).await
+    }
+    .await;
     let result = browser_util::checked(c, result).await;
     session.close().await;
     result.expect("chart checks");
