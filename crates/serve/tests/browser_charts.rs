@@ -1,12 +1,13 @@
 //! The playground's charts in headless Chromium (issue 13): drawn at their on-screen size
 //! (12 px text is 12 px; larger in presenter mode; redrawn on resize), round ticks (whole
-//! epochs, powers of ten on the log axis), the heatmap's colour bar and data points with a
-//! test-points toggle, the per-neuron output tiles, and the predictions chart after Play
-//! (an old answer painted over the new one). Every number shown is compared with the API.
+//! epochs, powers of ten on the log axis), and the predictions chart after Play (an old
+//! answer painted over the new one). The heatmap and the neuron tiles: `browser_plane.rs`.
+//! Every number shown is compared with the API.
 //!
 //! Skips as `browser.rs` does (a message outside CI, a failure under `CI=true`).
 
 mod browser_util;
+mod charts_util;
 mod common;
 
 use std::net::SocketAddr;
@@ -15,6 +16,7 @@ use fantoccini::Client;
 use serde_json::{json, Value};
 
 use browser_util::{click, js, screenshot, until, Session};
+use charts_util::{open, sid, texts};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_charts_are_legible_true_and_current() {
@@ -26,36 +28,12 @@ async fn the_charts_are_legible_true_and_current() {
     let result = async {
         ticks_are_round_numbers(c, addr).await?;
         charts_are_drawn_at_their_pixel_size(c, addr).await?;
-        the_heatmap_has_a_colour_bar_and_the_data(c, addr).await?;
-        neuron_tiles_show_each_hidden_neuron(c, addr).await?;
         the_predictions_after_play_are_the_last_ones(c, addr).await
     }
     .await;
     let result = browser_util::checked(c, result).await;
     session.close().await;
     result.expect("chart checks");
-}
-
-/// Opens the page at `query` and waits for its first state.
-async fn open(c: &Client, addr: SocketAddr, query: &str) -> Result<(), String> {
-    browser_util::goto(c, &format!("http://{addr}/{query}")).await?;
-    until(c, "return st && st.epoch === 0").await;
-    Ok(())
-}
-
-/// The session's id in the page.
-async fn sid(c: &Client) -> Result<String, String> {
-    let id = js(c, "return sid").await?;
-    id.as_str().map(str::to_string).ok_or("no session".into())
-}
-
-/// The texts of the elements `css` selects.
-async fn texts(c: &Client, css: &str) -> Result<Value, String> {
-    js(
-        c,
-        &format!("return [...document.querySelectorAll(\"{css}\")].map((e) => e.textContent)"),
-    )
-    .await
 }
 
 async fn ticks_are_round_numbers(c: &Client, addr: SocketAddr) -> Result<(), String> {
@@ -276,184 +254,6 @@ async fn charts_are_drawn_at_their_pixel_size(c: &Client, addr: SocketAddr) -> R
     c.set_window_size(1280, 800)
         .await
         .map_err(|e| e.to_string())
-}
-
-async fn the_heatmap_has_a_colour_bar_and_the_data(
-    c: &Client,
-    addr: SocketAddr,
-) -> Result<(), String> {
-    open(c, addr, "?rows=40&test_fraction=0.25").await?;
-    until(
-        c,
-        "return document.querySelectorAll('#chart-plane .pt').length > 0",
-    )
-    .await;
-    let id = sid(c).await?;
-    let state = common::get(addr, &format!("/api/sessions/{id}"))
-        .await
-        .json();
-    let grid = common::get(addr, &format!("/api/sessions/{id}/grid?n=24&points=true"))
-        .await
-        .json();
-    // 40 rows, a quarter held out: 30 training rows as circles, 10 test rows as squares.
-    let count = |css: &str| format!("return document.querySelectorAll('{css}').length");
-    assert_eq!(state["data"]["train_rows"], json!(30));
-    assert_eq!(
-        js(c, &count("#chart-plane circle.pt-train")).await?,
-        json!(30)
-    );
-    assert_eq!(js(c, &count("#chart-plane rect.pt-test")).await?, json!(10));
-    assert_eq!(js(c, &count("#chart-plane rect.cell")).await?, json!(576));
-    // Each cell's tooltip is the API's value exactly (cell k = row j, column i: k = 24j + i).
-    let cells = js(
-        c,
-        "return [...document.querySelectorAll('#chart-plane rect.cell title')].map((t) => t.textContent.split(' = ')[1])",
-    )
-    .await?;
-    for (k, want) in [(0, (0, 0)), (25, (1, 1)), (575, (23, 23))] {
-        let (j, i) = want;
-        let z = &grid["z"][j][i];
-        let shown: f64 = cells[k]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .ok_or("a number")?;
-        assert_eq!(Some(shown), z.as_f64(), "cell {k}");
-    }
-    // The colour bar: a gradient with round ticks inside the colours' range (the output
-    // and the targets share it).
-    let zs: Vec<f64> = grid["z"]
-        .as_array()
-        .ok_or("z")?
-        .iter()
-        .flat_map(|r| r.as_array().cloned().unwrap_or_default())
-        .chain(
-            grid["points"]
-                .as_array()
-                .ok_or("points")?
-                .iter()
-                .map(|p| p["y"].clone()),
-        )
-        .filter_map(|v| v.as_f64())
-        .collect();
-    let (lo, hi) = zs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-            (l.min(v), h.max(v))
-        });
-    let bar = js(
-        c,
-        "return [...document.querySelectorAll('#chart-plane .colour-bar text')].map((t) => Number(t.dataset.value))",
-    )
-    .await?;
-    let bar: Vec<f64> = serde_json::from_value(bar).map_err(|e| e.to_string())?;
-    assert!(bar.len() >= 2, "{bar:?}");
-    assert!(
-        bar.iter().all(|&v| v >= lo && v <= hi),
-        "{bar:?} in {lo}..{hi}"
-    );
-    assert_eq!(
-        js(
-            c,
-            "return document.querySelector('#chart-plane .colour-bar rect').getAttribute('fill')"
-        )
-        .await?,
-        json!("url(#chart-plane-bar)")
-    );
-    screenshot(c, "nnlab-serve-heatmap.png").await?;
-    // Test points hidden: on the heatmap and on the predictions chart; shown again.
-    click(c, "show-test").await?;
-    until(c, "return document.querySelectorAll('#chart-plane .pt-test, #chart-pred .pt-test').length === 0").await;
-    assert_eq!(js(c, &count("#chart-plane .pt-train")).await?, json!(30));
-    assert_eq!(js(c, &count("#chart-pred .pt-train")).await?, json!(30));
-    click(c, "show-test").await?;
-    until(c, "return document.querySelectorAll('#chart-pred .pt-test').length === 10 && document.querySelectorAll('#chart-plane .pt-test').length === 10").await;
-    Ok(())
-}
-
-async fn neuron_tiles_show_each_hidden_neuron(c: &Client, addr: SocketAddr) -> Result<(), String> {
-    open(c, addr, "?arch=2-8-8-1").await?;
-    until(c, "return document.querySelector('#chart-plane .cell')").await;
-    // Off: hidden, and never asked for (they cost nothing).
-    let asked = "return performance.getEntriesByType('resource').filter((e) => e.name.includes('neurons=true')).length";
-    assert_eq!(js(c, asked).await?, json!(0));
-    assert_eq!(
-        js(c, "return document.querySelector('#neuron-tiles').hidden").await?,
-        json!(true)
-    );
-    click(c, "show-neurons").await?;
-    until(
-        c,
-        "return document.querySelectorAll('#neuron-tiles .tile').length === 16",
-    )
-    .await;
-    assert_eq!(
-        texts(c, "#neuron-tiles .tile-layer-name").await?,
-        json!(["layer 1", "layer 2"])
-    );
-    // Each tile's range is its neuron's over the API's grid, exactly.
-    let id = sid(c).await?;
-    let grid = common::get(addr, &format!("/api/sessions/{id}/grid?n=24&neurons=true"))
-        .await
-        .json();
-    let tiles = js(
-        c,
-        "return [...document.querySelectorAll('#neuron-tiles .tile')].map((t) => [Number(t.dataset.layer), Number(t.dataset.neuron), Number(t.dataset.min), Number(t.dataset.max)])",
-    )
-    .await?;
-    for (k, n) in grid["neurons"]
-        .as_array()
-        .ok_or("neurons")?
-        .iter()
-        .enumerate()
-    {
-        let a: Vec<f64> = n["a"]
-            .as_array()
-            .ok_or("a")?
-            .iter()
-            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
-            .filter_map(|v| v.as_f64())
-            .collect();
-        let lo = a.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let shown: Vec<f64> =
-            serde_json::from_value(tiles[k].clone()).map_err(|e| e.to_string())?;
-        let ids = [&n["layer"], &n["neuron"]].map(|v| v.as_f64().unwrap_or(f64::NAN));
-        assert_eq!(shown, vec![ids[0], ids[1], lo, hi], "tile {k}");
-    }
-    // The names are the step report's: a(L1.n1) ... on a general network.
-    let names = texts(c, "#neuron-tiles .tile b").await?;
-    assert_eq!(names[0], json!("a(L1.n1)"));
-    assert_eq!(names[15], json!("a(L2.n8)"));
-    // Clicking a tile selects its neuron: the math panel explains it, the tile is outlined.
-    js(
-        c,
-        "document.querySelectorAll('#neuron-tiles .tile')[10].click(); return 1",
-    )
-    .await?;
-    until(
-        c,
-        "return sel && sel.kind === 'node' && sel.layer === 2 && sel.neuron === 2",
-    )
-    .await;
-    until(c, "const t = document.querySelectorAll('#neuron-tiles .tile')[10]; return t && t.classList.contains('selected')").await;
-    let head = js(
-        c,
-        "return document.querySelector('#math-panel p').textContent",
-    )
-    .await?;
-    assert!(
-        head.as_str().is_some_and(|t| t.starts_with("L2.n3 ")),
-        "{head}"
-    );
-    screenshot(c, "nnlab-serve-neuron-tiles.png").await?;
-    // Data with ten inputs has no plane: the toggle is off-limits and nothing is drawn.
-    open(c, addr, "?data=builtin%3Adiabetes&arch=10-4-1").await?;
-    until(c, "return document.querySelector('#show-neurons').disabled").await;
-    assert_eq!(
-        js(c, "return document.querySelector('#neuron-tiles').hidden").await?,
-        json!(true)
-    );
-    Ok(())
 }
 
 async fn the_predictions_after_play_are_the_last_ones(
