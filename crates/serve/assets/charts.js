@@ -62,6 +62,9 @@ function axes(svg, spec) {
     t: Math.ceil(1.7 * fs),
     b: h - Math.ceil(2.9 * fs),
   };
+  // A chart squeezed below its margins still draws (an empty box), never negative sizes.
+  box.r = Math.max(box.r, box.l + 1);
+  box.b = Math.max(box.b, box.t + 1);
   const xt = axisTicks(spec.x, Math.max(2, Math.floor((box.r - box.l) / (6 * charW))));
   // Bold type is wider: a title gets 0.9 of the plain characters that fit.
   label(svg, { x: w / 2, y: 1.1 * fs, "text-anchor": "middle", "font-weight": "600", class: "chart-title" }, spec.title, Math.floor(0.9 * fits(w, fs)));
@@ -188,7 +191,8 @@ function paintPredictions() {
   }
 }
 
-// The heatmap's colours, blue (low) to red (high), for t in [0, 1].
+// The heatmap's colours, blue (low) to red (high), for t in [0, 1]; a value that is not
+// finite is black.
 const heat = (t) => `hsl(${220 - 200 * t}, 70%, ${85 - 35 * t}%)`;
 
 function paintPlane() {
@@ -199,7 +203,9 @@ function paintPlane() {
   const points = (chartData.points || []).filter((q) => q.set !== "test" || showTest());
   // One colour scale for the output and the targets, so a point's colour against the map
   // around it shows how well the network fits it.
-  const zs = g.z.flat().concat(points.map((q) => q.y)).filter(Number.isFinite);
+  const finite = g.z.flat().filter(Number.isFinite);
+  const zs = finite.concat(points.map((q) => q.y).filter(Number.isFinite));
+  if (!finite.length) { emptyChart(svg, "output over the input plane: no finite value (an overflow)"); return; }
   const zlo = Math.min(...zs), zhi = Math.max(...zs);
   const fs0 = parseFloat(getComputedStyle(svg).fontSize) || 12;
   const bt = linearTicks(zlo, zhi, 5, {});
@@ -210,13 +216,13 @@ function paintPlane() {
     title: "y_hat over the input plane", xlab: g.x1_name, ylab: g.x2_name, right: barRoom,
     x: { lo: g.x1[0], hi: g.x1[n - 1] }, y: { lo: g.x2[0], hi: g.x2[n - 1] },
   });
-  const tz = (z) => (Number.isFinite(z) ? Math.min(1, Math.max(0, (z - zlo) / (zhi - zlo || 1))) : 0);
+  const tz = (z) => Math.min(1, Math.max(0, (z - zlo) / (zhi - zlo || 1)));
   const dx = (g.x1[n - 1] - g.x1[0]) / (n - 1), dy = (g.x2[n - 1] - g.x2[0]) / (n - 1);
   const cells = el("g", { class: "cells" }, svg);
   g.z.forEach((row, j) => row.forEach((z, i) => {
     const x0 = Math.max(box.l, sx(g.x1[i] - dx / 2)), x1 = Math.min(box.r, sx(g.x1[i] + dx / 2));
     const y0 = Math.max(box.t, sy(g.x2[j] + dy / 2)), y1 = Math.min(box.b, sy(g.x2[j] - dy / 2));
-    const rect = el("rect", { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0), fill: heat(tz(z)), class: "cell" }, cells);
+    const rect = el("rect", { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0), fill: Number.isFinite(z) ? heat(tz(z)) : "#111", class: "cell" }, cells);
     el("title", {}, rect, `y_hat(${fmt(g.x1[i])}, ${fmt(g.x2[j])}) = ${full(z)}`);
   }));
   const pg = el("g", { class: "points" }, svg);
@@ -224,6 +230,11 @@ function paintPlane() {
   for (const q of points.slice(0, 2000)) {
     mark(pg, q.set, sx(q.x1), sy(q.x2), size, { fill: heat(tz(q.y)), stroke: "#111", "stroke-width": 1 },
       `${q.set} row: ${g.x1_name} ${full(q.x1)}, ${g.x2_name} ${full(q.x2)}, target ${full(q.y)}`);
+  }
+  // The row the math panel explains, ringed.
+  if (st.row_input.length === 2) {
+    const ring = el("circle", { cx: sx(st.row_input[0]), cy: sy(st.row_input[1]), r: 2.2 * size, fill: "none", stroke: "#f59e0b", "stroke-width": 2.5, class: "pt-row" }, svg);
+    el("title", {}, ring, `row ${st.row}, the one the math explains: ${g.x1_name} ${full(st.row_input[0])}, ${g.x2_name} ${full(st.row_input[1])}`);
   }
   colourBar(svg, { x: box.r + 0.8 * fs, t: box.t, b: box.b, w: 0.9 * fs, fs }, zlo, zhi, bt, barLabels);
 }
@@ -235,7 +246,7 @@ function colourBar(svg, at, lo, hi, ticks, labels) {
   const grad = el("linearGradient", { id, x1: 0, y1: 1, x2: 0, y2: 0 }, defs);
   for (let k = 0; k <= 10; k++) el("stop", { offset: k / 10, "stop-color": heat(k / 10) }, grad);
   const bar = el("g", { class: "colour-bar" }, svg);
-  el("rect", { x: at.x, y: at.t, width: at.w, height: at.b - at.t, fill: `url(#${id})`, stroke: "#9ca3af" }, bar);
+  el("rect", { x: at.x, y: at.t, width: at.w, height: Math.max(0, at.b - at.t), fill: `url(#${id})`, stroke: "#9ca3af" }, bar);
   const y = (v) => at.b - ((v - lo) / (hi - lo || 1)) * (at.b - at.t);
   ticks.ticks.forEach((v, k) => {
     el("line", { x1: at.x + at.w, x2: at.x + at.w + 0.3 * at.fs, y1: y(v), y2: y(v), stroke: "#333" }, bar);

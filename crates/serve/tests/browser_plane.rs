@@ -27,7 +27,8 @@ async fn the_plane_shows_the_output_the_neurons_and_the_data() {
     let addr = session.addr;
     let result = async {
         the_heatmap_has_a_colour_bar_and_the_data(c, addr).await?;
-        neuron_tiles_show_each_hidden_neuron(c, addr).await
+        neuron_tiles_show_each_hidden_neuron(c, addr).await?;
+        an_overflowing_plane_says_so(c, addr).await
     }
     .await;
     let result = browser_util::checked(c, result).await;
@@ -101,6 +102,22 @@ async fn the_heatmap_has_a_colour_bar_and_the_data(
         .await?,
         json!("url(#chart-plane-bar)")
     );
+    // The row the math explains is ringed, at the API's row_input (original units).
+    let ring = js(
+        c,
+        "return document.querySelector('#chart-plane .pt-row title').textContent",
+    )
+    .await?;
+    // (Rust's `{}` of an f64 and JavaScript's String(v) agree on these whole numbers.)
+    let x = |k: usize| state["row_input"][k].as_f64().unwrap_or(f64::NAN);
+    let (x1, x2) = (x(0), x(1));
+    assert_eq!(
+        ring,
+        json!(format!(
+            "row {}, the one the math explains: x1 {x1}, x2 {x2}",
+            state["row"]
+        ))
+    );
     screenshot(c, "nnlab-serve-heatmap.png").await?;
     // Test points hidden: on the heatmap and on the predictions chart; shown again.
     click(c, "show-test").await?;
@@ -109,6 +126,46 @@ async fn the_heatmap_has_a_colour_bar_and_the_data(
     assert_eq!(js(c, &count("#chart-pred .pt-train")).await?, json!(30));
     click(c, "show-test").await?;
     until(c, "return document.querySelectorAll('#chart-pred .pt-test').length === 10 && document.querySelectorAll('#chart-plane .pt-test').length === 10").await;
+    Ok(())
+}
+
+/// An output that overflows: nothing finite to colour, and the chart says so (its colour
+/// range was empty, Infinity..-Infinity). With b1 = w5 = 1e200 on the course network,
+/// z1 >= 1e200 for the inputs in [0, 1] (min-max scaled), so a1 · w5 >= 1e400 = inf: z3 and
+/// y_hat are infinite everywhere.
+async fn an_overflowing_plane_says_so(c: &Client, addr: SocketAddr) -> Result<(), String> {
+    open(c, addr, "").await?;
+    js(
+        c,
+        "act('PUT', '/params', { name: 'b1', value: 1e200 }).then(() => act('PUT', '/params', { name: 'w5', value: 1e200 })); return 1",
+    )
+    .await?;
+    until(
+        c,
+        "return st && st.params.w5 === 1e200 && st.params.b1 === 1e200",
+    )
+    .await;
+    let id = sid(c).await?;
+    let grid = common::get(addr, &format!("/api/sessions/{id}/grid?n=24"))
+        .await
+        .json();
+    assert_eq!(numbers(&grid["z"]), Vec::<f64>::new(), "no finite output");
+    until(
+        c,
+        "return document.querySelector('#chart-plane .chart-note')",
+    )
+    .await;
+    assert_eq!(
+        texts(c, "#chart-plane .chart-note")
+            .await?
+            .as_array()
+            .map(|t| t
+                .iter()
+                .filter_map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")),
+        Some("output over the input plane: no finite value (an overflow)".to_string())
+    );
     Ok(())
 }
 
