@@ -213,7 +213,7 @@ function paintPlane() {
   const barRoom = 1.6 * fs0 + 0.62 * fs0 * Math.max(1, ...barLabels.map((s) => s.length));
   const n = g.x1.length;
   const { sx, sy, box, fs } = axes(svg, {
-    title: "y_hat over the input plane", xlab: g.x1_name, ylab: g.x2_name, right: barRoom,
+    title: `y_hat over (${g.x1_name}, ${g.x2_name})`, xlab: g.x1_name, ylab: g.x2_name, right: barRoom,
     x: { lo: g.x1[0], hi: g.x1[n - 1] }, y: { lo: g.x2[0], hi: g.x2[n - 1] },
   });
   const tz = (z) => Math.min(1, Math.max(0, (z - zlo) / (zhi - zlo || 1)));
