@@ -17,8 +17,6 @@ let hist = [];           // loss history per epoch (EpochRecord)
 let sel = null;          // {kind: "param", name} or {kind: "node", layer, neuron}
 let events = null;       // EventSource while playing
 let csvText = null;      // uploaded CSV text (never in the URL)
-let lastPredFetch = 0;
-let chartTimer = null;    // the pending refresh of the two charts that need requests
 // Stored runs overlaid on the loss chart, by run id: {label, color, points: [[epoch, loss]]}.
 const overlays = new Map();
 // Dashed overlay colours, none of them the live curves' blue (train) or orange (test).
