@@ -38,7 +38,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ),
     ("/errors.js", JS, include_str!("../assets/errors.js")),
     ("/app.js", JS, include_str!("../assets/app.js")),
+    ("/present.js", JS, include_str!("../assets/present.js")),
     ("/draw.js", JS, include_str!("../assets/draw.js")),
+    ("/network.js", JS, include_str!("../assets/network.js")),
     ("/charts.js", JS, include_str!("../assets/charts.js")),
     (
         "/style.css",
