@@ -38,6 +38,7 @@ function render() {
   drawMath();
   drawParams();
   drawDiagnostics();
+  fitTables();
   drawLoss();
   const now = Date.now();
   // The predictions and input-plane charts need two more requests each time: they follow
@@ -72,7 +73,6 @@ function drawMath() {
   const ed = $("#editor");
   // The row explained, each input under its name in the data, original beside scaled.
   p.appendChild(rowValues());
-  fitTable($("#row-values"));
   if (!sel) {
     eq(p, r.loss_equation);
     const note = document.createElement("p");
@@ -168,7 +168,6 @@ function drawUpdate(p, name) {
     t.appendChild(tr);
   }
   p.appendChild(wrap);
-  fitTable(t);
 }
 
 function drawParams() {
@@ -199,7 +198,6 @@ function drawParams() {
     tr.addEventListener("click", () => select({ kind: "param", name }));
     tb.appendChild(tr);
   }
-  fitTable($("#params"));
 }
 
 function drawDiagnostics() {

@@ -210,8 +210,9 @@ function drawNetwork() {
   netSize = `${W}x${H}`;
 }
 
-// Redraw the diagram when its box changes size (window, layout, presenter mode).
-new ResizeObserver(() => {
+// Redraw the diagram when its box changes size (window, layout, presenter mode), on the next
+// frame: a resize observer must not change what it observes in its own callback.
+new ResizeObserver(() => requestAnimationFrame(() => {
   const b = document.getElementById("net").getBoundingClientRect();
   if (typeof st !== "undefined" && st && `${Math.max(240, Math.round(b.width))}x${Math.max(160, Math.round(b.height))}` !== netSize) drawNetwork();
-}).observe(document.getElementById("net"));
+})).observe(document.getElementById("net"));

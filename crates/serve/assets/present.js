@@ -150,15 +150,24 @@ function rowValues() {
 // ---------- tables that fit their panel ----------
 // A table whose cells never wrap is as wide as its longest numbers; where that is wider than
 // its panel, its type shrinks (padding is in em, so everything scales together) instead of
-// a column being cut off. One layout read per table.
-function fitTable(table) {
-  table.style.fontSize = "";
-  const have = table.parentElement.clientWidth, need = table.scrollWidth;
-  if (need > have && have > 0) {
-    const fs = parseFloat(getComputedStyle(table).fontSize);
-    table.style.fontSize = `${Math.max(7, Math.floor(((fs * have) / need) * 10) / 10 - 0.1)}px`;
-  }
+// a column being cut off. The math column's tables, in one layout read.
+const FIT = ["#row-values", "#update", "#params"];
+function fitTables() {
+  const tables = FIT.map((s) => document.querySelector(s)).filter((t) => t);
+  for (const t of tables) t.style.fontSize = "";
+  const sizes = tables.map((t) => [t.parentElement.clientWidth, t.scrollWidth, parseFloat(getComputedStyle(t).fontSize)]);
+  tables.forEach((t, k) => {
+    const [have, need, fs] = sizes[k];
+    if (need > have && have > 0) t.style.fontSize = `${Math.max(7, Math.floor(((fs * have) / need) * 10) / 10 - 0.1)}px`;
+  });
 }
+// Again when the column's width changes (on the next frame: a resize observer must not
+// change what it observes in its own callback).
+let mathWidth = 0;
+new ResizeObserver((entries) => {
+  const w = Math.round(entries[0].contentRect.width);
+  if (w !== mathWidth) { mathWidth = w; requestAnimationFrame(fitTables); }
+}).observe(document.getElementById("math"));
 
 // ---------- presenter mode ----------
 // The URL options that are view preferences (urlFromForm keeps them in every link).

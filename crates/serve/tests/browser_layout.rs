@@ -45,8 +45,10 @@ async fn open(c: &Client, addr: SocketAddr, (w, h): (u32, u32), query: &str) -> 
         "return typeof st !== 'undefined' && st && st.epoch === 0",
     )
     .await;
-    // The diagram is drawn at the size the layout settled on (a resize redraws it).
-    until(c, "const b = document.querySelector('#net').getBoundingClientRect(); return netSize === `${Math.max(240, Math.round(b.width))}x${Math.max(160, Math.round(b.height))}`").await;
+    // The diagram is drawn at the size the layout settled on (a resize redraws it; `netSize`
+    // is the size it was drawn at: a page without it is only waited for a moment).
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    until(c, "if (typeof netSize === 'undefined') return true; const b = document.querySelector('#net').getBoundingClientRect(); return netSize === `${Math.max(240, Math.round(b.width))}x${Math.max(160, Math.round(b.height))}`").await;
     Ok(())
 }
 
@@ -142,6 +144,12 @@ async fn the_layout_uses_the_screen_at_every_size() {
             }
             screenshot(&c, &format!("layout-{}x{}.png", size.0, size.1)).await?;
         }
+        // Resizing the window redraws the diagram at its new size and refits the tables.
+        open(&c, addr, SIZES[0], "?arch=2-8-8-1").await?;
+        c.set_window_size(390, 844).await.map_err(|e| e.to_string())?;
+        until(&c, "const b = document.querySelector('#net').getBoundingClientRect(); return b.width < 400 && netSize === `${Math.round(b.width)}x${Math.round(b.height)}`").await;
+        labels_fit(&c, "2-8-8-1 resized to 390").await?;
+        until(&c, "const t = document.querySelector('#params'); return t.getBoundingClientRect().width <= t.parentElement.clientWidth").await;
         Ok(())
     })
     .await;
@@ -312,9 +320,8 @@ async fn node1_equations(c: &Client, addr: SocketAddr, digits: usize) -> Result<
     // z and a, the forward equation's last two numbers, are the API's to the bit.
     let nums = eqs[0]["nums"].as_array().ok_or("numbers")?;
     let value = |k: usize| {
-        nums[nums.len() - k][1]
-            .as_str()
-            .and_then(|s| s.parse::<f64>().ok())
+        let n = nums.len().checked_sub(k).and_then(|i| nums.get(i))?;
+        n[1].as_str().and_then(|s| s.parse::<f64>().ok())
     };
     assert_eq!(
         (value(2), value(1)),
