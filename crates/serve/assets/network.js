@@ -60,8 +60,12 @@ class Placer {
   }
 }
 
-// The size the diagram was last drawn at ("640x340").
+// The size the diagram was last drawn at ("640x340"); its box as the resize observer last
+// reported it (so that drawing reads no layout); whether the last drawing's labels have been
+// checked against the browser's boxes.
 let netSize = "";
+let netBox = null;
+let labelsChecked = false;
 
 // Where the last drawing put things: the svg size and each layer's column x (layer 0 = the
 // inputs), for controls laid over the diagram.
@@ -71,7 +75,7 @@ function drawNetwork() {
   $("#net-caption").replaceChildren(`row ${st.row}: loss `, numSpan(st.step.loss), ` (${units()}${scaled() ? "; inputs and target: original → scaled" : ""})`);
   const svg = $("#net");
   svg.innerHTML = "";
-  const rect = svg.getBoundingClientRect();
+  const rect = netBox || svg.getBoundingClientRect();
   const W = Math.max(240, Math.round(rect.width)), H = Math.max(160, Math.round(rect.height));
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const fs = parseFloat(getComputedStyle(svg).fontSize) || 12;
@@ -198,21 +202,30 @@ function drawNetwork() {
     if (d.tip) el("title", {}, t, d.tip);
     return t;
   });
+  netSize = `${W}x${H}`;
+  labelsChecked = false;
   // The placement above estimates each label's box from the font's advance; the browser's
   // boxes have the last word: a label that would still overlap one before it is left out.
-  const boxes = texts.map((t) => t.getBBox());
-  const kept = [];
-  boxes.forEach((b, k) => {
-    const hit = b.x < 0 || b.y < 0 || b.x + b.width > W || b.y + b.height > H ||
-      kept.some((o) => b.x < o.x + o.width && o.x < b.x + b.width && b.y < o.y + o.height && o.y < b.y + b.height);
-    if (hit) { texts[k].remove(); backs[k].remove(); } else kept.push(b);
+  // Checked before the next paint, when the browser lays the page out anyway (reading the
+  // boxes now would lay it out once more).
+  requestAnimationFrame(() => {
+    if (!texts.length || !texts[0].isConnected) return;
+    const boxes = texts.map((t) => t.getBBox());
+    const kept = [];
+    boxes.forEach((b, k) => {
+      const hit = b.x < 0 || b.y < 0 || b.x + b.width > W || b.y + b.height > H ||
+        kept.some((o) => b.x < o.x + o.width && o.x < b.x + b.width && b.y < o.y + o.height && o.y < b.y + b.height);
+      if (hit) { texts[k].remove(); backs[k].remove(); } else kept.push(b);
+    });
+    labelsChecked = true;
   });
-  netSize = `${W}x${H}`;
 }
 
 // Redraw the diagram when its box changes size (window, layout, presenter mode), on the next
 // frame: a resize observer must not change what it observes in its own callback.
-new ResizeObserver(() => requestAnimationFrame(() => {
-  const b = document.getElementById("net").getBoundingClientRect();
-  if (typeof st !== "undefined" && st && `${Math.max(240, Math.round(b.width))}x${Math.max(160, Math.round(b.height))}` !== netSize) drawNetwork();
-})).observe(document.getElementById("net"));
+new ResizeObserver((entries) => {
+  netBox = entries[0].contentRect;
+  requestAnimationFrame(() => {
+    if (typeof st !== "undefined" && st && `${Math.max(240, Math.round(netBox.width))}x${Math.max(160, Math.round(netBox.height))}` !== netSize) drawNetwork();
+  });
+}).observe(document.getElementById("net"));

@@ -148,25 +148,41 @@ function rowValues() {
 }
 
 // ---------- tables that fit their panel ----------
-// A table whose cells never wrap is as wide as its longest numbers; where that is wider than
-// its panel, its type shrinks (padding is in em, so everything scales together) instead of
-// a column being cut off. The math column's tables, in one layout read.
+// A table whose cells never wrap is as wide as its longest texts; where that is wider than
+// its panel, its type shrinks (the padding is in em, so everything scales together) instead
+// of a column being cut off. The width is worked out from the texts and the monospace
+// font's advance, without asking the browser to lay the page out.
 const FIT = ["#row-values", "#update", "#params"];
+const CELL_PAD_EM = 0.7;  // the cells' left + right padding (style.css: th, td)
+const advances = new Map();  // font family -> advance of one character, in em
+function advance(family) {
+  if (!advances.has(family)) {
+    const ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = `100px ${family}`;
+    advances.set(family, ctx.measureText("0000000000").width / 1000 || 0.61);
+  }
+  return advances.get(family);
+}
+let mathWidth = 0;  // the math column's content width, from its resize observer
 function fitTables() {
-  const tables = FIT.map((s) => document.querySelector(s)).filter((t) => t);
-  for (const t of tables) t.style.fontSize = "";
-  const sizes = tables.map((t) => [t.parentElement.clientWidth, t.scrollWidth, parseFloat(getComputedStyle(t).fontSize)]);
-  tables.forEach((t, k) => {
-    const [have, need, fs] = sizes[k];
-    if (need > have && have > 0) t.style.fontSize = `${Math.max(7, Math.floor(((fs * have) / need) * 10) / 10 - 0.1)}px`;
-  });
+  for (const t of FIT.map((s) => document.querySelector(s)).filter((t) => t && t.rows.length)) {
+    t.style.fontSize = "";
+    const css = getComputedStyle(t);
+    const fs = parseFloat(css.fontSize);
+    const have = mathWidth || t.parentElement.clientWidth;
+    // Columns the stylesheet hides (the change column on a phone) take no room.
+    const shown = [...t.rows[0].cells].map((c) => getComputedStyle(c).display !== "none");
+    const chars = shown.map(() => 0);
+    for (const row of t.rows) [...row.cells].forEach((c, k) => { if (shown[k]) chars[k] = Math.max(chars[k], c.textContent.length); });
+    const need = fs * chars.reduce((sum, n, k) => sum + (shown[k] ? n * advance(css.fontFamily) + CELL_PAD_EM : 0), 0);
+    if (need > have && have > 0) t.style.fontSize = `${Math.max(7, Math.floor(((fs * have) / need) * 0.98 * 10) / 10)}px`;
+  }
 }
 // Again when the column's width changes (on the next frame: a resize observer must not
 // change what it observes in its own callback).
-let mathWidth = 0;
 new ResizeObserver((entries) => {
-  const w = Math.round(entries[0].contentRect.width);
-  if (w !== mathWidth) { mathWidth = w; requestAnimationFrame(fitTables); }
+  const w = entries[0].contentRect.width;
+  if (Math.round(w) !== Math.round(mathWidth)) { mathWidth = w; requestAnimationFrame(fitTables); }
 }).observe(document.getElementById("math"));
 
 // ---------- presenter mode ----------

@@ -48,7 +48,7 @@ async fn open(c: &Client, addr: SocketAddr, (w, h): (u32, u32), query: &str) -> 
     // The diagram is drawn at the size the layout settled on (a resize redraws it; `netSize`
     // is the size it was drawn at: a page without it is only waited for a moment).
     tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-    until(c, "if (typeof netSize === 'undefined') return true; const b = document.querySelector('#net').getBoundingClientRect(); return netSize === `${Math.max(240, Math.round(b.width))}x${Math.max(160, Math.round(b.height))}`").await;
+    until(c, "if (typeof netSize === 'undefined') return true; if (!labelsChecked) return false; const b = document.querySelector('#net').getBoundingClientRect(); return netSize === `${Math.max(240, Math.round(b.width))}x${Math.max(160, Math.round(b.height))}`").await;
     Ok(())
 }
 
@@ -147,7 +147,7 @@ async fn the_layout_uses_the_screen_at_every_size() {
         // Resizing the window redraws the diagram at its new size and refits the tables.
         open(&c, addr, SIZES[0], "?arch=2-8-8-1").await?;
         c.set_window_size(390, 844).await.map_err(|e| e.to_string())?;
-        until(&c, "const b = document.querySelector('#net').getBoundingClientRect(); return b.width < 400 && netSize === `${Math.round(b.width)}x${Math.round(b.height)}`").await;
+        until(&c, "const b = document.querySelector('#net').getBoundingClientRect(); return b.width < 400 && labelsChecked && netSize === `${Math.round(b.width)}x${Math.round(b.height)}`").await;
         labels_fit(&c, "2-8-8-1 resized to 390").await?;
         until(&c, "const t = document.querySelector('#params'); return t.getBoundingClientRect().width <= t.parentElement.clientWidth").await;
         Ok(())
