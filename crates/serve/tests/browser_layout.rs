@@ -327,7 +327,42 @@ async fn node1_equations(c: &Client, addr: SocketAddr, digits: usize) -> Result<
         (value(2), value(1)),
         (node["z"].as_f64(), node["a"].as_f64())
     );
+    // Only numbers are numbers: the forward equation x1·w1 + x2·w3 + b1 = z -> a has seven
+    // (none taken from the names z1, a1), the first the input x1 as the API has it.
+    assert_eq!(nums.len(), 7, "{eqs}");
+    assert_eq!(value(7), state["step"]["input"][0].as_f64());
     shortened.ok_or_else(|| format!("no number was shortened: {eqs}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_number_display_rules() {
+    with_browser("rules", |c, addr| async move {
+        open(&c, addr, SIZES[0], "").await?;
+        // sig(v, digits): hand-rounded; the exponent form below 1e-4 and from 1e6 on.
+        let cases = json!([
+            [0.30000000000000004, 6, "0.3"], [0.4444444444444444, 6, "0.444444"], [0.4444444444444444, 4, "0.4444"],
+            [16884.9, 4, "16880"], [16884.9, 6, "16884.9"], [-0.000123456789, 6, "-0.000123457"],
+            [1.23456789e-7, 4, "1.235e-7"], [999999.7, 6, "1e+6"], [123456.7, 4, "123500"], [2.5, 6, "2.5"], [0, 6, "0"]
+        ]);
+        let shown = js(&c, &format!("return {cases}.map(([v, d]) => sig(v, d))")).await?;
+        let want: Vec<&Value> = cases.as_array().ok_or("cases")?.iter().map(|c| &c[2]).collect();
+        assert_eq!(shown.as_array().map(|a| a.iter().collect::<Vec<_>>()), Some(want));
+        // The numbers of the server's equations, as `nnlab step` writes them (report/explain.rs):
+        // not the digits of a name (z1, L1.w[2][1], ^2), negative terms in parentheses, the
+        // exponent form of Python's repr.
+        let eqs = json!([
+            ["z1 = 1·1 + 0·1 + 0.5 = 1.5 -> relu -> a1 = 1.5", ["1", "1", "0", "1", "0.5", "1.5", "1.5"]],
+            ["loss = (y_hat - y)^2 = (2.5 - 2)^2 = 0.25", ["2.5", "2", "0.25"]],
+            ["dL/dL2.w[2][1] = dL/dz(L2.n2) · a(L1.n1) = (-0.5) · 1e-07 = -5e-08", ["-0.5", "1e-07", "-5e-08"]],
+            ["dL/dw5 = 2(y_hat - y) · relu'(z3) · a1 = 1 · 1 · 1.5 = 1.5", ["2", "1", "1", "1.5", "1.5"]],
+            ["dL/dy_hat[2] = 2(y_hat[2] - y[2]) / 2 = 2(inf - 1) / 2 = nan", ["2", "2", "2", "inf", "1", "2", "nan"]]
+        ]);
+        let found = js(&c, &format!("return {eqs}.map(([t]) => eqParts(t).filter((p) => p.num !== undefined).map((p) => p.num))")).await?;
+        let want: Vec<&Value> = eqs.as_array().ok_or("eqs")?.iter().map(|e| &e[1]).collect();
+        assert_eq!(found.as_array().map(|a| a.iter().collect::<Vec<_>>()), Some(want));
+        Ok(())
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
