@@ -38,15 +38,12 @@ function render() {
   drawMath();
   drawParams();
   drawDiagnostics();
+  drawSetupExtras();
   fitTables();
   drawLoss();
-  const now = Date.now();
-  // The predictions and input-plane charts need two more requests each time: they follow
-  // once a burst of clicks settles (100 ms), at most twice a second while playing, so the
-  // step's own numbers are painted first and the step requests never queue behind them.
-  clearTimeout(chartTimer);
-  const wait = s.playing ? Math.max(0, 500 - (now - lastPredFetch)) : 100;
-  chartTimer = setTimeout(() => { lastPredFetch = Date.now(); drawPredictions(); drawPlane(); }, wait);
+  // The predictions and input-plane charts need requests: charts.js asks for them once a
+  // burst of clicks settles, at most twice a second while playing, one at a time.
+  scheduleCharts();
 }
 
 function flaggedNodes() {

@@ -145,7 +145,7 @@ function drawNetwork() {
   // Input nodes.
   st.step.input.forEach((x, i) => {
     const c = el("circle", { cx: colX(0), cy: rowY(0, i), r, class: "input", fill: "var(--input-fill)", stroke: "var(--input-stroke)" }, svg);
-    el("title", {}, c, `x${i + 1} = ${inputName(i)}: ${full(st.row_input[i])} in the data` + (on ? `, ${full(x)} ${st.config.data.scale}-scaled (what the network sees)` : ""));
+    el("title", {}, c, `${inputName(i) === `x${i + 1}` ? "" : `x${i + 1} = `}${inputName(i)}: ${full(st.row_input[i])} in the data` + (on ? `, ${full(x)} ${st.config.data.scale}-scaled (what the network sees)` : ""));
   });
   // Neurons; the tooltip carries the forward equation and the bias.
   st.step.nodes.forEach((n) => {

@@ -42,6 +42,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("/draw.js", JS, include_str!("../assets/draw.js")),
     ("/network.js", JS, include_str!("../assets/network.js")),
     ("/charts.js", JS, include_str!("../assets/charts.js")),
+    ("/setup.js", JS, include_str!("../assets/setup.js")),
+    ("/ticks.js", JS, include_str!("../assets/ticks.js")),
+    ("/neurons.js", JS, include_str!("../assets/neurons.js")),
     (
         "/style.css",
         "text/css; charset=utf-8",
@@ -285,6 +288,12 @@ async fn predictions(
 #[serde(deny_unknown_fields)]
 struct GridQuery {
     n: Option<usize>,
+    /// Each hidden neuron's `a` over the grid too.
+    #[serde(default)]
+    neurons: bool,
+    /// The data's rows too.
+    #[serde(default)]
+    points: bool,
 }
 
 async fn grid(
@@ -292,14 +301,19 @@ async fn grid(
     Path(id): Path<String>,
     q: Result<Query<GridQuery>, QueryRejection>,
 ) -> ApiResult<Json<crate::data::Grid>> {
-    let n = query(q)?.n.unwrap_or(30);
+    let q = query(q)?;
+    let n = q.n.unwrap_or(30);
+    let parts = crate::data::GridParts {
+        neurons: q.neurons,
+        points: q.points,
+    };
     if !(2..=MAX_GRID).contains(&n) {
         return Err(ApiError::bad(format!("n: {n} is not in 2..={MAX_GRID}")));
     }
     let entry = store.get(&id)?;
     blocking(move || {
         let s = entry.lock();
-        crate::data::grid(&s.data, s.trainer().network(), n)
+        crate::data::grid(&s.data, s.trainer().network(), n, parts)
     })
     .await
     .map(Json)

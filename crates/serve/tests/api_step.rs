@@ -178,7 +178,12 @@ async fn schema_lists_every_option_with_its_default() {
     assert_eq!(key("skip_bad_rows")["applies_to"], json!("csv"));
     assert_eq!(
         key("data")["choices"],
-        json!(["generate", "builtin:diabetes", "builtin:insurance"])
+        json!([
+            "generate",
+            "builtin:diabetes",
+            "builtin:insurance",
+            "builtin:course"
+        ])
     );
     assert_eq!(key("init")["default"], Value::Null);
     assert_eq!(
