@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use browser_util::{js, screenshot, until};
+use browser_util::{click, js, screenshot, until};
 use page_view::{labels_fit, open, with_browser, SIZES};
 
 /// The significant digits of a number as shown: `0.000123457` has 6, `16880` has 4,
@@ -163,7 +163,7 @@ async fn numbers_are_short_and_exact_on_request_and_presenter_mode() {
         assert!(again.as_str().is_some_and(|s| s != exact && significant(s) <= 6), "{again}");
 
         // Presenter mode: the header's button; large type, black on white, 4 digits.
-        c.find(Locator::Id("btn-present")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
+        click(&c, "btn-present").await?;
         until(&c, "return document.body.classList.contains('present') && document.querySelector('#math-panel .eq')").await;
         assert_eq!(js(&c, "return location.search").await?, json!("?present=1"));
         assert_eq!(js(&c, "return urlFromForm()").await?, json!("/?present=1"));
@@ -181,7 +181,7 @@ async fn numbers_are_short_and_exact_on_request_and_presenter_mode() {
         }
         screenshot(&c, "presenter-1400x1000.png").await?;
         // Off again, and the URL says so.
-        c.find(Locator::Id("btn-present")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
+        click(&c, "btn-present").await?;
         until(&c, "return !document.body.classList.contains('present') && location.search === ''").await;
         // A link with `present=1` opens in presenter mode, and applying a setup keeps it; it is
         // a view preference, not an option of the experiment.
