@@ -109,6 +109,7 @@ function urlFromForm() {
   const q = new URLSearchParams();
   const f = readForm();
   for (const [k, v] of Object.entries(f)) if (v !== DEFAULTS[k] && appliesTo(k, f.data)) q.set(k, v);
+  for (const [k, v] of viewOptions()) q.set(k, v);  // presenter mode (present.js)
   const s = q.toString();
   return location.pathname + (s ? "?" + s : "");
 }

@@ -132,7 +132,15 @@ async fn the_page_and_unknown_routes() {
         .body
         .contains("EventSource"));
     // The page's other scripts, in the order index.html loads them before app.js.
+    assert!(common::get(addr, "/present.js")
+        .await
+        .body
+        .contains("function eqElement"));
     assert!(common::get(addr, "/draw.js")
+        .await
+        .body
+        .contains("function drawMath"));
+    assert!(common::get(addr, "/network.js")
         .await
         .body
         .contains("function drawNetwork"));

@@ -174,8 +174,8 @@ async fn course_example(c: &Client, addr: SocketAddr) -> Result<(), String> {
     // "= 1.5": dL/dw5 = dL/dz3 · a1 = 1 · 1.5.
     assert_eq!(eqs[2], json!("= 1.5"));
     assert_eq!(report["gradients"]["w5"], json!(1.5));
-    // The labels name the units: the example is unscaled.
-    let net = js(c, "return document.querySelector('#net').textContent").await?;
+    // The labels name the units: the example is unscaled (the diagram's caption says so).
+    let net = js(c, "return document.querySelector('#net-caption').textContent + document.querySelector('#net').textContent").await?;
     let net = net.as_str().unwrap_or_default();
     assert!(
         net.contains("original units") && !net.contains("scaled"),
