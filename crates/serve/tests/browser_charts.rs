@@ -251,6 +251,24 @@ async fn charts_are_drawn_at_their_pixel_size(c: &Client, addr: SocketAddr) -> R
     );
     screenshot(c, "nnlab-serve-charts-present.png").await?;
     js(c, "document.body.classList.remove('present'); return 1").await?;
+    c.set_window_size(800, 1000)
+        .await
+        .map_err(|e| e.to_string())?;
+    // A diverged run's predictions (~2e186 against targets up to 30) make the widest tick
+    // labels: the last one ran past the chart's right edge ("3e18" of "3e186").
+    open(c, addr, "?activation=identity&lr=3").await?;
+    click(c, "btn-epoch").await?;
+    until(
+        c,
+        "return st.status.status === 'diverged' && document.querySelector('#chart-pred .pt')",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(
+        clipped_text(c).await?,
+        json!([]),
+        "a diverged run at 800 px"
+    );
     c.set_window_size(1280, 800)
         .await
         .map_err(|e| e.to_string())

@@ -1,7 +1,7 @@
 //! The playground's layout in headless Chromium (issue 13, "presenter quality"), measured
 //! from the elements' on-screen boxes at 1400×1000, 800×1000 and 390×844: from 1000 px the
 //! three columns with the diagram large and the charts at least a third of the width, below
-//! it the panels stacked in reading order with no horizontal scroll; diagram labels that never
+//! it the panels stacked (network, math, setup) with no horizontal scroll; diagram labels that never
 //! overlap nor leave the picture, for 2-2-1 up to 10-16-16-1 (presenter mode too); parameter
 //! tables that fit their panel. Screenshots go to the tests' temporary directory.
 //!
@@ -73,11 +73,14 @@ async fn the_layout_uses_the_screen_at_every_size() {
                     "the diagram is large {at}"
                 );
             } else {
-                // Stacked in reading order: setup, network and controls (then charts), math.
+                // Stacked with what a class looks at first: the network and its controls
+                // (then the charts), the math, then the setup (a phone opening a lecturer's
+                // link saw only the form on its first screen).
                 assert!(
-                    setup[3] <= center[1] && center[3] <= math[1],
+                    center[3] <= math[1] && math[3] <= setup[1],
                     "stacked {at}"
                 );
+                assert!(center[1] < h / 4.0, "the network's panel starts on the first screen {at}");
                 assert!(net[3] <= charts[1], "the charts under the diagram {at}");
                 assert!(
                     net_w >= 350.0 && net_w >= w - 50.0,

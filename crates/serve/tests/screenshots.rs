@@ -109,8 +109,10 @@ async fn shoot(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
 /// window's own frame takes some of the size asked for.
 async fn viewport(c: &Client, w: u32, h: u32) -> Result<(), String> {
     let (mut ww, mut wh) = (w, h);
-    for _ in 0..3 {
+    for _ in 0..6 {
         c.set_window_size(ww, wh).await.map_err(|e| e.to_string())?;
+        // The page sees its new size a moment later.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let inner = js(c, "return [window.innerWidth, window.innerHeight]").await?;
         let got = |k: usize| inner[k].as_u64().unwrap_or(0) as u32;
         if (got(0), got(1)) == (w, h) {
@@ -119,5 +121,8 @@ async fn viewport(c: &Client, w: u32, h: u32) -> Result<(), String> {
         ww = (ww + w).saturating_sub(got(0));
         wh = (wh + h).saturating_sub(got(1));
     }
-    Err(format!("could not size the viewport to {w}×{h}"))
+    let inner = js(c, "return [window.innerWidth, window.innerHeight]").await?;
+    Err(format!(
+        "could not size the viewport to {w}×{h} (it is {inner})"
+    ))
 }
