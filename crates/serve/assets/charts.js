@@ -136,6 +136,9 @@ function drawLoss() {
   const line = (key, color) => {
     const d = path(pts.filter((h) => has(h[key])).map((h) => [h.epoch, h[key]]));
     if (d) el("path", { d, fill: "none", stroke: color, "stroke-width": 1.8, class: `series-${key}` }, svg);
+    // Few epochs: each is also a dot (one epoch is no line at all), its value on hover.
+    const few = pts.filter((h) => has(h[key]) && (!log || h[key] > 0));
+    if (few.length <= 20) for (const h of few) el("title", {}, el("circle", { cx: sx(h.epoch), cy: sy(h[key]), r: 3, fill: color, class: `dot-${key}` }, svg), `epoch ${h.epoch}: ${full(h[key])}`);
   };
   line("train_loss", "#2563eb");
   line("test_loss", "#ea580c");

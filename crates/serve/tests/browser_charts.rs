@@ -189,6 +189,14 @@ async fn charts_are_drawn_at_their_pixel_size(c: &Client, addr: SocketAddr) -> R
     until(c, "return st.epoch === 1 && document.querySelector('#chart-pred .pt') && document.querySelector('#chart-plane .cell')").await;
     let ids = ["chart-loss", "chart-pred", "chart-plane"];
     assert_eq!(clipped_text(c).await?, json!([]), "at 1280 px");
+    // One epoch is no line: the loss chart marks it with a dot whose tooltip is the
+    // history's exact value (it showed empty axes).
+    let dots = texts(c, "#chart-loss circle.dot-train_loss title").await?;
+    let loss = js(c, "return String(hist[0].train_loss)").await?;
+    assert_eq!(
+        dots,
+        json!([format!("epoch 1: {}", loss.as_str().unwrap_or(""))])
+    );
     let mut heights = Vec::new();
     for id in ids {
         let g = chart_geometry(c, id).await?;
