@@ -93,6 +93,7 @@ pub fn router(store: Arc<Sessions>, runs: Arc<RunStore>) -> Router {
         .route("/api/sessions/{id}/reset", post(reset))
         .route("/api/sessions/{id}/undo", post(undo))
         .route("/api/sessions/{id}/params", axum::routing::put(edit))
+        .route("/api/sessions/{id}/arch", axum::routing::put(arch))
         .route("/api/sessions/{id}/play", post(play::play))
         .route("/api/sessions/{id}/pause", post(play::pause))
         .route("/api/sessions/{id}/events", get(play::events))
@@ -136,12 +137,14 @@ async fn api_step(
     step_report(&req).map(Json)
 }
 
-/// `POST /api/sessions`: an `Experiment`, or `{"experiment": ..., "csv": "..."}`.
+/// `POST /api/sessions`: an `Experiment`, or `{"experiment": ..., "csv": "...",
+/// "replay": "e30,w5=0.5"}` (a share link's action log, see [`crate::replay`]).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CreateRequest {
     experiment: Experiment,
     csv: Option<String>,
+    replay: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -164,16 +167,23 @@ async fn create(
 ) -> ApiResult<Json<Created>> {
     let value: serde_json::Value = parse(body)?;
     let wrapped = value.get("experiment").is_some();
-    let (exp, csv) = if wrapped {
+    let (exp, csv, replay) = if wrapped {
         let req: CreateRequest = serde_json::from_value(value)
             .map_err(|e| ApiError::bad(format!("request body: {e}")))?;
-        (req.experiment, req.csv)
+        (req.experiment, req.csv, req.replay)
     } else {
         // An error names the field by its path (`train.lr: ...`).
         let exp = Experiment::from_json(value).map_err(ApiError::bad)?;
-        (exp, None)
+        (exp, None, None)
     };
-    let session = blocking(move || Session::new(&exp, csv)).await?;
+    let session = blocking(move || {
+        let mut s = Session::new(&exp, csv)?;
+        if let Some(text) = replay {
+            s.replay(&text)?;
+        }
+        Ok(s)
+    })
+    .await?;
     let id = store.insert(session)?;
     Ok(Json(Created { id }))
 }
@@ -262,6 +272,26 @@ async fn edit(
 ) -> ApiResult<Json<SessionState>> {
     let req: ParamEdit = parse(body)?;
     change(&store, id, move |s| s.edit(&req)).await
+}
+
+/// `{"arch": "2-3-1"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArchRequest {
+    arch: String,
+}
+
+async fn arch(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<SessionState>> {
+    let req: ArchRequest = parse(body)?;
+    change(&store, id, move |s| {
+        s.playing = None;
+        s.set_arch(&req.arch)
+    })
+    .await
 }
 
 async fn predictions(

@@ -1,10 +1,12 @@
 //! One training session: an experiment, its prepared data, an [`nnlab_train::Trainer`]
 //! (the one `nnlab train` runs, so whole epochs give its bits), an undo stack of trainer
-//! snapshots; what the page shows of it is [`crate::view`].
+//! snapshots, and the log of its actions that a share link replays ([`crate::replay`]);
+//! what the page shows of it is [`crate::view`].
 
 use std::collections::VecDeque;
 
 use nnlab_core::Network;
+use nnlab_lab::config::Arch;
 use nnlab_lab::{samples, Experiment, Prepared};
 use nnlab_store::clock::now_rfc3339;
 use nnlab_train::{EpochRecord, Event, Snapshot, Trainer, Unit};
@@ -14,6 +16,7 @@ use crate::data::prepare;
 use crate::limits::{
     check_network, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES, UNDO_DEPTH,
 };
+use crate::replay::{record, Action};
 use crate::ApiError;
 
 /// A training session (see the crate docs for the API that drives it).
@@ -29,8 +32,7 @@ pub struct Session {
     /// True once a parameter was set by hand (or an import resumed without the optimizer's
     /// state): from then on `nnlab train` on the configuration no longer gives these numbers.
     edited: bool,
-    /// Undo points: the trainer's snapshot, the diagnostics' snapshot count, `edited`.
-    undo: VecDeque<(Snapshot, usize, bool)>,
+    undo: VecDeque<UndoPoint>,
     /// The parameter the last action edited, if the last action was an edit: more edits of
     /// it (one slider drag sends dozens) share that edit's undo point.
     last_edit: Option<String>,
@@ -40,6 +42,36 @@ pub struct Session {
     pub playing: Option<f64>,
     /// When training from `initial` began (RFC 3339 UTC): the saved run's start time.
     pub started: String,
+    /// The experiment at the start (creation or reset), from which `log` replays.
+    pub(crate) start: Experiment,
+    /// The actions since the start (merged, see [`crate::replay`]); `None` once an import
+    /// resumed without the optimizer's state, which no replay can give back.
+    pub(crate) log: Option<Vec<Action>>,
+}
+
+/// What undo puts back.
+#[derive(Debug, Clone)]
+enum UndoPoint {
+    /// Before a step, an edit or play: the trainer's snapshot, the diagnostics' snapshot
+    /// count, `edited` and the action log.
+    Step {
+        snapshot: Box<Snapshot>,
+        snapshots: usize,
+        edited: bool,
+        log: Option<Vec<Action>>,
+    },
+    /// Before an architecture change: everything it replaced.
+    Arch(Box<BeforeArch>),
+}
+
+#[derive(Debug, Clone)]
+struct BeforeArch {
+    experiment: Experiment,
+    initial: Network,
+    trainer: Trainer,
+    snapshots: Vec<Vec<f64>>,
+    edited: bool,
+    log: Option<Vec<Action>>,
 }
 
 /// `{"unit": "sample" | "batch" | "epoch", "count": n}`.
@@ -75,6 +107,7 @@ impl Session {
         let data = prepare(&experiment, csv.as_deref())?;
         let trainer = new_trainer(&experiment, &data, initial.clone())?;
         Ok(Session {
+            start: experiment.clone(),
             experiment,
             csv,
             data,
@@ -86,6 +119,7 @@ impl Session {
             snapshots: Vec::new(),
             playing: None,
             started: now_rfc3339(),
+            log: Some(Vec::new()),
         })
     }
 
@@ -97,6 +131,8 @@ impl Session {
         self.last_edit = None;
         self.snapshots.clear();
         self.started = now_rfc3339();
+        self.start = self.experiment.clone();
+        self.log = Some(Vec::new());
         Ok(())
     }
 
@@ -121,31 +157,65 @@ impl Session {
         trainer.resume_after(history);
         self.trainer = trainer;
         self.edited = true;
-        self.undo.clear();
-        self.last_edit = None;
+        self.forget_undo();
         self.snapshots.clear();
+        self.log = None;
         Ok(())
     }
 
     fn push_undo(&mut self) {
+        let point = UndoPoint::Step {
+            snapshot: Box::new(self.trainer.snapshot()),
+            snapshots: self.snapshots.len(),
+            edited: self.edited,
+            log: self.log.clone(),
+        };
+        self.push_point(point);
+    }
+
+    fn push_point(&mut self, point: UndoPoint) {
         self.last_edit = None;
         if self.undo.len() == UNDO_DEPTH {
             self.undo.pop_front();
         }
-        self.undo
-            .push_back((self.trainer.snapshot(), self.snapshots.len(), self.edited));
+        self.undo.push_back(point);
     }
 
-    /// Takes back the last step request, parameter edit or play.
+    /// Leaves nothing to undo (after a replay or a resume: their start is the session's).
+    pub(crate) fn forget_undo(&mut self) {
+        self.undo.clear();
+        self.last_edit = None;
+    }
+
+    /// Takes back the last step request, parameter edit, play or architecture change.
     pub fn undo(&mut self) -> Result<(), ApiError> {
-        let (snapshot, snaps, edited) = self
+        let point = self
             .undo
             .pop_back()
             .ok_or_else(|| ApiError::conflict("nothing to undo"))?;
         self.last_edit = None;
-        self.trainer.restore(snapshot);
-        self.snapshots.truncate(snaps);
-        self.edited = edited;
+        match point {
+            UndoPoint::Step {
+                snapshot,
+                snapshots,
+                edited,
+                log,
+            } => {
+                self.trainer.restore(*snapshot);
+                self.snapshots.truncate(snapshots);
+                self.edited = edited;
+                self.log = log;
+            }
+            UndoPoint::Arch(before) => {
+                let b = *before;
+                self.experiment = b.experiment;
+                self.initial = b.initial;
+                self.trainer = b.trainer;
+                self.snapshots = b.snapshots;
+                self.edited = b.edited;
+                self.log = b.log;
+            }
+        }
         Ok(())
     }
 
@@ -197,6 +267,7 @@ impl Session {
             trainer,
             data,
             snapshots,
+            log,
             ..
         } = self;
         let test = data.test.as_ref().map(samples);
@@ -208,9 +279,13 @@ impl Session {
                 }
             }
         };
-        trainer
+        let steps = trainer
             .step(&samples(&data.train), test.as_ref(), unit, count, &mut keep)
-            .map_err(ApiError::internal)
+            .map_err(ApiError::internal)?;
+        if let Some(log) = log {
+            record(log, Action::Step(unit, count));
+        }
+        Ok(steps)
     }
 
     /// Steps that `undo` can take back.
@@ -258,6 +333,66 @@ impl Session {
         self.trainer.set_param(id, edit.value);
         self.edited = true;
         self.last_edit = Some(edit.name.clone());
+        if let Some(log) = &mut self.log {
+            let name = self.trainer.network().param_name(id);
+            record(log, Action::Edit(name, edit.value));
+        }
+        Ok(())
+    }
+
+    /// Resizes the network to `arch` (`2-3-1`; the input and output sizes stay the data's),
+    /// keeping every parameter that still fits bit for bit (`Network::resized`) and drawing
+    /// the new ones as the experiment's initializer does at the new shape (its init seed).
+    /// The configuration follows (`model.arch`, what no longer fits the shape dropped, frozen
+    /// names carried over); the history stays and the epoch count goes on after it, while
+    /// the optimizer's state and the current epoch's progress start afresh, so the session
+    /// is marked edited. One undo point.
+    pub fn set_arch(&mut self, arch: &str) -> Result<(), ApiError> {
+        let arch: Arch = arch
+            .parse()
+            .map_err(|m| ApiError::bad(format!("arch: {m}")))?;
+        let net = self.trainer.network();
+        if arch.sizes() == net.sizes() {
+            return Err(ApiError::bad(format!(
+                "arch: the network is {arch} already"
+            )));
+        }
+        let sizes = arch.sizes();
+        if sizes[0] != net.n_inputs() || sizes[sizes.len() - 1] != net.n_outputs() {
+            return Err(ApiError::bad(format!(
+                "arch: {arch} does not keep the data's {} inputs and {} output (change the hidden layers only)",
+                net.n_inputs(),
+                net.n_outputs()
+            )));
+        }
+        let mut experiment = self.experiment.clone();
+        experiment.model = experiment.model.with_arch(arch.clone());
+        let fresh = experiment
+            .initial_network()
+            .map_err(|e| ApiError::bad(e.in_syntax(nnlab_lab::Syntax::Json)))?;
+        check_network(&fresh)?;
+        let resized = net.resized(&fresh);
+        // A frozen parameter stays frozen under its new name; one that is gone is dropped.
+        experiment.train.freeze = (experiment.train.freeze.iter())
+            .filter_map(|name| net.param_by_name(name).ok())
+            .filter_map(|id| net.counterpart_in(id, &resized))
+            .map(|id| resized.param_name(id))
+            .collect();
+        let mut trainer = new_trainer(&experiment, &self.data, resized)?;
+        trainer.resume_after(self.trainer.history().to_vec());
+        let before = BeforeArch {
+            experiment: std::mem::replace(&mut self.experiment, experiment),
+            initial: std::mem::replace(&mut self.initial, fresh),
+            trainer: std::mem::replace(&mut self.trainer, trainer),
+            snapshots: std::mem::take(&mut self.snapshots),
+            edited: self.edited,
+            log: self.log.clone(),
+        };
+        self.push_point(UndoPoint::Arch(Box::new(before)));
+        self.edited = true;
+        if let Some(log) = &mut self.log {
+            record(log, Action::Arch(arch));
+        }
         Ok(())
     }
 }
