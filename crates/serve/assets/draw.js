@@ -44,6 +44,7 @@ function render() {
   $("#progress").textContent = `epoch ${s.epoch}, row ${s.position}/${s.rows} of this epoch, batch ${s.batch_size}, lr ${fmt(s.lr)}, undo ${s.undo}`;
   $("#losses").textContent = `train loss ${full(s.train_loss)}` + (s.test_loss !== null && s.test_loss !== undefined ? `   test loss ${full(s.test_loss)}` : "") + `   (mean ${s.config.train.loss}, ${units()})`;
   drawNetwork();
+  drawNetEdit();
   drawMath();
   drawParams();
   drawDiagnostics();

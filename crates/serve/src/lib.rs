@@ -32,6 +32,7 @@ mod exchange;
 pub mod limits;
 mod play;
 mod replay;
+mod resize;
 mod routes;
 pub mod runs;
 mod save;

@@ -40,6 +40,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("/app.js", JS, include_str!("../assets/app.js")),
     ("/draw.js", JS, include_str!("../assets/draw.js")),
     ("/charts.js", JS, include_str!("../assets/charts.js")),
+    ("/netedit.js", JS, include_str!("../assets/netedit.js")),
     (
         "/style.css",
         "text/css; charset=utf-8",

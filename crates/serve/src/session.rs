@@ -6,7 +6,6 @@
 use std::collections::VecDeque;
 
 use nnlab_core::Network;
-use nnlab_lab::config::Arch;
 use nnlab_lab::{samples, Experiment, Prepared};
 use nnlab_store::clock::now_rfc3339;
 use nnlab_train::{EpochRecord, Event, Snapshot, Trainer, Unit};
@@ -28,10 +27,11 @@ pub struct Session {
     pub csv: Option<String>,
     pub data: Prepared,
     pub initial: Network,
-    trainer: Trainer,
+    pub(crate) trainer: Trainer,
     /// True once a parameter was set by hand (or an import resumed without the optimizer's
     /// state): from then on `nnlab train` on the configuration no longer gives these numbers.
-    edited: bool,
+    pub(crate) edited: bool,
+    /// Undo points, the newest last.
     undo: VecDeque<UndoPoint>,
     /// The parameter the last action edited, if the last action was an edit: more edits of
     /// it (one slider drag sends dozens) share that edit's undo point.
@@ -51,7 +51,7 @@ pub struct Session {
 
 /// What undo puts back.
 #[derive(Debug, Clone)]
-enum UndoPoint {
+pub(crate) enum UndoPoint {
     /// Before a step, an edit or play: the trainer's snapshot, the diagnostics' snapshot
     /// count, `edited` and the action log.
     Step {
@@ -65,13 +65,13 @@ enum UndoPoint {
 }
 
 #[derive(Debug, Clone)]
-struct BeforeArch {
-    experiment: Experiment,
-    initial: Network,
-    trainer: Trainer,
-    snapshots: Vec<Vec<f64>>,
-    edited: bool,
-    log: Option<Vec<Action>>,
+pub(crate) struct BeforeArch {
+    pub(crate) experiment: Experiment,
+    pub(crate) initial: Network,
+    pub(crate) trainer: Trainer,
+    pub(crate) snapshots: Vec<Vec<f64>>,
+    pub(crate) edited: bool,
+    pub(crate) log: Option<Vec<Action>>,
 }
 
 /// `{"unit": "sample" | "batch" | "epoch", "count": n}`.
@@ -173,7 +173,7 @@ impl Session {
         self.push_point(point);
     }
 
-    fn push_point(&mut self, point: UndoPoint) {
+    pub(crate) fn push_point(&mut self, point: UndoPoint) {
         self.last_edit = None;
         if self.undo.len() == UNDO_DEPTH {
             self.undo.pop_front();
@@ -339,66 +339,14 @@ impl Session {
         }
         Ok(())
     }
-
-    /// Resizes the network to `arch` (`2-3-1`; the input and output sizes stay the data's),
-    /// keeping every parameter that still fits bit for bit (`Network::resized`) and drawing
-    /// the new ones as the experiment's initializer does at the new shape (its init seed).
-    /// The configuration follows (`model.arch`, what no longer fits the shape dropped, frozen
-    /// names carried over); the history stays and the epoch count goes on after it, while
-    /// the optimizer's state and the current epoch's progress start afresh, so the session
-    /// is marked edited. One undo point.
-    pub fn set_arch(&mut self, arch: &str) -> Result<(), ApiError> {
-        let arch: Arch = arch
-            .parse()
-            .map_err(|m| ApiError::bad(format!("arch: {m}")))?;
-        let net = self.trainer.network();
-        if arch.sizes() == net.sizes() {
-            return Err(ApiError::bad(format!(
-                "arch: the network is {arch} already"
-            )));
-        }
-        let sizes = arch.sizes();
-        if sizes[0] != net.n_inputs() || sizes[sizes.len() - 1] != net.n_outputs() {
-            return Err(ApiError::bad(format!(
-                "arch: {arch} does not keep the data's {} inputs and {} output (change the hidden layers only)",
-                net.n_inputs(),
-                net.n_outputs()
-            )));
-        }
-        let mut experiment = self.experiment.clone();
-        experiment.model = experiment.model.with_arch(arch.clone());
-        let fresh = experiment
-            .initial_network()
-            .map_err(|e| ApiError::bad(e.in_syntax(nnlab_lab::Syntax::Json)))?;
-        check_network(&fresh)?;
-        let resized = net.resized(&fresh);
-        // A frozen parameter stays frozen under its new name; one that is gone is dropped.
-        experiment.train.freeze = (experiment.train.freeze.iter())
-            .filter_map(|name| net.param_by_name(name).ok())
-            .filter_map(|id| net.counterpart_in(id, &resized))
-            .map(|id| resized.param_name(id))
-            .collect();
-        let mut trainer = new_trainer(&experiment, &self.data, resized)?;
-        trainer.resume_after(self.trainer.history().to_vec());
-        let before = BeforeArch {
-            experiment: std::mem::replace(&mut self.experiment, experiment),
-            initial: std::mem::replace(&mut self.initial, fresh),
-            trainer: std::mem::replace(&mut self.trainer, trainer),
-            snapshots: std::mem::take(&mut self.snapshots),
-            edited: self.edited,
-            log: self.log.clone(),
-        };
-        self.push_point(UndoPoint::Arch(Box::new(before)));
-        self.edited = true;
-        if let Some(log) = &mut self.log {
-            record(log, Action::Arch(arch));
-        }
-        Ok(())
-    }
 }
 
 /// The trainer `nnlab_lab::run` would make for the experiment, starting from `net`.
-fn new_trainer(exp: &Experiment, data: &Prepared, net: Network) -> Result<Trainer, ApiError> {
+pub(crate) fn new_trainer(
+    exp: &Experiment,
+    data: &Prepared,
+    net: Network,
+) -> Result<Trainer, ApiError> {
     if data.train.n_inputs() != net.n_inputs() || net.n_outputs() != 1 {
         return Err(ApiError::bad(format!(
             "arch: the network {} does not fit data with {} inputs and 1 target",
