@@ -220,8 +220,10 @@ function mergeHistory(s, full) {
 
 async function act(method, path, body) {
   try {
-    const s = await api(method, `/api/sessions/${sid}${path}`, body);
-    show(s, true);
+    // The answer carries only the history records the page lacks (all of them after an
+    // undo or reset that cut the history: `history_from` says where they start).
+    const s = await api(method, `/api/sessions/${sid}${path}?since=${hist.length}`, body);
+    show(s, false);
   } catch (e) {
     setStatus(e.message, true);
   }

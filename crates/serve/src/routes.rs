@@ -217,18 +217,22 @@ async fn state(
 }
 
 /// Changes a session with `f` off the async threads, wakes its event streams, and answers
-/// with its new state.
+/// with its new state: at the query's `row`, with the history from its `since` (a page
+/// that has the first `since` records needs only the rest; one step at epoch 10,000 sent
+/// all 10,000 again).
 async fn change(
     store: &Sessions,
     id: String,
+    q: Result<Query<StateQuery>, QueryRejection>,
     f: impl FnOnce(&mut Session) -> ApiResult<()> + Send + 'static,
 ) -> ApiResult<Json<SessionState>> {
+    let q = query(q)?;
     let entry = store.get(&id)?;
     let e = entry.clone();
     let state = blocking(move || {
         let mut s = e.lock();
         f(&mut s)?;
-        s.state(&id, None, 0)
+        s.state(&id, q.row, q.since)
     })
     .await?;
     entry.notify();
@@ -238,17 +242,19 @@ async fn change(
 async fn step(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let req: StepRequest = parse(body)?;
-    change(&store, id, move |s| s.step(req).map(|_| ())).await
+    change(&store, id, q, move |s| s.step(req).map(|_| ())).await
 }
 
 async fn reset(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
 ) -> ApiResult<Json<SessionState>> {
-    change(&store, id, |s| {
+    change(&store, id, q, |s| {
         s.playing = None;
         s.reset()
     })
@@ -258,8 +264,9 @@ async fn reset(
 async fn undo(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
 ) -> ApiResult<Json<SessionState>> {
-    change(&store, id, |s| {
+    change(&store, id, q, |s| {
         s.playing = None;
         s.undo()
     })
@@ -269,10 +276,11 @@ async fn undo(
 async fn edit(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let req: ParamEdit = parse(body)?;
-    change(&store, id, move |s| s.edit(&req)).await
+    change(&store, id, q, move |s| s.edit(&req)).await
 }
 
 /// `{"arch": "2-3-1"}`.
@@ -285,10 +293,11 @@ struct ArchRequest {
 async fn arch(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let req: ArchRequest = parse(body)?;
-    change(&store, id, move |s| {
+    change(&store, id, q, move |s| {
         s.playing = None;
         s.set_arch(&req.arch)
     })

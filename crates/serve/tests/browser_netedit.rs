@@ -163,6 +163,15 @@ async fn resize_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     let back = api_state(c, addr).await?;
     assert_eq!(back["params"].to_string(), trained["params"].to_string());
     assert_eq!(back["config"], trained["config"]);
+    // The page's loss history, sent in pieces (`since`), is the session's.
+    let hist = js(c, "return hist.map((h) => h.train_loss)").await?;
+    let api: Vec<_> = (back["history"].as_array().ok_or("a history")?.iter())
+        .map(|h| h["train_loss"].as_f64().map(f64::to_bits))
+        .collect();
+    let page: Vec<_> = (hist.as_array().ok_or("hist")?.iter())
+        .map(|v| v.as_f64().map(f64::to_bits))
+        .collect();
+    assert_eq!((page.len(), page), (2, api));
     // The form's shape follows the undo: 2-2-1 again, no arch= in the URL.
     let form = js(
         c,

@@ -297,3 +297,48 @@ async fn undo_takes_the_log_back_and_an_inexact_import_has_none() {
     .await;
     assert_eq!(reset["replay"]["log"], json!(""));
 }
+
+/// A change answers with only the history a page lacks (`since`): one step at epoch 10,000
+/// used to send all 10,000 records again. An undo or reset that cuts the history says where
+/// the records start (`history_from`).
+#[tokio::test]
+async fn a_change_sends_only_the_history_the_page_lacks() {
+    let addr = common::start().await;
+    let id = common::session(addr, &json!({})).await;
+    let step = format!("/api/sessions/{id}/step");
+    ok(addr, "POST", &step, &json!({"unit": "epoch", "count": 5})).await;
+    let six = ok(
+        addr,
+        "POST",
+        &format!("{step}?since=5"),
+        &json!({"unit": "epoch"}),
+    )
+    .await;
+    assert_eq!(six["history_from"], json!(5));
+    assert_eq!(six["history"].as_array().map(Vec::len), Some(1));
+    assert_eq!(six["history"][0]["epoch"], json!(6));
+    let undone = ok(
+        addr,
+        "POST",
+        &format!("/api/sessions/{id}/undo?since=6"),
+        &json!(null),
+    )
+    .await;
+    assert_eq!(
+        (undone["history_from"].clone(), undone["history"].clone()),
+        (json!(5), json!([]))
+    );
+    let reset = ok(
+        addr,
+        "POST",
+        &format!("/api/sessions/{id}/reset?since=5"),
+        &json!(null),
+    )
+    .await;
+    assert_eq!(
+        (reset["history_from"].clone(), reset["history"].clone()),
+        (json!(0), json!([]))
+    );
+    let r = common::post(addr, &format!("{step}?sinse=1"), &json!({"unit": "epoch"})).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+}
