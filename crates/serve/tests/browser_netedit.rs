@@ -91,19 +91,8 @@ async fn resize_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     let wide = api_state(c, addr).await?;
     let shown = js(c, "return st.params").await?;
     same_numbers(&shown, &wide["params"]);
-    // w1..w6, b1..b3 are kept bit for bit under their general names (the course's naming,
-    // crates/core/src/params.rs: w2 is into neuron 2 from input 1).
-    for (course, general) in [
-        ("w1", "L1.w[1][1]"),
-        ("w2", "L1.w[2][1]"),
-        ("w3", "L1.w[1][2]"),
-        ("w4", "L1.w[2][2]"),
-        ("w5", "L2.w[1][1]"),
-        ("w6", "L2.w[1][2]"),
-        ("b1", "L1.b[1]"),
-        ("b2", "L1.b[2]"),
-        ("b3", "L2.b[1]"),
-    ] {
+    // w1..w6, b1..b3 are kept bit for bit under their general names.
+    for (course, general) in common::COURSE_AS_GENERAL {
         assert_eq!(
             wide["params"][general].to_string(),
             trained["params"][course].to_string(),

@@ -42,20 +42,8 @@ async fn a_wider_layer_keeps_the_trained_parameters_and_undo_restores_them() {
     let wide = ok(addr, "PUT", &arch, &json!({"arch": "2-3-1"})).await;
     let p = &wide["params"];
     let old = &trained["params"];
-    // The course's names on 2-2-1 are the general ones at 2-3-1 (crates/core's params.rs:
-    // w1 = L1.w[1][1], w2 = L1.w[2][1] (neuron 2 from input 1), w3 = L1.w[1][2], w4 =
-    // L1.w[2][2], w5 = L2.w[1][1], w6 = L2.w[1][2], b1, b2 = L1.b[1], L1.b[2], b3 = L2.b[1]).
-    for (course, general) in [
-        ("w1", "L1.w[1][1]"),
-        ("w2", "L1.w[2][1]"),
-        ("w3", "L1.w[1][2]"),
-        ("w4", "L1.w[2][2]"),
-        ("w5", "L2.w[1][1]"),
-        ("w6", "L2.w[1][2]"),
-        ("b1", "L1.b[1]"),
-        ("b2", "L1.b[2]"),
-        ("b3", "L2.b[1]"),
-    ] {
+    // The course's names on 2-2-1 are the general ones at 2-3-1, values kept bit for bit.
+    for (course, general) in common::COURSE_AS_GENERAL {
         assert_eq!(
             bits(&p[general]),
             bits(&old[course]),

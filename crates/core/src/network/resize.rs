@@ -48,14 +48,7 @@ impl Network {
 /// `id` of `from`, as a parameter of `to`: hidden layers pair by position, output with
 /// output; the neuron and input indices must exist in `to`'s paired layer.
 fn counterpart(id: ParamId, from: &Network, to: &Network) -> Option<ParamId> {
-    let (layer, neuron, input) = match id {
-        ParamId::Weight {
-            layer,
-            neuron,
-            input,
-        } => (layer, neuron, Some(input)),
-        ParamId::Bias { layer, neuron } => (layer, neuron, None),
-    };
+    let (layer, neuron, input) = id.parts();
     let (from_last, to_last) = (from.layers().len() - 1, to.layers().len() - 1);
     let paired = if layer == from_last {
         to_last
@@ -68,17 +61,7 @@ fn counterpart(id: ParamId, from: &Network, to: &Network) -> Option<ParamId> {
     if neuron >= target.n_out() || input.is_some_and(|i| i >= target.n_in()) {
         return None;
     }
-    Some(match input {
-        Some(input) => ParamId::Weight {
-            layer: paired,
-            neuron,
-            input,
-        },
-        None => ParamId::Bias {
-            layer: paired,
-            neuron,
-        },
-    })
+    Some(ParamId::from_parts(paired, neuron, input))
 }
 
 #[cfg(test)]
