@@ -45,9 +45,7 @@ function render() {
   $("#losses").textContent = `train loss ${full(s.train_loss)}` + (s.test_loss !== null && s.test_loss !== undefined ? `   test loss ${full(s.test_loss)}` : "") + `   (mean ${s.config.train.loss}, ${units()})`;
   drawNetwork();
   drawNetEdit();
-  drawMath();
-  drawParams();
-  drawDiagnostics();
+  drawPanels();
   drawLoss();
   const now = Date.now();
   // The predictions and input-plane charts need two more requests each time: they follow

@@ -206,3 +206,31 @@ function showStreamed(s) {
 function dropPendingState() {
   pendingState = null;
 }
+
+// The math panel, the parameter table and the diagnostics. While playing a network of more
+// than PANEL_ROWS parameters they are drawn half a second after the last time (with the
+// state then), so the diagram, the loss chart and the status get every frame in between:
+// at 10-16-16-1 the two tables are 930 rows, whose layout took about 150 ms a state. A
+// state that is not playing (every click's answer, and the last state of a play) draws
+// them at once.
+const PANEL_ROWS = 50;
+let panelTimer = null;
+function drawPanels() {
+  const big = Object.keys(st.step.before).length > PANEL_ROWS;
+  if (st.playing && big) {
+    panelTimer ??= setTimeout(() => {
+      panelTimer = null;
+      drawPanelsNow();
+    }, 500);
+    return;
+  }
+  clearTimeout(panelTimer);
+  panelTimer = null;
+  drawPanelsNow();
+}
+
+function drawPanelsNow() {
+  drawMath();
+  drawParams();
+  drawDiagnostics();
+}
