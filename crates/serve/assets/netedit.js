@@ -26,16 +26,16 @@ let shownShape = null; // the arch the form's shape options describe
 // options and the URL follow it: the applied form's text where the session's start has the
 // option as it is now, the state's settings where it changed.
 function followShape() {
-  if (!applied || st.settings.arch === shownShape) return;
+  if (!appliedSetup || st.settings.arch === shownShape) return;
   shownShape = st.settings.arch;
   const now = valuesFromSettings(st.settings);
   const values = {};
-  for (const k of SHAPE_KEYS) if (k in now) values[k] = st.settings[k] === applied.settings[k] ? applied.form[k] : now[k];
+  for (const k of SHAPE_KEYS) if (k in now) values[k] = st.settings[k] === appliedSetup.settings[k] ? appliedSetup.form[k] : now[k];
   writeForm(values);
   history.replaceState(null, "", urlFrom(readForm()));
 }
 
-function button(text, title, onClick, disabled) {
+function editButton(text, title, onClick, disabled) {
   const b = document.createElement("button");
   b.type = "button";
   b.textContent = text;
@@ -99,8 +99,8 @@ function drawNetEdit() {
   const layers = document.createElement("span");
   layers.className = "netedit-layers";
   layers.append(
-    button("+", "add a hidden layer before the output (as wide as the last one)", () => resizeTo([...hidden, hidden[hidden.length - 1] ?? 2]), false),
-    button("−", "remove the last hidden layer", () => resizeTo(hidden.slice(0, -1)), hidden.length === 0),
+    editButton("+", "add a hidden layer before the output (as wide as the last one)", () => resizeTo([...hidden, hidden[hidden.length - 1] ?? 2]), false),
+    editButton("−", "remove the last hidden layer", () => resizeTo(hidden.slice(0, -1)), hidden.length === 0),
     document.createTextNode(` ${hidden.length} hidden layer${hidden.length === 1 ? "" : "s"}`),
   );
   bar.appendChild(layers);
@@ -114,8 +114,8 @@ function drawNetEdit() {
     pair.dataset.node = node.name;
     const set = (k) => hidden.map((m, i) => (i === l ? k : m));
     pair.append(
-      button("+", `add a neuron to hidden layer ${l + 1} (${n} now)`, () => resizeTo(set(n + 1)), false),
-      button("−", `remove the last neuron of hidden layer ${l + 1} (${n} now)`, () => resizeTo(set(n - 1)), n <= 1),
+      editButton("+", `add a neuron to hidden layer ${l + 1} (${n} now)`, () => resizeTo(set(n + 1)), false),
+      editButton("−", `remove the last neuron of hidden layer ${l + 1} (${n} now)`, () => resizeTo(set(n - 1)), n <= 1),
     );
     bar.appendChild(pair);
   });
@@ -131,17 +131,17 @@ function drawNetEdit() {
 // state's settings spell out `adam:0.9,0.999,1e-7`, which the form's menu lacks), except
 // for the options the session's start no longer shares with it (a reset after a resize
 // starts from the new shape): those come from the start's settings.
-let applied = null; // {form, settings}: the form as applied, the session's start's settings
+let appliedSetup = null; // {form, settings}: the form as applied, the session's start's settings
 function rememberSetup() {
-  applied = { form: readForm(), settings: st.replay ? st.replay.settings : st.settings };
-  shownShape = applied.settings.arch;
+  appliedSetup = { form: readForm(), settings: st.replay ? st.replay.settings : st.settings };
+  shownShape = appliedSetup.settings.arch;
 }
 
 function shareLink() {
-  if (!st || !st.replay || !applied) return { url: location.origin + urlFrom(readForm()), exact: false };
+  if (!st || !st.replay || !appliedSetup) return { url: location.origin + urlFrom(readForm()), exact: false };
   const start = valuesFromSettings(st.replay.settings);
-  const values = { ...applied.form };
-  for (const [k, v] of Object.entries(st.replay.settings)) if (k in values && v !== applied.settings[k]) values[k] = start[k];
+  const values = { ...appliedSetup.form };
+  for (const [k, v] of Object.entries(st.replay.settings)) if (k in values && v !== appliedSetup.settings[k]) values[k] = start[k];
   let url = urlFrom(values);
   if (st.replay.log) url += (url.includes("?") ? "&" : "?") + "replay=" + encodeURIComponent(st.replay.log);
   return { url: location.origin + url, exact: true };
@@ -157,14 +157,14 @@ function copyLink() {
 
 // The replay a link was opened with, sent with the first setup the page applies.
 let linkReplay = new URLSearchParams(location.search).get("replay");
-let replayed = false;
+let linkReplayed = false;
 
 // The body of POST /api/sessions for `exp` (and the uploaded CSV text): the link's replay
 // goes with the first one only.
 function sessionBody(exp, csv) {
   const replay = linkReplay;
   linkReplay = null;
-  replayed = Boolean(replay);
+  linkReplayed = Boolean(replay);
   if (csv === null && !replay) return exp;
   const body = { experiment: exp };
   if (csv !== null) body.csv = csv;
@@ -176,8 +176,8 @@ function sessionBody(exp, csv) {
 // start (a resize was replayed), so the form and the URL take the session's configuration.
 function afterSetup() {
   rememberSetup();
-  if (!replayed) return;
-  replayed = false;
+  if (!linkReplayed) return;
+  linkReplayed = false;
   followShape();
   setStatus(`opened a shared run: replayed to epoch ${st.epoch}, row ${st.position} (${st.replay ? st.replay.log : ""})`);
 }

@@ -23,7 +23,7 @@ use std::str::FromStr;
 use nnlab_lab::config::Arch;
 use nnlab_train::Unit;
 
-use crate::limits::MAX_SAMPLE_STEPS;
+use crate::limits::{MAX_EPOCHS, MAX_SAMPLE_STEPS};
 use crate::session::{ParamEdit, Session};
 use crate::ApiError;
 
@@ -121,26 +121,39 @@ pub(crate) fn replay_cost(log: &[Action], rows: usize, batch: usize) -> usize {
 impl Session {
     /// Runs the actions of `text` (a log, see the module doc) on this fresh session with the
     /// calls that made them, so it ends where the logged session was; leaves nothing to
-    /// undo. At most [`MAX_SAMPLE_STEPS`] sample steps in all.
+    /// undo. At most [`MAX_SAMPLE_STEPS`] sample steps and [`MAX_EPOCHS`] epochs in all.
+    /// An error names `replay` and the action.
     pub fn replay(&mut self, text: &str) -> Result<(), ApiError> {
         let log = parse_log(text)?;
         // Sizes change with `arch=`, but rows and batch do not.
-        let cost = replay_cost(&log, self.trainer().n_rows(), self.trainer().batch_rows());
+        let rows = self.trainer().n_rows();
+        let cost = replay_cost(&log, rows, self.trainer().batch_rows());
         if cost > MAX_SAMPLE_STEPS {
             return Err(ApiError::bad(format!(
                 "replay: {cost} sample steps exceed the {MAX_SAMPLE_STEPS} a request may run"
             )));
         }
+        // Every epoch is at least one sample step of each row, so this bounds the epochs.
+        if cost.div_ceil(rows.max(1)) > MAX_EPOCHS {
+            return Err(ApiError::bad(format!(
+                "replay: more than the {MAX_EPOCHS} epochs a session may run"
+            )));
+        }
         for action in log {
-            match action {
+            let text = action.to_string();
+            let done = match action {
                 // A logged step that ran into the run's end stopped there; so does this.
                 Action::Step(unit, n) if self.trainer().is_running() => {
-                    self.advance(unit, n)?;
+                    self.advance(unit, n).map(|_| ())
                 }
-                Action::Step(..) => {}
-                Action::Edit(name, value) => self.edit(&ParamEdit { name, value })?,
-                Action::Arch(arch) => self.set_arch(&arch.to_string())?,
-            }
+                Action::Step(..) => Ok(()),
+                Action::Edit(name, value) => self.edit(&ParamEdit { name, value }),
+                Action::Arch(arch) => self.set_arch(&arch.to_string()),
+            };
+            done.map_err(|e| ApiError {
+                status: e.status,
+                message: format!("replay: {text}: {}", e.message),
+            })?;
         }
         self.forget_undo();
         Ok(())
@@ -182,7 +195,7 @@ mod tests {
             let e = parse_log(bad).unwrap_err();
             assert!(e.message.starts_with("replay: "), "{bad}: {}", e.message);
         }
-        // 60 epochs of 10 rows, 2 samples: 602 sample steps.
-        assert_eq!(replay_cost(&log, 10, 5), 602);
+        // 60 + 1 epochs of 10 rows and 2 samples: 612 sample steps.
+        assert_eq!(replay_cost(&log, 10, 5), 612);
     }
 }

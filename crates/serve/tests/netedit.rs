@@ -233,6 +233,30 @@ async fn a_replayed_log_gives_the_session_bit_for_bit() {
         "{}",
         r.error()
     );
+    // An action that does not apply names itself.
+    let r = common::post(
+        addr,
+        "/api/sessions",
+        &json!({"experiment": exp, "replay": "e1,w9=1"}),
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(
+        r.error().starts_with("replay: w9=1.0: name: "),
+        "{}",
+        r.error()
+    );
+    // 1 row: 200,000 epochs are only 200,000 sample steps, but twice the epochs a session
+    // may run.
+    let one_row = json!({"data": {"generator": {"rows": 1}}});
+    let r = common::post(
+        addr,
+        "/api/sessions",
+        &json!({"experiment": one_row, "replay": "e200000"}),
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("100000 epochs"), "{}", r.error());
     // A replay longer than a request may run is refused up front (100 rows · 60,000 epochs).
     let r = common::post(
         addr,
