@@ -248,7 +248,7 @@ async fn a_replayed_log_gives_the_session_bit_for_bit() {
     );
     // 1 row: 200,000 epochs are only 200,000 sample steps, but twice the epochs a session
     // may run.
-    let one_row = json!({"data": {"generator": {"rows": 1}}});
+    let one_row = json!({"data": {"generator": {"rows": 1}, "scale": "none"}});
     let r = common::post(
         addr,
         "/api/sessions",
