@@ -10,6 +10,10 @@
 //!   with R*, 2013, chapter 6). Columns `age, sex, bmi, children, smoker, region, charges`; by
 //!   default the course's inputs `age, bmi, children, smoker` (smoker encoded `no=0, yes=1`) and
 //!   the target `charges` in US dollars.
+//! - `course`: the course's worked example as a table of one row, `x1 = 1, x2 = 0, y = 2`
+//!   (the input and target `nnlab step` explains by default; with the `course` preset and no
+//!   scaling the network predicts 2.5 on it). It lets a session or `nnlab train` start from
+//!   exactly the step the course computes by hand.
 //!
 //! Other columns of a table can be chosen by name, as for a CSV file; text columns are encoded
 //! as the CSV loader encodes them (0/1, or one-hot for more than two values).
@@ -21,6 +25,8 @@
 //! let d = nnlab_data::builtin("insurance").unwrap();
 //! assert_eq!(d.input_names, ["age", "bmi", "children", "smoker"]);
 //! assert_eq!((d.row(0), d.y[0]), (&[19.0, 27.9, 0.0, 1.0][..], 16884.924));
+//! let d = nnlab_data::builtin("course").unwrap();
+//! assert_eq!((d.row(0), d.y[0]), (&[1.0, 0.0][..], 2.0));
 //! ```
 
 use crate::{load_csv_from_reader, CsvOptions, DataError, Dataset};
@@ -46,7 +52,7 @@ pub const DIABETES_INPUTS: [&str; 10] = [
 ];
 
 /// Every built-in table.
-pub const BUILTIN_TABLES: [BuiltinTable; 2] = [
+pub const BUILTIN_TABLES: [BuiltinTable; 3] = [
     BuiltinTable {
         name: "diabetes",
         inputs: &DIABETES_INPUTS,
@@ -60,6 +66,13 @@ pub const BUILTIN_TABLES: [BuiltinTable; 2] = [
         target: "charges",
         about: "1338 insurance holders' yearly medical charges in USD (Lantz 2013)",
         text: include_str!("../data/insurance.csv"),
+    },
+    BuiltinTable {
+        name: "course",
+        inputs: &["x1", "x2"],
+        target: "y",
+        about: "the course's worked example, one row: x = (1, 0), y = 2",
+        text: include_str!("../data/course.csv"),
     },
 ];
 
@@ -122,7 +135,22 @@ mod tests {
 
     #[test]
     fn names_follow_the_tables() {
-        assert_eq!(BUILTIN_NAMES, ["diabetes", "insurance"]);
+        assert_eq!(BUILTIN_NAMES, ["diabetes", "insurance", "course"]);
+    }
+
+    // The course's worked example (the default `--input 1,0 --target 2` of `nnlab step`,
+    // `nnlab_report::setup::COURSE_INPUT`/`COURSE_TARGET`): one row, read by the CSV loader.
+    #[test]
+    fn course_is_the_one_worked_example() {
+        let d = builtin("course").unwrap();
+        assert_eq!((d.n_rows(), d.n_inputs()), (1, 2));
+        assert_eq!(d.input_names, ["x1", "x2"]);
+        assert_eq!(d.target_name, "y");
+        assert_eq!((d.row(0), d.y[0]), (&[1.0, 0.0][..], 2.0));
+        assert_eq!(
+            d.source,
+            "builtin:course: the course's worked example, one row: x = (1, 0), y = 2"
+        );
     }
 
     #[test]
@@ -251,7 +279,7 @@ mod tests {
         let e = builtin("iris").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown built-in data set 'iris' (available: diabetes, insurance)"
+            "unknown built-in data set 'iris' (available: diabetes, insurance, course)"
         );
     }
 }

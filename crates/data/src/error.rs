@@ -122,7 +122,7 @@ pub enum DataError {
     // --- scaling ---
     #[error("unknown scaling '{name}' (expected minmax, standard or none)")]
     UnknownScaleKind { name: String },
-    #[error("column '{column}' is constant (every value is {value}): {scaling} scaling would divide by zero")]
+    #[error("column '{column}' is constant (every value is {value}): {scaling} scaling would divide by zero; leave it out of the inputs or turn scaling off (--scale none)")]
     ConstantColumn {
         column: String,
         value: f64,

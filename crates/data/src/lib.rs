@@ -6,7 +6,8 @@
 //!   skewed, integer or continuous ([`generate`](mod@generate) module);
 //! - a CSV table with a header ([`load_csv`]): columns chosen by name, text columns turned into
 //!   0/1 or one-hot columns, bad rows reported by file, line and column or skipped;
-//! - a built-in table ([`builtin`]): `diabetes` or `insurance`, CSV text shipped in the crate
+//! - a built-in table ([`builtin`]): `diabetes`, `insurance` or `course` (the course's one
+//!   worked example), CSV text shipped in the crate
 //!   (`crates/data/data/`, with its source and licence) and read by the same CSV loader;
 //!
 //! all three described by a [`DataSource`] (config files, `--data` flags). Then it is split

@@ -10,7 +10,7 @@
 //! or `kind = "csv"` with `path`, `inputs`, `target` and optionally `skip_bad_rows`, or
 //! `kind = "builtin"` with `name` and optionally `inputs` and `target` (else the table's
 //! own). As a flag value: `generate`, `builtin:NAME` (`builtin:insurance`,
-//! `builtin:diabetes`), or a path (a CSV file, whose inputs and target are then set
+//! `builtin:diabetes`, `builtin:course`), or a path (a CSV file, whose inputs and target are then set
 //! separately).
 //!
 //! ```
@@ -180,7 +180,7 @@ mod tests {
             .to_string();
         assert_eq!(
             e,
-            "unknown built-in data set 'iris' (available: diabetes, insurance)"
+            "unknown built-in data set 'iris' (available: diabetes, insurance, course)"
         );
         assert!(matches!(
             " ".parse::<DataSource>(),

@@ -9,7 +9,7 @@ const SVGNS = "http://www.w3.org/2000/svg";
 let SCHEMA = new Map();  // key -> {key, flag, path, help, default, switch, choices, group, applies_to}
 let DEFAULTS = {};       // form field -> its schema default as text ("" when off); left out of links
 // Labels the page shows for some choices instead of the bare value.
-const LABELS = { data: { generate: "generate: y = x1² + x2 + noise" } };
+const LABELS = { data: { generate: "generate: y = x1² + x2 + noise", "builtin:course": "builtin:course: the course's example (1 row)" } };
 
 let sid = null;          // session id
 let st = null;           // the last SessionState
@@ -17,8 +17,6 @@ let hist = [];           // loss history per epoch (EpochRecord)
 let sel = null;          // {kind: "param", name} or {kind: "node", layer, neuron}
 let events = null;       // EventSource while playing
 let csvText = null;      // uploaded CSV text (never in the URL)
-let lastPredFetch = 0;
-let chartTimer = null;    // the pending refresh of the two charts that need requests
 // Stored runs overlaid on the loss chart, by run id: {label, color, points: [[epoch, loss]]}.
 const overlays = new Map();
 // Dashed overlay colours, none of them the live curves' blue (train) or orange (test).
@@ -111,6 +109,7 @@ function appliesTo(k, src) {
 function urlFrom(f) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) if (v !== DEFAULTS[k] && appliesTo(k, f.data)) q.set(k, v);
+  for (const [k, v] of viewOptions()) q.set(k, v);  // presenter mode (present.js)
   const s = q.toString();
   return location.pathname + (s ? "?" + s : "");
 }
@@ -201,7 +200,7 @@ async function applySetup() {
 
 // ---------- session actions ----------
 async function refresh(full) {
-  const s = await api("GET", `/api/sessions/${sid}`);
+  const s = await api("GET", `/api/sessions/${sid}${rowQuery("?")}`);
   show(s, full);
 }
 
@@ -221,9 +220,10 @@ function mergeHistory(s, full) {
 async function act(method, path, body) {
   try {
     // The answer carries only the history records the page lacks (all of them after an
-    // undo or reset that cut the history: `history_from` says where they start).
-    const s = await api(method, `/api/sessions/${sid}${path}?since=${hist.length}`, body);
-    show(s, false);
+    // undo or reset that cut the history: `history_from` says where they start), on the
+    // row the math explains (setup.js).
+    const s = await api(method, `/api/sessions/${sid}${path}?since=${hist.length}${rowQuery("&")}`, body);
+    show(await onPickedRow(s), false);
   } catch (e) {
     setStatus(e.message, true);
   }
@@ -240,8 +240,13 @@ async function togglePlay() {
   // playing begins with the not-yet-playing state, and would close itself at once.
   await act("POST", "/play", { epochs_per_second: eps });
   if (!st || !st.playing) return;
+  listen();
+}
+
+// Follows the playing session's states (on the row the math explains, setup.js).
+function listen() {
   stopEvents();
-  events = new EventSource(`/api/sessions/${sid}/events?since=${hist.length}`);
+  events = new EventSource(`/api/sessions/${sid}/events?since=${hist.length}${rowQuery("&")}`);
   events.addEventListener("state", (ev) => {
     const s = JSON.parse(ev.data);
     showStreamed(s);
@@ -375,6 +380,7 @@ async function importJson(file) {
     stopEvents();
     const created = await api("POST", "/api/sessions/import", data);
     sid = created.id;
+    setStartValues(data.params?.initial);
     await refresh(true);
     // The form and the URL now describe the imported run (they kept the old setup, so a
     // shared link carried the wrong one), and the status says whether it replayed exactly.
@@ -391,6 +397,7 @@ async function importJson(file) {
 
 // ---------- wiring ----------
 function wire() {
+  setupExtras();
   $("#setup-form").addEventListener("submit", (e) => { e.preventDefault(); applySetup(); });
   $("#setup-form").elements.data.addEventListener("change", showSourceFields);
   $("#csv-file").addEventListener("change", (e) => e.target.files[0] && loadCsv(e.target.files[0]));

@@ -1,21 +1,9 @@
-// nnlab playground: the network diagram, the math panel, the parameter table and the
-// diagnostics, drawn from the last SessionState (`st`, declared in app.js). Loaded before
-// app.js; like it, it computes no math of its own.
+// nnlab playground: the math panel, the parameter table and the diagnostics, drawn from the
+// last SessionState (`st`, declared in app.js); the diagram is network.js's, the number
+// display present.js's. Loaded before app.js; like it, it computes no math of its own.
 "use strict";
 
-
 // ---------- rendering ----------
-function fmt(v) {
-  if (v === null || v === undefined) return "NaN";
-  if (typeof v !== "number") return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-  return String(Number(v.toPrecision(4)));
-}
-const full = (v) => (v === null || v === undefined ? "NaN" : String(v));
-// Six significant digits to read (the exact value goes in a tooltip and data-value).
-const short = (v) => (v === null || v === undefined ? "NaN" : Math.abs(v) >= 1e-4 || v === 0 ? String(Number(v.toPrecision(6))) : v.toExponential(5));
-
 function el(tag, attrs, parent, text) {
   const e = document.createElementNS(SVGNS, tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -42,18 +30,18 @@ function render() {
   $("#btn-undo").disabled = s.undo === 0;
   $("#btn-play").disabled = !s.playing && (s.status.status !== "completed" || s.epoch >= s.config.train.epochs);
   $("#progress").textContent = `epoch ${s.epoch}, row ${s.position}/${s.rows} of this epoch, batch ${s.batch_size}, lr ${fmt(s.lr)}, undo ${s.undo}`;
-  $("#losses").textContent = `train loss ${full(s.train_loss)}` + (s.test_loss !== null && s.test_loss !== undefined ? `   test loss ${full(s.test_loss)}` : "") + `   (mean ${s.config.train.loss}, ${units()})`;
+  const losses = $("#losses");
+  losses.replaceChildren("train loss ", numSpan(s.train_loss));
+  if (s.test_loss !== null && s.test_loss !== undefined) losses.append("   test loss ", numSpan(s.test_loss));
+  losses.append(`   (mean ${s.config.train.loss}, ${units()})`);
   drawNetwork();
   drawNetEdit();
   drawPanels();
+  drawSetupExtras();
   drawLoss();
-  const now = Date.now();
-  // The predictions and input-plane charts need two more requests each time: they follow
-  // once a burst of clicks settles (100 ms), at most twice a second while playing, so the
-  // step's own numbers are painted first and the step requests never queue behind them.
-  clearTimeout(chartTimer);
-  const wait = s.playing ? Math.max(0, 500 - (now - lastPredFetch)) : 100;
-  chartTimer = setTimeout(() => { lastPredFetch = Date.now(); drawPredictions(); drawPlane(); }, wait);
+  // The predictions and input-plane charts need requests: charts.js asks for them once a
+  // burst of clicks settles, at most twice a second while playing, one at a time.
+  scheduleCharts();
 }
 
 function flaggedNodes() {
@@ -63,79 +51,14 @@ function flaggedNodes() {
   return names;
 }
 
-function drawNetwork() {
-  const svg = $("#net");
-  svg.innerHTML = "";
-  const sizes = [st.step.input.length].concat(st.network.layers.map((l) => l.biases.length));
-  const W = 640, H = 340, padX = 84, padY = 28;
-  const colX = (l) => padX + (l * (W - 2 * padX)) / (sizes.length - 1);
-  const rowY = (l, j) => padY + ((j + 0.5) * (H - 2 * padY)) / sizes[l];
-  const r = Math.max(7, Math.min(22, (H - 2 * padY) / Math.max(...sizes) / 2.6));
-  let wmax = 1e-12;
-  st.network.layers.forEach((L) => L.weights.forEach((row) => row.forEach((w) => (wmax = Math.max(wmax, Math.abs(w))))));
-  const flagged = flaggedNodes();
-  const small = Math.max(...sizes) > 4;
-  // Edges first, under the nodes.
-  st.network.layers.forEach((L, l) => {
-    L.weights.forEach((row, j) => row.forEach((w, i) => {
-      const name = wName(l, j, i);
-      const x1 = colX(l), y1 = rowY(l, i), x2 = colX(l + 1), y2 = rowY(l + 1, j);
-      const line = el("line", {
-        x1, y1, x2, y2, class: "edge" + (sel && sel.name === name ? " selected" : ""),
-        stroke: !Number.isFinite(w) ? "#000" : w >= 0 ? "#2563eb" : "#dc2626",
-        "stroke-width": 0.6 + 6 * Math.min(1, Math.abs(w) / wmax), "stroke-opacity": 0.75, "data-name": name,
-      }, svg);
-      el("title", {}, line, `${name} = ${full(w)}`);
-      line.addEventListener("click", () => select({ kind: "param", name }));
-      if (!small) {
-        const t = 0.3 + 0.12 * ((i + j) % 2);
-        const lx = x1 + (x2 - x1) * t, ly = y1 + (y2 - y1) * t - 4;
-        const label = el("text", { x: lx, y: ly, "text-anchor": "middle", class: "clickable", "data-name": name }, svg, `${name}=${fmt(w)}`);
-        label.addEventListener("click", () => select({ kind: "param", name }));
-      }
-    }));
-  });
-  // Input nodes.
-  st.step.input.forEach((x, i) => {
-    const cx = colX(0), cy = rowY(0, i);
-    el("circle", { cx, cy, r, fill: "#eef2f7", stroke: "#64748b" }, svg);
-    el("text", { x: cx - r - 4, y: cy + 4, "text-anchor": "end" }, svg, `x${i + 1}=${fmt(x)}`);
-  });
-  // Neurons with z, a and the bias.
-  st.step.nodes.forEach((n) => {
-    const l = n.layer, j = n.neuron - 1;
-    const cx = colX(l), cy = rowY(l, j);
-    const bad = flagged.has(n.name) || !Number.isFinite(n.z) || !Number.isFinite(n.a);
-    const isSel = sel && sel.kind === "node" && sel.layer === l && sel.neuron === j;
-    const c = el("circle", { cx, cy, r, class: "node" + (bad ? " flag" : "") + (isSel ? " selected" : ""), fill: "#fff", stroke: "#334155", "stroke-width": 1.5, "data-node": n.name }, svg);
-    el("title", {}, c, `${n.name}: ${n.equation}` + (bad ? "  (flagged: see diagnostics)" : ""));
-    c.addEventListener("click", () => select({ kind: "node", layer: l, neuron: j }));
-    const bname = bName(l - 1, j);
-    const bval = st.network.layers[l - 1].biases[j];
-    if (!small) {
-      el("text", { x: cx, y: cy - r - 4, "text-anchor": "middle" }, svg, `${n.z_name}=${fmt(n.z)}`);
-      el("text", { x: cx, y: cy + r + 12, "text-anchor": "middle" }, svg, `${n.a_name}=${fmt(n.a)}`);
-    } else {
-      el("text", { x: cx + r + 2, y: cy + 4 }, svg, fmt(n.a));
-    }
-    const bt = el("text", { x: cx + (small ? -r - 2 : r + 4), y: cy + (small ? -r + 2 : 4), "text-anchor": small ? "end" : "start", class: "clickable" + (sel && sel.name === bname ? " selected" : ""), "data-name": bname, fill: "#7c3aed" }, svg, small ? "b" : `${bname}=${fmt(bval)}`);
-    el("title", {}, bt, `${bname} = ${full(bval)}`);
-    bt.addEventListener("click", () => select({ kind: "param", name: bname }));
-  });
-  const last = st.step.nodes[st.step.nodes.length - 1];
-  el("text", { x: W - 6, y: 14, "text-anchor": "end" }, svg, `row ${st.row}: target y=${fmt(Array.isArray(st.step.target) ? st.step.target[0] : st.step.target)}, y_hat=${fmt(last.a)}, loss=${fmt(st.step.loss)} (${units()})`);
-}
-
 function select(what) {
   sel = what;
   render();
 }
 
+// An equation of the server's, its numbers short (exact on hover and click: present.js).
 function eq(parent, text) {
-  const d = document.createElement("div");
-  d.className = "eq";
-  d.textContent = text;
-  parent.appendChild(d);
+  parent.appendChild(eqElement(text));
 }
 
 function drawMath() {
@@ -143,6 +66,8 @@ function drawMath() {
   p.innerHTML = "";
   const r = st.step;
   const ed = $("#editor");
+  // The row explained, each input under its name in the data, original beside scaled.
+  p.appendChild(rowValues());
   if (!sel) {
     eq(p, r.loss_equation);
     const note = document.createElement("p");
@@ -206,7 +131,7 @@ function drawUpdate(p, name) {
     h.textContent = "Training has ended: no next step (reset or undo).";
     return;
   }
-  h.textContent = `The next step: epoch ${u.epoch}, sample ${u.sample} (row ${u.row}), sample ${u.batch_sample} of ${u.batch_size} in its batch; loss ${full(u.loss)}`;
+  h.append(`The next step: epoch ${u.epoch}, sample ${u.sample} (row ${u.row}), sample ${u.batch_sample} of ${u.batch_size} in its batch; loss `, numSpan(u.loss));
   eq(p, u.batch_formula);
   eq(p, (u.updates ? "" : "at the batch's end: ") + u.formula);
   const rows = u.params.filter((q) => name === null || q.name === name);
@@ -215,6 +140,9 @@ function drawUpdate(p, name) {
   const cols = ["p", "before", grad, ...extra, "after"];
   const t = document.createElement("table");
   t.id = "update";
+  const wrap = document.createElement("div");
+  wrap.className = "fit";
+  wrap.appendChild(t);
   const head = document.createElement("tr");
   for (const c of cols) {
     const th = document.createElement("th");
@@ -229,13 +157,12 @@ function drawUpdate(p, name) {
     const cells = [q.name + (q.frozen ? " (frozen)" : ""), q.before, g, ...extra.map((k) => q[k]), q.after];
     for (const v of cells) {
       const td = document.createElement("td");
-      td.textContent = typeof v === "string" ? v : short(v);
-      if (typeof v !== "string") td.dataset.value = td.title = full(v);
+      if (typeof v === "string") td.textContent = v; else setNum(td, full(v));
       tr.appendChild(td);
     }
     t.appendChild(tr);
   }
-  p.appendChild(t);
+  p.appendChild(wrap);
 }
 
 function drawParams() {
@@ -253,15 +180,15 @@ function drawParams() {
     const name_td = document.createElement("td");
     name_td.textContent = name;
     tr.appendChild(name_td);
-    // Six significant digits to read; the exact value in data-value and the tooltip.
+    // Six significant digits to read (four in presenter mode); the exact value in
+    // data-value and the tooltip, and on a click.
     const q = next.get(name);
     const after = q ? q.after : r.before[name];
-    for (const v of [r.before[name], r.gradients[name], after - r.before[name], after]) {
+    const cols = [[r.before[name], "c-before"], [r.gradients[name], "c-grad"], [after - r.before[name], "c-change"], [after, "c-after"]];
+    for (const [v, cls] of cols) {
       const td = document.createElement("td");
-      td.textContent = short(v);
-      td.dataset.value = full(v);
-      td.title = full(v);
-      tr.appendChild(td);
+      td.className = cls;
+      tr.appendChild(setNum(td, full(v)));
     }
     tr.addEventListener("click", () => select({ kind: "param", name }));
     tb.appendChild(tr);

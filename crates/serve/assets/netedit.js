@@ -207,7 +207,8 @@ function dropPendingState() {
   pendingState = null;
 }
 
-// The math panel, the parameter table and the diagnostics. While playing a network of more
+// The math panel, the parameter table and the diagnostics (the tables fitted to their
+// column, present.js). While playing a network of more
 // than PANEL_ROWS parameters they are drawn half a second after the last time (with the
 // state then), so the diagram, the loss chart and the status get every frame in between:
 // at 10-16-16-1 the two tables are 930 rows, whose layout took about 150 ms a state. A
@@ -233,4 +234,5 @@ function drawPanelsNow() {
   drawMath();
   drawParams();
   drawDiagnostics();
+  fitTables();
 }

@@ -7,6 +7,7 @@
 //! rule and the server's row limit before the pipeline runs.
 
 use nnlab_core::Network;
+use nnlab_data::Dataset;
 use nnlab_lab::{CsvText, Experiment, Prepared};
 use serde::Serialize;
 
@@ -74,6 +75,40 @@ pub struct Grid {
     pub x1: Vec<f64>,
     pub x2: Vec<f64>,
     pub z: Vec<Vec<f64>>,
+    /// Each hidden neuron's activation over the same grid, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub neurons: Option<Vec<NeuronGrid>>,
+    /// The data's rows (training, then test), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<Vec<Point>>,
+}
+
+/// One hidden neuron's `a` over the grid (the network's own units: the scaled inputs go
+/// in), `a[j][i]` at `(x1[i], x2[j])`, from the same forward pass as the output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NeuronGrid {
+    /// Layer, 1-based (1 = the first layer after the input), as in the step report.
+    pub layer: usize,
+    /// Neuron within the layer, 1-based.
+    pub neuron: usize,
+    pub a: Vec<Vec<f64>>,
+}
+
+/// One row of the data in original units, to draw over the plane.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Point {
+    /// `train` or `test`.
+    pub set: &'static str,
+    pub x1: f64,
+    pub x2: f64,
+    pub y: f64,
+}
+
+/// What a grid carries besides the output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GridParts {
+    pub neurons: bool,
+    pub points: bool,
 }
 
 /// Every row's prediction by `net` (train rows, then test rows), in the target's original
@@ -101,18 +136,29 @@ pub fn predictions(data: &Prepared, net: &Network) -> Result<Vec<PredictionRow>,
     Ok(out)
 }
 
-/// `net` over an `n × n` grid spanning the training rows' range of both inputs; an error
-/// unless the data has exactly two inputs.
-pub fn grid(data: &Prepared, net: &Network, n: usize) -> Result<Grid, ApiError> {
-    let d = &data.original().map_err(ApiError::internal)?.train;
+/// `net` over an `n × n` grid spanning the range of both inputs over all rows (training and
+/// test, so every point drawn lies on it); an error unless the data has exactly two inputs.
+pub fn grid(data: &Prepared, net: &Network, n: usize, parts: GridParts) -> Result<Grid, ApiError> {
+    let original = data.original().map_err(ApiError::internal)?;
+    let d = &original.train;
     if d.n_inputs() != 2 {
         return Err(ApiError::bad(format!(
             "grid: the data has {} inputs; the plane needs exactly 2",
             d.n_inputs()
         )));
     }
+    if net.n_inputs() != 2 {
+        return Err(ApiError::bad(format!(
+            "grid: the network {} takes {} inputs; the plane needs exactly 2",
+            net.arch_string(),
+            net.n_inputs()
+        )));
+    }
+    let sets: Vec<(&'static str, &Dataset)> = std::iter::once(("train", d))
+        .chain(original.test.as_ref().map(|t| ("test", t)))
+        .collect();
     let axis = |col: usize| -> Vec<f64> {
-        let v = d.input_column(col);
+        let v: Vec<f64> = sets.iter().flat_map(|(_, s)| s.input_column(col)).collect();
         let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         (0..n)
@@ -121,24 +167,62 @@ pub fn grid(data: &Prepared, net: &Network, n: usize) -> Result<Grid, ApiError> 
     };
     let (x1, x2) = (axis(0), axis(1));
     let scaler = &data.scaler;
+    let hidden = net.layers().len() - 1;
+    let count: usize = net.layers()[..hidden].iter().map(|l| l.n_out()).sum();
+    // neurons[k][j][i]: hidden neuron k (layer by layer) at (x1[i], x2[j]).
+    let mut neurons: Vec<Vec<Vec<f64>>> =
+        vec![Vec::with_capacity(n); if parts.neurons { count } else { 0 }];
+    let mut trace = nnlab_core::Trace::new(net);
     let mut z = Vec::with_capacity(n);
     for &b in &x2 {
         let mut row = Vec::with_capacity(n);
+        for grid in &mut neurons {
+            grid.push(Vec::with_capacity(n));
+        }
         for &a in &x1 {
             let s = [
                 scaler.scale_input(0, a).map_err(ApiError::internal)?,
                 scaler.scale_input(1, b).map_err(ApiError::internal)?,
             ];
-            let y = net.predict(&s).map_err(ApiError::internal)?;
-            row.push(scaler.inverse_target(y[0]));
+            // One forward pass gives the output and every hidden neuron's `a`.
+            net.forward_into(&s, &mut trace);
+            row.push(scaler.inverse_target(trace.output()[0]));
+            for (grid, &v) in neurons.iter_mut().zip(trace.a[..hidden].iter().flatten()) {
+                if let Some(last) = grid.last_mut() {
+                    last.push(v);
+                }
+            }
         }
         z.push(row);
     }
+    let neurons = parts.neurons.then(|| {
+        let ids = net.layers()[..hidden]
+            .iter()
+            .enumerate()
+            .flat_map(|(l, layer)| (0..layer.n_out()).map(move |j| (l + 1, j + 1)));
+        ids.zip(neurons)
+            .map(|((layer, neuron), a)| NeuronGrid { layer, neuron, a })
+            .collect()
+    });
+    let points = parts.points.then(|| {
+        sets.iter()
+            .flat_map(|&(set, s)| {
+                (0..s.n_rows()).map(move |r| Point {
+                    set,
+                    x1: s.row(r)[0],
+                    x2: s.row(r)[1],
+                    y: s.y[r],
+                })
+            })
+            .collect()
+    });
     Ok(Grid {
         x1_name: d.input_names[0].clone(),
         x2_name: d.input_names[1].clone(),
         x1,
         x2,
         z,
+        neurons,
+        points,
     })
 }

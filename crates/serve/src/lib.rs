@@ -43,7 +43,7 @@ mod view;
 
 use std::sync::Arc;
 
-pub use data::{Grid, PredictionRow};
+pub use data::{Grid, NeuronGrid, Point, PredictionRow};
 pub use error::ApiError;
 pub use routes::{router, AppState};
 pub use runs::RunStore;

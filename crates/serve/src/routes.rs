@@ -38,8 +38,13 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ),
     ("/errors.js", JS, include_str!("../assets/errors.js")),
     ("/app.js", JS, include_str!("../assets/app.js")),
+    ("/present.js", JS, include_str!("../assets/present.js")),
     ("/draw.js", JS, include_str!("../assets/draw.js")),
+    ("/network.js", JS, include_str!("../assets/network.js")),
     ("/charts.js", JS, include_str!("../assets/charts.js")),
+    ("/setup.js", JS, include_str!("../assets/setup.js")),
+    ("/ticks.js", JS, include_str!("../assets/ticks.js")),
+    ("/neurons.js", JS, include_str!("../assets/neurons.js")),
     ("/netedit.js", JS, include_str!("../assets/netedit.js")),
     (
         "/style.css",
@@ -231,6 +236,11 @@ async fn change(
     let e = entry.clone();
     let state = blocking(move || {
         let mut s = e.lock();
+        // A bad row is refused before the change, which would otherwise happen unanswered.
+        let n = s.trainer().n_rows();
+        if let Some(r) = q.row.filter(|r| !(1..=n).contains(r)) {
+            return Err(ApiError::bad(format!("row: {r} is not in 1..={n}")));
+        }
         f(&mut s)?;
         s.state(&id, q.row, q.since)
     })
@@ -323,6 +333,12 @@ async fn predictions(
 #[serde(deny_unknown_fields)]
 struct GridQuery {
     n: Option<usize>,
+    /// Each hidden neuron's `a` over the grid too.
+    #[serde(default)]
+    neurons: bool,
+    /// The data's rows too.
+    #[serde(default)]
+    points: bool,
 }
 
 async fn grid(
@@ -330,14 +346,19 @@ async fn grid(
     Path(id): Path<String>,
     q: Result<Query<GridQuery>, QueryRejection>,
 ) -> ApiResult<Json<crate::data::Grid>> {
-    let n = query(q)?.n.unwrap_or(30);
+    let q = query(q)?;
+    let n = q.n.unwrap_or(30);
+    let parts = crate::data::GridParts {
+        neurons: q.neurons,
+        points: q.points,
+    };
     if !(2..=MAX_GRID).contains(&n) {
         return Err(ApiError::bad(format!("n: {n} is not in 2..={MAX_GRID}")));
     }
     let entry = store.get(&id)?;
     blocking(move || {
         let s = entry.lock();
-        crate::data::grid(&s.data, s.trainer().network(), n)
+        crate::data::grid(&s.data, s.trainer().network(), n, parts)
     })
     .await
     .map(Json)

@@ -132,7 +132,15 @@ async fn the_page_and_unknown_routes() {
         .body
         .contains("EventSource"));
     // The page's other scripts, in the order index.html loads them before app.js.
+    assert!(common::get(addr, "/present.js")
+        .await
+        .body
+        .contains("function eqElement"));
     assert!(common::get(addr, "/draw.js")
+        .await
+        .body
+        .contains("function drawMath"));
+    assert!(common::get(addr, "/network.js")
         .await
         .body
         .contains("function drawNetwork"));
@@ -170,7 +178,12 @@ async fn schema_lists_every_option_with_its_default() {
     assert_eq!(key("skip_bad_rows")["applies_to"], json!("csv"));
     assert_eq!(
         key("data")["choices"],
-        json!(["generate", "builtin:diabetes", "builtin:insurance"])
+        json!([
+            "generate",
+            "builtin:diabetes",
+            "builtin:insurance",
+            "builtin:course"
+        ])
     );
     assert_eq!(key("init")["default"], Value::Null);
     assert_eq!(

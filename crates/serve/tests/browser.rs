@@ -225,7 +225,7 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     .await;
     until(
         c,
-        "return document.querySelectorAll('#chart-plane rect').length === 576",
+        "return document.querySelectorAll('#chart-plane rect.cell').length === 576",
     )
     .await;
 

@@ -216,7 +216,7 @@ mod tests {
         let e = Scaler::fit(&d, ScaleKind::MinMax).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "column 'x1' is constant (every value is 3): min-max scaling would divide by zero"
+            "column 'x1' is constant (every value is 3): min-max scaling would divide by zero; leave it out of the inputs or turn scaling off (--scale none)"
         );
         let e = Scaler::fit(&d, ScaleKind::Standard).unwrap_err();
         assert!(e

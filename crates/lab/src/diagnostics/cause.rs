@@ -86,6 +86,11 @@ pub(super) fn constant_output(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     if ev.diverged() || net.n_outputs() != 1 || ev.train.n_rows() == 0 {
         return;
     }
+    // Targets that are all equal (a one-row table such as `builtin:course`) are fitted by a
+    // constant: a constant output is then no fault (the verdict says the fit cannot be judged).
+    if ev.train.y.windows(2).all(|w| w[0] == w[1]) {
+        return;
+    }
     // The verdict measured the spread already when it judged the training rows: a run whose
     // output varies (nearly every run of a sweep) needs no second pass over them.
     if let Some(v) = ev.verdict.filter(|v| v.judged_on == JudgedOn::Train) {

@@ -8,6 +8,7 @@
 //! | outcome | holds when |
 //! |---|---|
 //! | `diverged` | a loss or a parameter became inf/NaN |
+//! | `no_better_than_mean` | the judged targets are all equal (one row): R² is undefined, the fit cannot be judged |
 //! | `stuck` | ≥ [`STUCK_SAME_SHARE`] of the judged rows get one identical prediction, or the predictions' spread is < [`STUCK_SPREAD`] of the targets' |
 //! | `oscillating` | the train loss rose in ≥ [`OSCILLATING_SHARE`] of the epoch steps (≥ 5 rises), and the rises add up to ≥ [`OSCILLATING_RISE`] of its fall |
 //! | `still_improving` | at the pace of its last epochs the loss would fall by ≥ [`STILL_IMPROVING_PROJECTED`] in a second run as long |
@@ -123,7 +124,7 @@ impl Outcome {
                 "the training loss is still falling clearly: at the median pace of the last {} of the epochs (at least {}) it would fall by at least {} more in a second run as long, so more epochs (or a larger rate) would help",
                 pct(STILL_IMPROVING_WINDOW), STILL_IMPROVING_MIN_WINDOW, pct(STILL_IMPROVING_PROJECTED)
             ),
-            Outcome::NoBetterThanMean => "R² <= 0 on the judged set: predicting the mean target for every row would do as well".into(),
+            Outcome::NoBetterThanMean => "R² <= 0 on the judged set: predicting the mean target for every row would do as well; also when its targets are all equal (a one-row table), where R² is undefined and the fit cannot be judged".into(),
             Outcome::StoppedEarly => "early stopping ended the run when the test loss stopped improving, with R² > 0".into(),
             Outcome::Plateaued => format!(
                 "the loss has settled (none of the above) but R² on the judged set is below {LEARNED_R2}, or more than {LINE_MARGIN} below that of a least-squares straight line fitted to the training rows: the network has not learned even what a line can"
@@ -273,6 +274,23 @@ pub fn judge(j: &Judge) -> Verdict {
         );
     }
     let sp = j.spread;
+    // Targets that never differ (a one-row table such as `builtin:course`, or one value
+    // repeated) leave R² and the spread ratio undefined (0/0): every prediction is "the
+    // same", so the stuck rule would fire on a perfect fit. Say that the fit cannot be
+    // judged rather than call it stuck.
+    if !sp.ratio.is_finite() {
+        let first = j.train_loss.first().copied().unwrap_or(f64::NAN);
+        let last = j.train_loss.last().copied().unwrap_or(f64::NAN);
+        return verdict(
+            Outcome::NoBetterThanMean,
+            format!(
+                "the {set} set's targets are all equal (one row, or one value repeated), so R² and the spread of the predictions are undefined and the fit cannot be judged (predicting the mean, that value, does as well); the training loss went from {} to {} in {} epochs",
+                sig4(first),
+                sig4(last),
+                j.train_loss.len()
+            ),
+        );
+    }
     if sp.same_share >= STUCK_SAME_SHARE {
         return verdict(
             Outcome::Stuck,

@@ -386,3 +386,27 @@ fn counts_describe_most_frequent_first() {
     assert_eq!(back, c);
     assert!(serde_json::from_str::<OutcomeCounts>(r#"{"fine": 1}"#).is_err());
 }
+
+// A one-row table (`builtin:course`, x = (1, 0), y = 2) fitted exactly: one prediction, one
+// target, so 100% of the rows share a prediction and std(pred) / std(y) is 0/0. Before, the
+// stuck rule fired ("100% of the train rows get the same prediction: the output is stuck");
+// now the verdict says the fit cannot be judged, with the loss it reached.
+#[test]
+fn one_row_is_not_stuck_but_unjudgeable() {
+    let one = Spread::of(&[2.0], &[2.0]);
+    assert!(one.ratio.is_nan() && one.same_share == 1.0);
+    let v = verdict(&TrainStatus::Completed, &[0.25, 0.125], f64::NAN, one, None);
+    assert_eq!(v.outcome, Outcome::NoBetterThanMean, "{}", v.reason);
+    assert!(
+        v.reason
+            .starts_with("the train set's targets are all equal (one row, or one value repeated)")
+            && v.reason
+                .ends_with("the training loss went from 0.25 to 0.125 in 2 epochs"),
+        "{}",
+        v.reason
+    );
+    // Its twin with two differing targets and one shared prediction is stuck.
+    let two = Spread::of(&[2.0, 2.0], &[1.0, 3.0]);
+    let v = verdict(&TrainStatus::Completed, &[0.25, 0.125], 0.0, two, None);
+    assert_eq!(v.outcome, Outcome::Stuck, "{}", v.reason);
+}
