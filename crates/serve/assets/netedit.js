@@ -82,8 +82,9 @@ function placeLayerButtons() {
   }
 }
 
-// The bar above the diagram: "+ − layers" for the count of hidden layers, and a "+ −" pair
-// over each hidden layer's column.
+// "+ − layers" for the count of hidden layers (in the controls' row), and over the diagram a
+// bar with a "+ −" pair above each hidden layer's column (one line: the diagram keeps the
+// height).
 function drawNetEdit() {
   let bar = document.getElementById("netedit");
   if (!bar) {
@@ -96,14 +97,18 @@ function drawNetEdit() {
   }
   bar.replaceChildren();
   const hidden = hiddenSizes();
-  const layers = document.createElement("span");
-  layers.className = "netedit-layers";
-  layers.append(
+  let layers = document.getElementById("netedit-layers");
+  if (!layers) {
+    layers = document.createElement("span");
+    layers.id = "netedit-layers";
+    $("#controls").appendChild(layers);
+  }
+  layers.replaceChildren(
+    "layers ",
     editButton("+", "add a hidden layer before the output (as wide as the last one)", () => resizeTo([...hidden, hidden[hidden.length - 1] ?? 2]), false),
     editButton("−", "remove the last hidden layer", () => resizeTo(hidden.slice(0, -1)), hidden.length === 0),
-    document.createTextNode(` ${hidden.length} hidden layer${hidden.length === 1 ? "" : "s"}`),
+    ` ${hidden.length} hidden`,
   );
-  bar.appendChild(layers);
   followShape();
   hidden.forEach((n, l) => {
     const node = st.step.nodes.find((d) => d.layer === l + 1);

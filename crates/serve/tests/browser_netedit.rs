@@ -120,7 +120,7 @@ async fn resize_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     assert_eq!(wide["epoch"], json!(2));
     assert_eq!(wide["history"], trained["history"]);
     // + layers: 2-3-3-1; − on the new layer's neurons down to 1, whose − is then disabled.
-    press(c, "#netedit .netedit-layers button:first-child").await?;
+    press(c, "#netedit-layers button:first-of-type").await?;
     until(c, "return st.network.layers.length === 3").await;
     for want in [2, 1] {
         press(
@@ -142,7 +142,7 @@ async fn resize_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     assert_eq!(disabled, json!(true));
     screenshot(c, "netedit-2-3-1-1.png").await?;
     // − layers, then Undo four times: back to the trained 2-2-1, bit for bit.
-    press(c, "#netedit .netedit-layers button:last-child").await?;
+    press(c, "#netedit-layers button:last-of-type").await?;
     until(c, "return st.network.layers.length === 2").await;
     // Undo points: 2 epochs, then +, + layers, −, −, − layers: 7; five resizes to undo.
     for left in (2..7).rev() {
