@@ -21,6 +21,33 @@ pub enum ParamId {
     },
 }
 
+impl ParamId {
+    /// `(layer, neuron, input)`, with no input for a bias (all 0-based).
+    pub fn parts(self) -> (usize, usize, Option<usize>) {
+        match self {
+            ParamId::Weight {
+                layer,
+                neuron,
+                input,
+            } => (layer, neuron, Some(input)),
+            ParamId::Bias { layer, neuron } => (layer, neuron, None),
+        }
+    }
+
+    /// The weight into `neuron` from `input` of `layer`, or the bias of `neuron` when
+    /// `input` is `None`: the inverse of [`ParamId::parts`].
+    pub fn from_parts(layer: usize, neuron: usize, input: Option<usize>) -> ParamId {
+        match input {
+            Some(input) => ParamId::Weight {
+                layer,
+                neuron,
+                input,
+            },
+            None => ParamId::Bias { layer, neuron },
+        }
+    }
+}
+
 impl fmt::Display for ParamId {
     /// The general name (`L1.w[2][1]`, `L2.b[1]`), 1-based.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

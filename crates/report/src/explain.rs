@@ -92,14 +92,7 @@ pub(crate) fn gradient_factors(
     value: f64,
 ) -> GradientFactors {
     let name = net.param_name(id);
-    let (layer, neuron, input) = match id {
-        ParamId::Weight {
-            layer,
-            neuron,
-            input,
-        } => (layer, neuron, Some(input)),
-        ParamId::Bias { layer, neuron } => (layer, neuron, None),
-    };
+    let (layer, neuron, input) = id.parts();
     let mut parts = Vec::new();
     if net.is_course_shape() {
         // 2-2-1: one output, so dL/da of a hidden node is the single term dL/dz3 · w, and

@@ -105,13 +105,27 @@ function appliesTo(k, src) {
   return true;
 }
 
-function urlFromForm() {
+// The page's URL for the form's values `f` (a link to that setup).
+function urlFrom(f) {
   const q = new URLSearchParams();
-  const f = readForm();
   for (const [k, v] of Object.entries(f)) if (v !== DEFAULTS[k] && appliesTo(k, f.data)) q.set(k, v);
   for (const [k, v] of viewOptions()) q.set(k, v);  // presenter mode (present.js)
   const s = q.toString();
   return location.pathname + (s ? "?" + s : "");
+}
+
+function urlFromForm() {
+  return urlFrom(readForm());
+}
+
+// The form's values for a state's `settings` (the options as the form spells them): an
+// import's, or a share link's starting setup. Data the form cannot name is an upload.
+function valuesFromSettings(settings) {
+  const values = {};
+  const sources = [...$("#setup-form").elements.data.options].map((o) => o.value);
+  for (const [k, v] of Object.entries(settings)) if (k in DEFAULTS) values[k] = v ?? "";
+  if (!sources.includes(values.data)) values.data = "upload";
+  return values;
 }
 
 function formFromUrl() {
@@ -171,12 +185,13 @@ async function applySetup() {
   if (f.data === "upload" && !csvText) { $("#setup-error").textContent = "choose a CSV file first"; return; }
   const exp = experimentFrom(f);
   try {
-    const body = f.data === "upload" ? { experiment: exp, csv: csvText } : exp;
+    const body = sessionBody(exp, f.data === "upload" ? csvText : null);
     const created = await api("POST", "/api/sessions", body);
     sid = created.id;
     history.replaceState(null, "", urlFromForm());
     sel = null;
     await refresh(true);
+    afterSetup();
   } catch (e) {
     $("#setup-error").textContent = e.message;
     setStatus("setup error", true);
@@ -189,17 +204,26 @@ async function refresh(full) {
   show(s, full);
 }
 
+// Paints state `s` now (streamed states go through showStreamed, netedit.js).
 function show(s, full) {
-  if (full || s.history_from === 0) hist = s.history.slice();
-  else hist = hist.slice(0, s.history_from).concat(s.history);
+  mergeHistory(s, full);
+  dropPendingState();
   st = s;
   render();
 }
 
+function mergeHistory(s, full) {
+  if (full || s.history_from === 0) hist = s.history.slice();
+  else hist = hist.slice(0, s.history_from).concat(s.history);
+}
+
 async function act(method, path, body) {
   try {
-    const s = await api(method, `/api/sessions/${sid}${path}`, body);
-    show(await onPickedRow(s), true);
+    // The answer carries only the history records the page lacks (all of them after an
+    // undo or reset that cut the history: `history_from` says where they start), on the
+    // row the math explains (setup.js).
+    const s = await api(method, `/api/sessions/${sid}${path}?since=${hist.length}${rowQuery("&")}`, body);
+    show(await onPickedRow(s), false);
   } catch (e) {
     setStatus(e.message, true);
   }
@@ -225,7 +249,7 @@ function listen() {
   events = new EventSource(`/api/sessions/${sid}/events?since=${hist.length}${rowQuery("&")}`);
   events.addEventListener("state", (ev) => {
     const s = JSON.parse(ev.data);
-    show(s, false);
+    showStreamed(s);
     if (!s.playing) stopEvents();
   });
 }
@@ -360,11 +384,8 @@ async function importJson(file) {
     await refresh(true);
     // The form and the URL now describe the imported run (they kept the old setup, so a
     // shared link carried the wrong one), and the status says whether it replayed exactly.
-    const values = {};
-    const sources = [...$("#setup-form").elements.data.options].map((o) => o.value);
-    for (const [k, v] of Object.entries(st.settings)) if (k in DEFAULTS) values[k] = v ?? "";
-    if (!sources.includes(values.data)) values.data = "upload";
-    writeForm(values);
+    writeForm(valuesFromSettings(st.settings));
+    rememberSetup();
     history.replaceState(null, "", urlFromForm());
     setStatus(created.exact
       ? `imported: the export's configuration replays it exactly (epoch ${st.epoch})`
@@ -394,11 +415,7 @@ function wire() {
   $("#btn-save").addEventListener("click", saveRun);
   $("#btn-runs-refresh").addEventListener("click", loadRuns);
   $("#file-import").addEventListener("change", (e) => e.target.files[0] && importJson(e.target.files[0]));
-  $("#btn-link").addEventListener("click", () => {
-    const link = location.origin + urlFromForm();
-    if (navigator.clipboard) navigator.clipboard.writeText(link).catch(() => {});
-    setStatus("link: " + link);
-  });
+  $("#btn-link").addEventListener("click", copyLink);
 }
 
 wire();

@@ -35,11 +35,9 @@ function render() {
   if (s.test_loss !== null && s.test_loss !== undefined) losses.append("   test loss ", numSpan(s.test_loss));
   losses.append(`   (mean ${s.config.train.loss}, ${units()})`);
   drawNetwork();
-  drawMath();
-  drawParams();
-  drawDiagnostics();
+  drawNetEdit();
+  drawPanels();
   drawSetupExtras();
-  fitTables();
   drawLoss();
   // The predictions and input-plane charts need requests: charts.js asks for them once a
   // burst of clicks settles, at most twice a second while playing, one at a time.

@@ -10,7 +10,8 @@
 //!   the trainer `nnlab train` runs ([`nnlab_train::Trainer`]), so whole epochs give its
 //!   bits; each state shows what the next sample step will really do
 //!   ([`nnlab_train::UpdatePreview`]). Sessions can be reset, undone, edited, played
-//!   (server-sent events), exported and imported.
+//!   (server-sent events), resized (+/− neurons and layers), exported, imported and
+//!   shared as a link that replays their actions bit for bit.
 //! - Sessions can be saved into the run store `nnlab train` records into ([`RunStore`]),
 //!   whose recent runs the page lists and overlays on its loss chart.
 //!
@@ -30,6 +31,8 @@ mod error;
 mod exchange;
 pub mod limits;
 mod play;
+mod replay;
+mod resize;
 mod routes;
 pub mod runs;
 mod save;
@@ -48,7 +51,7 @@ pub use save::{run_result, saved_run, SavedRun};
 pub use session::{ParamEdit, Session, StepRequest};
 pub use sessions::Sessions;
 pub use step_api::{step_report, StepApiRequest, Values};
-pub use view::SessionState;
+pub use view::{Replay, SessionState};
 
 /// The API's documentation (Markdown), as the README shows it.
 pub const API_DOC: &str = include_str!("../API.md");

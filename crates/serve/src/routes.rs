@@ -45,6 +45,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("/setup.js", JS, include_str!("../assets/setup.js")),
     ("/ticks.js", JS, include_str!("../assets/ticks.js")),
     ("/neurons.js", JS, include_str!("../assets/neurons.js")),
+    ("/netedit.js", JS, include_str!("../assets/netedit.js")),
     (
         "/style.css",
         "text/css; charset=utf-8",
@@ -98,6 +99,7 @@ pub fn router(store: Arc<Sessions>, runs: Arc<RunStore>) -> Router {
         .route("/api/sessions/{id}/reset", post(reset))
         .route("/api/sessions/{id}/undo", post(undo))
         .route("/api/sessions/{id}/params", axum::routing::put(edit))
+        .route("/api/sessions/{id}/arch", axum::routing::put(arch))
         .route("/api/sessions/{id}/play", post(play::play))
         .route("/api/sessions/{id}/pause", post(play::pause))
         .route("/api/sessions/{id}/events", get(play::events))
@@ -141,12 +143,14 @@ async fn api_step(
     step_report(&req).map(Json)
 }
 
-/// `POST /api/sessions`: an `Experiment`, or `{"experiment": ..., "csv": "..."}`.
+/// `POST /api/sessions`: an `Experiment`, or `{"experiment": ..., "csv": "...",
+/// "replay": "e30,w5=0.5"}` (a share link's action log, see [`crate::replay`]).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CreateRequest {
     experiment: Experiment,
     csv: Option<String>,
+    replay: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -169,16 +173,23 @@ async fn create(
 ) -> ApiResult<Json<Created>> {
     let value: serde_json::Value = parse(body)?;
     let wrapped = value.get("experiment").is_some();
-    let (exp, csv) = if wrapped {
+    let (exp, csv, replay) = if wrapped {
         let req: CreateRequest = serde_json::from_value(value)
             .map_err(|e| ApiError::bad(format!("request body: {e}")))?;
-        (req.experiment, req.csv)
+        (req.experiment, req.csv, req.replay)
     } else {
         // An error names the field by its path (`train.lr: ...`).
         let exp = Experiment::from_json(value).map_err(ApiError::bad)?;
-        (exp, None)
+        (exp, None, None)
     };
-    let session = blocking(move || Session::new(&exp, csv)).await?;
+    let session = blocking(move || {
+        let mut s = Session::new(&exp, csv)?;
+        if let Some(text) = replay {
+            s.replay(&text)?;
+        }
+        Ok(s)
+    })
+    .await?;
     let id = store.insert(session)?;
     Ok(Json(Created { id }))
 }
@@ -211,18 +222,27 @@ async fn state(
 }
 
 /// Changes a session with `f` off the async threads, wakes its event streams, and answers
-/// with its new state.
+/// with its new state: at the query's `row`, with the history from its `since` (a page
+/// that has the first `since` records needs only the rest; one step at epoch 10,000 sent
+/// all 10,000 again).
 async fn change(
     store: &Sessions,
     id: String,
+    q: Result<Query<StateQuery>, QueryRejection>,
     f: impl FnOnce(&mut Session) -> ApiResult<()> + Send + 'static,
 ) -> ApiResult<Json<SessionState>> {
+    let q = query(q)?;
     let entry = store.get(&id)?;
     let e = entry.clone();
     let state = blocking(move || {
         let mut s = e.lock();
+        // A bad row is refused before the change, which would otherwise happen unanswered.
+        let n = s.trainer().n_rows();
+        if let Some(r) = q.row.filter(|r| !(1..=n).contains(r)) {
+            return Err(ApiError::bad(format!("row: {r} is not in 1..={n}")));
+        }
         f(&mut s)?;
-        s.state(&id, None, 0)
+        s.state(&id, q.row, q.since)
     })
     .await?;
     entry.notify();
@@ -232,17 +252,19 @@ async fn change(
 async fn step(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let req: StepRequest = parse(body)?;
-    change(&store, id, move |s| s.step(req).map(|_| ())).await
+    change(&store, id, q, move |s| s.step(req).map(|_| ())).await
 }
 
 async fn reset(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
 ) -> ApiResult<Json<SessionState>> {
-    change(&store, id, |s| {
+    change(&store, id, q, |s| {
         s.playing = None;
         s.reset()
     })
@@ -252,8 +274,9 @@ async fn reset(
 async fn undo(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
 ) -> ApiResult<Json<SessionState>> {
-    change(&store, id, |s| {
+    change(&store, id, q, |s| {
         s.playing = None;
         s.undo()
     })
@@ -263,10 +286,32 @@ async fn undo(
 async fn edit(
     State(store): State<Shared>,
     Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let req: ParamEdit = parse(body)?;
-    change(&store, id, move |s| s.edit(&req)).await
+    change(&store, id, q, move |s| s.edit(&req)).await
+}
+
+/// `{"arch": "2-3-1"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArchRequest {
+    arch: String,
+}
+
+async fn arch(
+    State(store): State<Shared>,
+    Path(id): Path<String>,
+    q: Result<Query<StateQuery>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<SessionState>> {
+    let req: ArchRequest = parse(body)?;
+    change(&store, id, q, move |s| {
+        s.playing = None;
+        s.set_arch(&req.arch)
+    })
+    .await
 }
 
 async fn predictions(

@@ -43,7 +43,7 @@ pub fn run_result(s: &Session) -> Result<(RunResult, Vec<String>), ApiError> {
     let mut notes = Vec::new();
     if s.edited() {
         notes.push(
-            "a parameter was set by hand, or the run was imported without its optimizer state"
+            "a parameter was set by hand, the network was resized, or the run was imported without its optimizer state"
                 .to_string(),
         );
     }

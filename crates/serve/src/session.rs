@@ -1,6 +1,7 @@
 //! One training session: an experiment, its prepared data, an [`nnlab_train::Trainer`]
 //! (the one `nnlab train` runs, so whole epochs give its bits), an undo stack of trainer
-//! snapshots; what the page shows of it is [`crate::view`].
+//! snapshots, and the log of its actions that a share link replays ([`crate::replay`]);
+//! what the page shows of it is [`crate::view`].
 
 use std::collections::VecDeque;
 
@@ -14,6 +15,7 @@ use crate::data::prepare;
 use crate::limits::{
     check_network, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES, UNDO_DEPTH,
 };
+use crate::replay::{record, Action};
 use crate::ApiError;
 
 /// A training session (see the crate docs for the API that drives it).
@@ -25,12 +27,12 @@ pub struct Session {
     pub csv: Option<String>,
     pub data: Prepared,
     pub initial: Network,
-    trainer: Trainer,
+    pub(crate) trainer: Trainer,
     /// True once a parameter was set by hand (or an import resumed without the optimizer's
     /// state): from then on `nnlab train` on the configuration no longer gives these numbers.
-    edited: bool,
-    /// Undo points: the trainer's snapshot, the diagnostics' snapshot count, `edited`.
-    undo: VecDeque<(Snapshot, usize, bool)>,
+    pub(crate) edited: bool,
+    /// Undo points, the newest last.
+    undo: VecDeque<UndoPoint>,
     /// The parameter the last action edited, if the last action was an edit: more edits of
     /// it (one slider drag sends dozens) share that edit's undo point.
     last_edit: Option<String>,
@@ -40,6 +42,36 @@ pub struct Session {
     pub playing: Option<f64>,
     /// When training from `initial` began (RFC 3339 UTC): the saved run's start time.
     pub started: String,
+    /// The experiment at the start (creation or reset), from which `log` replays.
+    pub(crate) start: Experiment,
+    /// The actions since the start (merged, see [`crate::replay`]); `None` once an import
+    /// resumed without the optimizer's state, which no replay can give back.
+    pub(crate) log: Option<Vec<Action>>,
+}
+
+/// What undo puts back.
+#[derive(Debug, Clone)]
+pub(crate) enum UndoPoint {
+    /// Before a step, an edit or play: the trainer's snapshot, the diagnostics' snapshot
+    /// count, `edited` and the action log.
+    Step {
+        snapshot: Box<Snapshot>,
+        snapshots: usize,
+        edited: bool,
+        log: Option<Vec<Action>>,
+    },
+    /// Before an architecture change: everything it replaced.
+    Arch(Box<BeforeArch>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct BeforeArch {
+    pub(crate) experiment: Experiment,
+    pub(crate) initial: Network,
+    pub(crate) trainer: Trainer,
+    pub(crate) snapshots: Vec<Vec<f64>>,
+    pub(crate) edited: bool,
+    pub(crate) log: Option<Vec<Action>>,
 }
 
 /// `{"unit": "sample" | "batch" | "epoch", "count": n}`.
@@ -75,6 +107,7 @@ impl Session {
         let data = prepare(&experiment, csv.as_deref())?;
         let trainer = new_trainer(&experiment, &data, initial.clone())?;
         Ok(Session {
+            start: experiment.clone(),
             experiment,
             csv,
             data,
@@ -86,6 +119,7 @@ impl Session {
             snapshots: Vec::new(),
             playing: None,
             started: now_rfc3339(),
+            log: Some(Vec::new()),
         })
     }
 
@@ -97,6 +131,8 @@ impl Session {
         self.last_edit = None;
         self.snapshots.clear();
         self.started = now_rfc3339();
+        self.start = self.experiment.clone();
+        self.log = Some(Vec::new());
         Ok(())
     }
 
@@ -121,31 +157,65 @@ impl Session {
         trainer.resume_after(history);
         self.trainer = trainer;
         self.edited = true;
-        self.undo.clear();
-        self.last_edit = None;
+        self.forget_undo();
         self.snapshots.clear();
+        self.log = None;
         Ok(())
     }
 
     fn push_undo(&mut self) {
+        let point = UndoPoint::Step {
+            snapshot: Box::new(self.trainer.snapshot()),
+            snapshots: self.snapshots.len(),
+            edited: self.edited,
+            log: self.log.clone(),
+        };
+        self.push_point(point);
+    }
+
+    pub(crate) fn push_point(&mut self, point: UndoPoint) {
         self.last_edit = None;
         if self.undo.len() == UNDO_DEPTH {
             self.undo.pop_front();
         }
-        self.undo
-            .push_back((self.trainer.snapshot(), self.snapshots.len(), self.edited));
+        self.undo.push_back(point);
     }
 
-    /// Takes back the last step request, parameter edit or play.
+    /// Leaves nothing to undo (after a replay or a resume: their start is the session's).
+    pub(crate) fn forget_undo(&mut self) {
+        self.undo.clear();
+        self.last_edit = None;
+    }
+
+    /// Takes back the last step request, parameter edit, play or architecture change.
     pub fn undo(&mut self) -> Result<(), ApiError> {
-        let (snapshot, snaps, edited) = self
+        let point = self
             .undo
             .pop_back()
             .ok_or_else(|| ApiError::conflict("nothing to undo"))?;
         self.last_edit = None;
-        self.trainer.restore(snapshot);
-        self.snapshots.truncate(snaps);
-        self.edited = edited;
+        match point {
+            UndoPoint::Step {
+                snapshot,
+                snapshots,
+                edited,
+                log,
+            } => {
+                self.trainer.restore(*snapshot);
+                self.snapshots.truncate(snapshots);
+                self.edited = edited;
+                self.log = log;
+            }
+            UndoPoint::Arch(before) => {
+                let b = *before;
+                self.experiment = b.experiment;
+                self.initial = b.initial;
+                self.trainer = b.trainer;
+                self.snapshots = b.snapshots;
+                self.edited = b.edited;
+                self.log = b.log;
+            }
+        }
         Ok(())
     }
 
@@ -197,6 +267,7 @@ impl Session {
             trainer,
             data,
             snapshots,
+            log,
             ..
         } = self;
         let test = data.test.as_ref().map(samples);
@@ -208,9 +279,13 @@ impl Session {
                 }
             }
         };
-        trainer
+        let steps = trainer
             .step(&samples(&data.train), test.as_ref(), unit, count, &mut keep)
-            .map_err(ApiError::internal)
+            .map_err(ApiError::internal)?;
+        if let Some(log) = log {
+            record(log, Action::Step(unit, count));
+        }
+        Ok(steps)
     }
 
     /// Steps that `undo` can take back.
@@ -258,12 +333,20 @@ impl Session {
         self.trainer.set_param(id, edit.value);
         self.edited = true;
         self.last_edit = Some(edit.name.clone());
+        if let Some(log) = &mut self.log {
+            let name = self.trainer.network().param_name(id);
+            record(log, Action::Edit(name, edit.value));
+        }
         Ok(())
     }
 }
 
 /// The trainer `nnlab_lab::run` would make for the experiment, starting from `net`.
-fn new_trainer(exp: &Experiment, data: &Prepared, net: Network) -> Result<Trainer, ApiError> {
+pub(crate) fn new_trainer(
+    exp: &Experiment,
+    data: &Prepared,
+    net: Network,
+) -> Result<Trainer, ApiError> {
     if data.train.n_inputs() != net.n_inputs() || net.n_outputs() != 1 {
         return Err(ApiError::bad(format!(
             "arch: the network {} does not fit data with {} inputs and 1 target",

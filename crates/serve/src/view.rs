@@ -12,6 +12,8 @@ use nnlab_report::StepReport;
 use nnlab_train::{EpochRecord, TrainStatus, UpdatePreview};
 use serde::Serialize;
 
+use crate::limits::MAX_SAMPLE_STEPS;
+use crate::replay::{log_text, replay_cost};
 use crate::session::Session;
 use crate::ApiError;
 
@@ -60,6 +62,20 @@ pub struct SessionState {
     pub diagnostics: Vec<Diagnostic>,
     /// Steps that `undo` can take back.
     pub undo: usize,
+    /// What a share link carries to give this state bit for bit: the starting setup and the
+    /// actions since (see `crate::replay`). `null` when no replay can: after an import
+    /// without the optimizer's state, or past the sample steps a request may run.
+    pub replay: Option<Replay>,
+}
+
+/// A share link's content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Replay {
+    /// The session's configuration at its start (creation or reset) as the form's texts,
+    /// like `settings`: after a resize, `settings` names the new shape, this the old one.
+    pub settings: Settings,
+    /// The actions since the start: `POST /api/sessions`'s `replay`.
+    pub log: String,
 }
 
 impl Session {
@@ -119,12 +135,23 @@ impl Session {
             verdict,
             diagnostics,
             undo: self.undo_depth(),
+            replay: self.share(),
             network: net,
         })
     }
 }
 
 impl Session {
+    /// The share link's content, when a replay of the log is allowed.
+    fn share(&self) -> Option<Replay> {
+        let log = self.log.as_ref()?;
+        let t = self.trainer();
+        (replay_cost(log, t.n_rows(), t.batch_rows()) <= MAX_SAMPLE_STEPS).then(|| Replay {
+            settings: settings(&self.start),
+            log: log_text(log),
+        })
+    }
+
     /// The findings `nnlab train` would list for the training so far, given its verdict.
     pub fn diagnostics(&self, verdict: Option<&Verdict>) -> Vec<Diagnostic> {
         diagnose(&Evidence {

@@ -25,6 +25,7 @@ use crate::{Activation, CoreError};
 
 mod buffers;
 mod layer;
+mod resize;
 
 pub use buffers::{Gradients, LayerGradients, Trace};
 pub use layer::Layer;

@@ -282,6 +282,50 @@ impl ModelConfig {
     }
 }
 
+impl ModelConfig {
+    /// This model at another architecture (the playground's +/− neurons and layers): what
+    /// is tied to the old shape is dropped, so the new shape takes the defaults for it. A
+    /// course preset and explicit `weights`/`biases` lists go (a list's values name the old
+    /// shape's parameters); strategies (`glorot`, `uniform:-1,1`) stay. A per-layer
+    /// activation list keeps the output's activation last and its hidden ones by position,
+    /// a new hidden layer repeating the last hidden one (`relu,tanh,identity` at 2-3-3-1
+    /// becomes `relu,tanh,tanh,identity` at 2-3-3-3-1, and `relu,identity` at 2-2-1).
+    pub fn with_arch(&self, arch: Arch) -> ModelConfig {
+        let layers = arch.sizes().len() - 1;
+        let activation = match self.activation.0.split_last() {
+            Some((&output, hidden)) if !hidden.is_empty() => {
+                let fill = hidden[hidden.len() - 1];
+                let mut per_layer: Vec<Activation> = (0..layers - 1)
+                    .map(|l| hidden.get(l).copied().unwrap_or(fill))
+                    .collect();
+                per_layer.push(output);
+                Activations(per_layer)
+            }
+            _ => self.activation.clone(),
+        };
+        let strategy = |v: &Option<ParamValues>| match v {
+            Some(ParamValues::Init(i)) => Some(ParamValues::Init(*i)),
+            _ => None,
+        };
+        let same = arch == self.arch;
+        ModelConfig {
+            init: if same { self.init } else { None },
+            weights: if same {
+                self.weights.clone()
+            } else {
+                strategy(&self.weights)
+            },
+            biases: if same {
+                self.biases.clone()
+            } else {
+                strategy(&self.biases)
+            },
+            arch,
+            activation,
+        }
+    }
+}
+
 /// The course's starting values (the `course` preset).
 fn course_values() -> (ParamValues, ParamValues) {
     let (_, w, b) = course::PRESETS[0];
@@ -335,6 +379,36 @@ mod tests {
             m.network(0).unwrap_err().to_string(),
             "init and weights cannot both be given: a preset sets both weights and biases"
         );
+    }
+
+    // The playground's +/−: a preset and lists go, strategies stay, per-layer activations
+    // keep the output's last.
+    #[test]
+    fn another_arch_drops_what_named_the_old_shape() {
+        let course = ModelConfig {
+            init: Some("mixed".parse().unwrap()),
+            ..ModelConfig::default()
+        };
+        let wide = course.with_arch("2-3-1".parse().unwrap());
+        assert_eq!((wide.init, wide.weights.clone()), (None, None));
+        assert_eq!(wide.arch.to_string(), "2-3-1");
+        let m = ModelConfig {
+            arch: "2-3-3-1".parse().unwrap(),
+            activation: "relu,tanh,identity".parse().unwrap(),
+            weights: Some("uniform:-1,1".parse().unwrap()),
+            biases: Some("0,0,0,0,0,0,0".parse().unwrap()),
+            init: None,
+        };
+        let deeper = m.with_arch("2-3-3-3-1".parse().unwrap());
+        assert_eq!(deeper.activation.to_string(), "relu,tanh,tanh,identity");
+        assert_eq!(deeper.weights, m.weights);
+        assert_eq!(deeper.biases, None);
+        let shallow = m.with_arch("2-2-1".parse().unwrap());
+        assert_eq!(shallow.activation.to_string(), "relu,identity");
+        // The same arch changes nothing.
+        assert_eq!(m.with_arch(m.arch.clone()), m);
+        // The result builds: 2-3-3-3-1 at the init seed.
+        assert_eq!(deeper.network(0).unwrap().arch_string(), "2-3-3-3-1");
     }
 
     #[test]

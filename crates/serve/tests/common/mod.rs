@@ -109,3 +109,17 @@ pub async fn session(addr: SocketAddr, body: &Value) -> String {
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["id"].as_str().expect("an id").to_string()
 }
+
+/// The course's names on 2-2-1 and the general names of the same parameters once the network
+/// is resized (crates/core's params.rs: `w2` is into neuron 2 from input 1).
+pub const COURSE_AS_GENERAL: [(&str, &str); 9] = [
+    ("w1", "L1.w[1][1]"),
+    ("w2", "L1.w[2][1]"),
+    ("w3", "L1.w[1][2]"),
+    ("w4", "L1.w[2][2]"),
+    ("w5", "L2.w[1][1]"),
+    ("w6", "L2.w[1][2]"),
+    ("b1", "L1.b[1]"),
+    ("b2", "L1.b[2]"),
+    ("b3", "L2.b[1]"),
+];
