@@ -91,7 +91,12 @@ function writeForm(values) {
     if (!el || v === undefined) continue;
     if (el.type === "checkbox") el.checked = v === "true";
     else if (el.multiple) { const want = v.split(","); for (const o of el.options) o.selected = want.includes(o.value); }
-    else el.value = v;
+    else {
+      // A menu without this value (an import's `adam:0.9,0.999,1e-7`, arguments spelled out)
+      // gains it rather than showing nothing and losing it from the next setup.
+      if (el.tagName === "SELECT" && v !== "" && ![...el.options].some((o) => o.value === v)) el.add(new Option(v, v));
+      el.value = v;
+    }
   }
   showSourceFields();
 }

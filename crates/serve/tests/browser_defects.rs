@@ -171,6 +171,57 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
         status,
         json!("imported: the export's configuration replays it exactly (epoch 1)")
     );
+    // An import whose option the menu lacks as spelled (`adam` comes back with its
+    // arguments): the menu gains it, so the form shows it and the next setup keeps it (the
+    // menu was left empty, and applying the setup lost the optimizer).
+    browser_util::goto(c, &format!("http://{addr}/?optimizer=adam&epochs=3")).await?;
+    until(c, "return st && st.epoch === 0").await;
+    click(c, "btn-epoch").await?;
+    until(c, "return st && st.epoch === 1").await;
+    let adam = js(
+        c,
+        "return [sid, st.settings.optimizer, JSON.stringify(st.config.train.optimizer)]",
+    )
+    .await?;
+    let adam_sid = adam[0].as_str().ok_or("a session id")?.to_string();
+    assert!(
+        adam[1].as_str().is_some_and(|o| o.starts_with("adam:")),
+        "{adam}"
+    );
+    browser_util::goto(c, &format!("http://{addr}/")).await?;
+    until(c, "return st && st.epoch === 0").await;
+    js(
+        c,
+        &format!("fetch('/api/sessions/{adam_sid}/export').then((r) => r.text()).then((t) => importJson(new File([t], 'run.json'))); return true"),
+    )
+    .await?;
+    until(
+        c,
+        "return st && st.epoch === 1 && st.settings.optimizer.startsWith('adam')",
+    )
+    .await;
+    assert_eq!(
+        js(
+            c,
+            "return document.querySelector('#setup-form').elements.optimizer.value"
+        )
+        .await?,
+        adam[1]
+    );
+    click(c, "btn-apply").await?;
+    until(c, "return st && st.epoch === 0").await;
+    assert_eq!(
+        js(c, "return JSON.stringify(st.config.train.optimizer)").await?,
+        adam[2]
+    );
+    browser_util::goto(c, &format!("http://{addr}/?lr=0.05&epochs=5")).await?;
+    until(c, "return st && st.epoch === 0").await;
+    js(
+        c,
+        &format!("fetch('/api/sessions/{old}/export').then((r) => r.text()).then((t) => importJson(new File([t], 'run.json'))); return true"),
+    )
+    .await?;
+    until(c, "return st && st.epoch === 1 && st.lr === 0.05").await;
     // A link to generated data carries none of a table's columns, and a table's link none of
     // the generator's settings (`rows=` there was an error on opening it).
     let url = js(
