@@ -7,6 +7,7 @@ const SVGNS = "http://www.w3.org/2000/svg";
 // The setup form's defaults, choices and help come from GET /api/schema, the key table that
 // also makes nnlab's flags and TOML keys (loadSchema): the page holds none of its own.
 let SCHEMA = new Map();  // key -> {key, flag, path, help, default, switch, choices, group, applies_to}
+let LIMITS = null;       // the server's limits (max_layers, max_width, ...), from the schema
 let DEFAULTS = {};       // form field -> its schema default as text ("" when off); left out of links
 // Labels the page shows for some choices instead of the bare value.
 const LABELS = { data: { generate: "generate: y = x1² + x2 + noise", "builtin:course": "builtin:course: the course's example (1 row)" } };
@@ -50,6 +51,7 @@ function setStatus(text, isError) {
 async function loadSchema() {
   const schema = await api("GET", "/api/schema");
   SCHEMA = new Map(schema.keys.map((k) => [k.key, k]));
+  LIMITS = schema.limits;
   DEFAULTS = {};
   for (const el of $("#setup-form").elements) {
     const key = SCHEMA.get(el.name);

@@ -97,6 +97,7 @@ function drawNetEdit() {
   }
   bar.replaceChildren();
   const hidden = hiddenSizes();
+  const atLayers = LIMITS !== null && hidden.length + 1 >= LIMITS.max_layers;
   let layers = document.getElementById("netedit-layers");
   if (!layers) {
     layers = document.createElement("span");
@@ -105,7 +106,9 @@ function drawNetEdit() {
   }
   layers.replaceChildren(
     "layers ",
-    editButton("+", "add a hidden layer before the output (as wide as the last one)", () => resizeTo([...hidden, hidden[hidden.length - 1] ?? 2]), false),
+    // The server's limits (layers after the input, neurons a layer) stop the + buttons
+    // before a request that would be refused.
+    editButton("+", atLayers ? `the server allows at most ${LIMITS.max_layers} layers after the input` : "add a hidden layer before the output (as wide as the last one)", () => resizeTo([...hidden, hidden[hidden.length - 1] ?? 2]), atLayers),
     editButton("−", "remove the last hidden layer", () => resizeTo(hidden.slice(0, -1)), hidden.length === 0),
     ` ${hidden.length} hidden`,
   );
@@ -118,8 +121,9 @@ function drawNetEdit() {
     pair.dataset.layer = l + 1;
     pair.dataset.node = node.name;
     const set = (k) => hidden.map((m, i) => (i === l ? k : m));
+    const full = LIMITS !== null && n >= LIMITS.max_width;
     pair.append(
-      editButton("+", `add a neuron to hidden layer ${l + 1} (${n} now)`, () => resizeTo(set(n + 1)), false),
+      editButton("+", full ? `the server allows at most ${LIMITS.max_width} neurons a layer` : `add a neuron to hidden layer ${l + 1} (${n} now)`, () => resizeTo(set(n + 1)), full),
       editButton("−", `remove the last neuron of hidden layer ${l + 1} (${n} now)`, () => resizeTo(set(n - 1)), n <= 1),
     );
     bar.appendChild(pair);

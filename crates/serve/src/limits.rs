@@ -31,8 +31,29 @@ pub const PLAY_UPDATES_PER_SECOND: u64 = 30;
 pub const MAX_SNAPSHOT_VALUES: usize = 500_000;
 
 use nnlab_core::Network;
+use serde::Serialize;
 
 use crate::ApiError;
+
+/// The limits a page needs to know before it asks (the +/− buttons stop at them), as
+/// `GET /api/schema` gives them under `limits`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PageLimits {
+    pub max_layers: usize,
+    pub max_width: usize,
+    pub max_rows: usize,
+    pub max_epochs: usize,
+    pub max_count: usize,
+}
+
+/// This server's [`PageLimits`].
+pub const PAGE_LIMITS: PageLimits = PageLimits {
+    max_layers: MAX_LAYERS,
+    max_width: MAX_WIDTH,
+    max_rows: MAX_ROWS,
+    max_epochs: MAX_EPOCHS,
+    max_count: MAX_COUNT,
+};
 
 /// Checks a network's shape against [`MAX_LAYERS`] and [`MAX_WIDTH`].
 pub fn check_network(net: &Network) -> Result<(), ApiError> {

@@ -132,8 +132,19 @@ pub(crate) fn parse<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) ->
 
 /// `GET /api/schema`: every option of an experiment (`nnlab_lab::schema`), from which the
 /// page builds its form.
-async fn api_schema() -> Json<nnlab_lab::config::Schema> {
-    Json(nnlab_lab::schema())
+/// `GET /api/schema`: the key table and the server's limits.
+#[derive(serde::Serialize)]
+struct SchemaAnswer {
+    #[serde(flatten)]
+    schema: nnlab_lab::config::Schema,
+    limits: crate::limits::PageLimits,
+}
+
+async fn api_schema() -> Json<SchemaAnswer> {
+    Json(SchemaAnswer {
+        schema: nnlab_lab::schema(),
+        limits: crate::limits::PAGE_LIMITS,
+    })
 }
 
 async fn api_step(

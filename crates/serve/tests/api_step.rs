@@ -164,6 +164,12 @@ async fn schema_lists_every_option_with_its_default() {
     assert_eq!(r.status, 200, "{}", r.body);
     let keys = r.json()["keys"].as_array().cloned().unwrap_or_default();
     assert_eq!(keys.len(), nnlab_lab::KEYS.len());
+    // The limits the page's +/− buttons stop at (API.md: at most 6 layers after the input
+    // of at most 16 neurons, 10,000 rows, 100,000 epochs, 1,000 units a step request).
+    assert_eq!(
+        r.json()["limits"],
+        json!({"max_layers": 6, "max_width": 16, "max_rows": 10000, "max_epochs": 100000, "max_count": 1000})
+    );
     let key = |name: &str| keys.iter().find(|k| k["key"] == name).cloned().unwrap();
     assert_eq!(
         key("lr"),

@@ -168,6 +168,24 @@ async fn resize_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
     )
     .await?;
     assert_eq!(form, json!(["2-2-1", "?epochs=50"]));
+    // At the server's limits the + buttons are disabled and say the limit (they sent a
+    // request the server refused): 16 neurons a layer, 6 layers after the input.
+    browser_util::goto(c, &format!("http://{addr}/?arch=2-16-1")).await?;
+    until(c, "return st && st.step.arch === '2-16-1' && document.querySelector('#netedit .netedit-layer')").await;
+    let plus = js(c, "const b = document.querySelector('#netedit .netedit-layer[data-layer=\"1\"] button:first-child'); return [b.disabled, b.title]").await?;
+    assert_eq!(
+        plus,
+        json!([true, "the server allows at most 16 neurons a layer"])
+    );
+    browser_util::goto(c, &format!("http://{addr}/?arch=2-2-2-2-2-2-1")).await?;
+    until(c, "return st && st.step.arch === '2-2-2-2-2-2-1' && document.querySelector('#netedit-layers button')").await;
+    let plus = js(c, "const b = document.querySelector('#netedit-layers button:first-of-type'); return [b.disabled, b.title]").await?;
+    assert_eq!(
+        plus,
+        json!([true, "the server allows at most 6 layers after the input"])
+    );
+    let plus = js(c, "return document.querySelector('#netedit .netedit-layer[data-layer=\"1\"] button:first-child').disabled").await?;
+    assert_eq!(plus, json!(false), "a layer of 2 may still grow");
     Ok(())
 }
 
