@@ -204,7 +204,8 @@ function fillRows(t, rows, show) {
     box.addEventListener("scroll", () => {
       const px = parseFloat(box.style.getPropertyValue("--row"));
       if (!t.longRows || !px || box.pendingTop !== undefined) return;
-      longTop.set(t.id, box.scrollTop / px);
+      box.atPx = box.scrollTop;
+      longTop.set(t.id, box.atPx / px);
       box.frame ??= requestAnimationFrame(() => { box.frame = null; drawWindow(t); });
     });
   }
@@ -248,38 +249,51 @@ function advance(family) {
 }
 let mathWidth = 0;  // the math column's content width, from its resize observer
 let scrollbar = null;  // a scroll box's scroll bar width, measured once
-function fitTables() {
-  for (const t of FIT.map((s) => document.querySelector(s)).filter((t) => t && t.rows.length)) {
+// The tables' type (size, family) and which of their columns show, as the stylesheet makes
+// them, read once per table shape, window width and mode: read in every render, they made the
+// browser recompute the whole page's style there (50 ms a state at 10-16-16-1, whose render
+// changes a thousand diagram elements).
+const looks = new Map();
+function look(t) {
+  const key = `${t.id} ${t.rows[0].cells.length} ${innerWidth} ${presenting()}`;
+  if (!looks.has(key)) {
     t.style.fontSize = "";
     const css = getComputedStyle(t);
-    const fs = parseFloat(css.fontSize);
+    // Columns the stylesheet hides (the change column on a phone) take no room.
+    const shown = [...t.rows[0].cells].map((c) => getComputedStyle(c).display !== "none");
+    looks.set(key, { fs: parseFloat(css.fontSize), family: css.fontFamily, shown });
+  }
+  return looks.get(key);
+}
+function fitTables() {
+  for (const t of FIT.map((s) => document.querySelector(s)).filter((t) => t && t.rows.length)) {
+    const { fs, family, shown } = look(t);
     const box = t.parentElement;
     const long = Boolean(t.longRows);
     if (long && scrollbar === null) scrollbar = box.offsetWidth - box.clientWidth;
     const have = (mathWidth || box.clientWidth) - (long ? scrollbar : 0);
-    // Columns the stylesheet hides (the change column on a phone) take no room.
-    const shown = [...t.rows[0].cells].map((c) => getComputedStyle(c).display !== "none");
     const chars = shown.map(() => 0);
     const count = (texts) => texts.forEach((x, k) => { if (shown[k]) chars[k] = Math.max(chars[k], x.length); });
     count([...t.rows[0].cells].map((c) => c.textContent));
     if (long) for (const r of t.longRows) count(r.cells.map(cellText));
     else for (const row of t.rows) count([...row.cells].map((c) => c.textContent));
-    const em = chars.map((n, k) => (shown[k] ? n * advance(css.fontFamily) + (long ? LONG_PAD_EM : CELL_PAD_EM) : 0));
+    const em = chars.map((n, k) => (shown[k] ? n * advance(family) + (long ? LONG_PAD_EM : CELL_PAD_EM) : 0));
     const need = fs * em.reduce((a, b) => a + b, 0);
     let size = fs;
     if (need > have && have > 0) {
       // 2% to spare where the browser sizes the columns; a long table's are the widths below.
       size = Math.max(7, Math.floor(((fs * have) / need) * (long ? 1 : 0.98) * 10) / 10);
-      t.style.fontSize = `${size}px`;
     }
+    t.style.fontSize = size === fs ? "" : `${size}px`;
     if (!long) continue;
     [...t.rows[0].cells].forEach((c, k) => { c.style.width = `${em[k]}em`; });
     const px = Math.max(1, Math.round(ROW_EM * size));
     box.style.setProperty("--row", `${px}px`);
-    if (box.pendingTop !== undefined) {
-      box.scrollTop = Math.round(box.pendingTop * px);
-      box.pendingTop = undefined;
-    }
+    // Scrolled only where it is not yet (setting scrollTop lays the page out at once).
+    const want = Math.round((box.pendingTop ?? 0) * px);
+    if (box.pendingTop !== undefined && want !== (box.atPx ?? 0)) box.scrollTop = want;
+    box.atPx = want;
+    box.pendingTop = undefined;
   }
 }
 // Again when the column's width changes (on the next frame: a resize observer must not
