@@ -23,6 +23,10 @@ function units() { return st.config.data.scale === "none" ? "original units, no 
 
 function render() {
   const s = st;
+  // The loss chart first: it reads its size from the layout (charts.js frame), which is
+  // still the last frame's here; after the drawing below it made the browser lay the whole
+  // page out mid-render (about 50 ms a click at 10-16-16-1).
+  drawLoss();
   const status = s.status.status === "completed" ? (s.playing ? "playing" : "ready") : s.status.status.replace("_", " ");
   setStatus(`${s.network.layers.length ? s.step.arch : ""} · epoch ${s.epoch} · ${status}`, s.status.status === "diverged");
   $("#btn-play").textContent = s.playing ? "Pause" : "Play";
@@ -38,7 +42,6 @@ function render() {
   drawNetEdit();
   drawPanels();
   drawSetupExtras();
-  drawLoss();
   // The predictions and input-plane charts need requests: charts.js asks for them once a
   // burst of clicks settles, at most twice a second while playing, one at a time.
   scheduleCharts();

@@ -98,6 +98,18 @@ pub struct StateOptions {
     pub sgd: bool,
 }
 
+/// The whole state, on the next sample step's row: what a request without options gets.
+impl Default for StateOptions {
+    fn default() -> Self {
+        StateOptions {
+            row: None,
+            since: 0,
+            factors: Factors::All,
+            sgd: yes(),
+        }
+    }
+}
+
 /// `sgd`'s default: the whole step report.
 fn yes() -> bool {
     true

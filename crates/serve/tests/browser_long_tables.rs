@@ -90,7 +90,7 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
 
     // Selecting the last parameter scrolls its row into view, and the page asks for its
     // factors: the math panel shows the full report's formula for it.
-    let last = before.keys().last().ok_or("a parameter")?.clone();
+    let last = before.keys().next_back().ok_or("a parameter")?.clone();
     js(
         c,
         &format!("select({{ kind: 'param', name: '{last}' }}); return true"),
