@@ -206,8 +206,21 @@ async function applySetup() {
 }
 
 // ---------- session actions ----------
+// What the page asks of every state (`sep` is the character before it: "?" or "&"): the row
+// the math explains (setup.js) and the chain-rule factors the math panel shows: every
+// parameter's on a network of up to PANEL_ROWS parameters (netedit.js; a selection then
+// needs no request), else the selected parameter's only (all 465 of 10-16-16-1 are 76 KB
+// of each 276 KB state). select() (draw.js) asks again for a parameter whose are missing.
+function stateQuery(sep) {
+  const small = st && Object.keys(st.step.before).length <= PANEL_ROWS;
+  const factors = small ? "all" : sel && sel.kind === "param" ? sel.name : "none";
+  // The step report's plain-SGD step is not shown (the tables show the trainer's next
+  // step, `update`): a big network's states leave it out (38 KB at 10-16-16-1).
+  return `${sep}factors=${encodeURIComponent(factors)}${small ? "" : "&sgd=false"}${rowQuery("&")}`;
+}
+
 async function refresh(full) {
-  const s = await api("GET", `/api/sessions/${sid}${rowQuery("?")}`);
+  const s = await api("GET", `/api/sessions/${sid}${stateQuery("?")}`);
   show(s, full);
 }
 
@@ -229,7 +242,7 @@ async function act(method, path, body) {
     // The answer carries only the history records the page lacks (all of them after an
     // undo or reset that cut the history: `history_from` says where they start), on the
     // row the math explains (setup.js).
-    const s = await api(method, `/api/sessions/${sid}${path}?since=${hist.length}${rowQuery("&")}`, body);
+    const s = await api(method, `/api/sessions/${sid}${path}?since=${hist.length}${stateQuery("&")}`, body);
     show(await onPickedRow(s), false);
   } catch (e) {
     setStatus(e.message, true);
@@ -253,7 +266,7 @@ async function togglePlay() {
 // Follows the playing session's states (on the row the math explains, setup.js).
 function listen() {
   stopEvents();
-  events = new EventSource(`/api/sessions/${sid}/events?since=${hist.length}${rowQuery("&")}`);
+  events = new EventSource(`/api/sessions/${sid}/events?since=${hist.length}${stateQuery("&")}`);
   events.addEventListener("state", (ev) => {
     const s = JSON.parse(ev.data);
     showStreamed(s);

@@ -23,6 +23,10 @@ function units() { return st.config.data.scale === "none" ? "original units, no 
 
 function render() {
   const s = st;
+  // The loss chart first: it reads its size from the layout (charts.js frame), which is
+  // still the last frame's here; after the drawing below it made the browser lay the whole
+  // page out mid-render (about 50 ms a click at 10-16-16-1).
+  drawLoss();
   const status = s.status.status === "completed" ? (s.playing ? "playing" : "ready") : s.status.status.replace("_", " ");
   setStatus(`${s.network.layers.length ? s.step.arch : ""} · epoch ${s.epoch} · ${status}`, s.status.status === "diverged");
   $("#btn-play").textContent = s.playing ? "Pause" : "Play";
@@ -38,7 +42,6 @@ function render() {
   drawNetEdit();
   drawPanels();
   drawSetupExtras();
-  drawLoss();
   // The predictions and input-plane charts need requests: charts.js asks for them once a
   // burst of clicks settles, at most twice a second while playing, one at a time.
   scheduleCharts();
@@ -54,6 +57,12 @@ function flaggedNodes() {
 function select(what) {
   sel = what;
   render();
+  // A big network's states carry the selected parameter's chain-rule factors only (app.js
+  // stateQuery): another parameter's come with the state asked for again, or with the
+  // stream opened again while playing.
+  if (sel && sel.kind === "param" && !st.step.gradient_factors.some((g) => g.name === sel.name)) {
+    if (st.playing) listen(); else act("GET", "");
+  }
 }
 
 // An equation of the server's, its numbers short (exact on hover and click: present.js).
@@ -143,57 +152,48 @@ function drawUpdate(p, name) {
   const wrap = document.createElement("div");
   wrap.className = "fit";
   wrap.appendChild(t);
-  const head = document.createElement("tr");
+  const head = t.createTHead().insertRow();
   for (const c of cols) {
     const th = document.createElement("th");
     th.textContent = c;
     head.appendChild(th);
   }
-  t.appendChild(head);
-  for (const q of rows) {
-    const tr = document.createElement("tr");
-    tr.dataset.name = q.name;
-    const g = u.updates ? q.gradient : q.sum;
-    const cells = [q.name + (q.frozen ? " (frozen)" : ""), q.before, g, ...extra.map((k) => q[k]), q.after];
-    for (const v of cells) {
-      const td = document.createElement("td");
-      if (typeof v === "string") td.textContent = v; else setNum(td, full(v));
-      tr.appendChild(td);
-    }
-    t.appendChild(tr);
-  }
+  t.createTBody();
   p.appendChild(wrap);
+  fillRows(t, rows.map((q) => ({
+    name: q.name,
+    cells: [q.name + (q.frozen ? " (frozen)" : ""), ...[q.before, u.updates ? q.gradient : q.sum, ...extra.map((k) => q[k]), q.after].map((v) => ({ raw: full(v) }))],
+  })), -1);
 }
 
 function drawParams() {
-  const tb = $("#params tbody");
-  tb.innerHTML = "";
+  const t = $("#params");
   const r = st.step;
   // dL/dp is this sample's gradient (the chain rule the math panel explains); change and
   // after are what the trainer's next step really writes (the session's `update`: the
   // optimizer's rule on the batch's mean gradient; no change before the batch is complete).
+  // Six significant digits to read (four in presenter mode); the exact value in data-value
+  // and the tooltip, and on a click (present.js).
   const next = new Map((st.update ? st.update.params : []).map((q) => [q.name, q]));
-  for (const name of Object.keys(r.before)) {
-    const tr = document.createElement("tr");
-    tr.dataset.name = name;
-    if (sel && sel.name === name) tr.className = "sel";
-    const name_td = document.createElement("td");
-    name_td.textContent = name;
-    tr.appendChild(name_td);
-    // Six significant digits to read (four in presenter mode); the exact value in
-    // data-value and the tooltip, and on a click.
+  const names = Object.keys(r.before);
+  const rows = names.map((name) => {
     const q = next.get(name);
     const after = q ? q.after : r.before[name];
     const cols = [[r.before[name], "c-before"], [r.gradients[name], "c-grad"], [after - r.before[name], "c-change"], [after, "c-after"]];
-    for (const [v, cls] of cols) {
-      const td = document.createElement("td");
-      td.className = cls;
-      tr.appendChild(setNum(td, full(v)));
-    }
-    tr.addEventListener("click", () => select({ kind: "param", name }));
-    tb.appendChild(tr);
-  }
+    return { name, cls: sel && sel.name === name ? "sel" : "", cells: [name, ...cols.map(([v, cls]) => ({ raw: full(v), cls }))] };
+  });
+  // A newly selected parameter's row is scrolled into view (a long table shows 16 rows).
+  const picked = sel && sel.kind === "param" && sel.name !== t.dataset.shown ? names.indexOf(sel.name) : -1;
+  t.dataset.shown = sel && sel.kind === "param" ? sel.name : "";
+  fillRows(t, rows, picked);
 }
+
+// A click on a row of the parameter table selects its parameter (the rows come and go with
+// scrolling: one listener for them all).
+document.querySelector("#params tbody").addEventListener("click", (ev) => {
+  const tr = ev.target.closest("tr[data-name]");
+  if (tr) select({ kind: "param", name: tr.dataset.name });
+});
 
 function drawDiagnostics() {
   const ul = $("#diagnostics");

@@ -147,6 +147,89 @@ function rowValues() {
   return wrap;
 }
 
+// ---------- long tables: only the rows in view ----------
+// A table of more than LONG_ROWS rows (the parameter table and the math panel's update
+// table: 465 rows each at 10-16-16-1) is a scroll box VIEW_ROWS rows high holding only the
+// rows in view and OVERSCAN either side, between two spacer rows for the rest: building and
+// laying out all 930 rows took ~150 ms a state. Its rows are `--row` pixels high (a whole
+// number, from the type size fitTables settles on, so 465 rows add up exactly), which makes
+// the first row in view the scroll offset over `--row`, with nothing measured; its columns
+// are as wide as their longest text in ALL the rows (a fixed layout), so scrolling moves no
+// column. Every row is reachable by scrolling; the selected parameter's is scrolled into view.
+const LONG_ROWS = 60, VIEW_ROWS = 16, OVERSCAN = 8, ROW_EM = 1.6;
+// Where each long table was scrolled to, in rows, by its id (the update table is rebuilt
+// with every state; its scroll position is kept).
+const longTop = new Map();
+
+// A row of a table: {name, cls, cells}; a cell is a text or {raw, cls} (an exact number).
+function rowElement(r) {
+  const tr = document.createElement("tr");
+  tr.dataset.name = r.name;
+  if (r.cls) tr.className = r.cls;
+  for (const c of r.cells) {
+    const td = document.createElement("td");
+    if (typeof c === "string") td.textContent = c;
+    else {
+      if (c.cls) td.className = c.cls;
+      setNum(td, c.raw);
+    }
+    tr.appendChild(td);
+  }
+  return tr;
+}
+// The text a cell shows (what fitTables counts).
+const cellText = (c) => (typeof c === "string" ? c : shownText(c.raw));
+
+// Fills the table `t`'s body with `rows`: all of them, or for a long table the ones in view;
+// `show` is the index of a row to scroll into view (-1: none).
+function fillRows(t, rows, show) {
+  const box = t.parentElement, body = t.tBodies[0];
+  const long = rows.length > LONG_ROWS;
+  box.classList.toggle("long", long);
+  t.longRows = long ? rows : null;
+  if (!long) {
+    body.replaceChildren(...rows.map(rowElement));
+    return;
+  }
+  let top = longTop.get(t.id) || 0;
+  if (show >= 0 && (show < top || show >= top + VIEW_ROWS - 1)) top = Math.max(0, show - (VIEW_ROWS >> 1));
+  top = Math.min(top, Math.max(0, rows.length - VIEW_ROWS));
+  longTop.set(t.id, top);
+  // fitTables scrolls the box there once the row height is known.
+  box.pendingTop = top;
+  box.drawn = -1;
+  drawWindow(t);
+  if (!box.watched) {
+    box.watched = true;
+    box.addEventListener("scroll", () => {
+      const px = parseFloat(box.style.getPropertyValue("--row"));
+      if (!t.longRows || !px || box.pendingTop !== undefined) return;
+      box.atPx = box.scrollTop;
+      longTop.set(t.id, box.atPx / px);
+      box.frame ??= requestAnimationFrame(() => { box.frame = null; drawWindow(t); });
+    });
+  }
+}
+
+// The rows in view of the long table `t` (and OVERSCAN either side), between spacers.
+function drawWindow(t) {
+  const rows = t.longRows, box = t.parentElement;
+  if (!rows) return;
+  const first = Math.max(0, Math.floor(longTop.get(t.id) || 0) - OVERSCAN);
+  const end = Math.min(rows.length, first + VIEW_ROWS + 2 * OVERSCAN);
+  if (first === box.drawn) return;
+  box.drawn = first;
+  const gap = (n) => {
+    const tr = document.createElement("tr");
+    tr.className = "gap";
+    const td = tr.insertCell();
+    td.colSpan = rows[0].cells.length;
+    td.style.height = `calc(var(--row) * ${n})`;
+    return tr;
+  };
+  t.tBodies[0].replaceChildren(gap(first), ...rows.slice(first, end).map(rowElement), gap(rows.length - end));
+}
+
 // ---------- tables that fit their panel ----------
 // A table whose cells never wrap is as wide as its longest texts; where that is wider than
 // its panel, its type shrinks (the padding is in em, so everything scales together) instead
@@ -154,6 +237,7 @@ function rowValues() {
 // font's advance, without asking the browser to lay the page out.
 const FIT = ["#row-values", "#update", "#params"];
 const CELL_PAD_EM = 0.7;  // the cells' left + right padding (style.css: th, td)
+const LONG_PAD_EM = 0.5;  // the same in a long table (style.css: .long), room for its scroll bar
 const advances = new Map();  // font family -> advance of one character, in em
 function advance(family) {
   if (!advances.has(family)) {
@@ -164,18 +248,52 @@ function advance(family) {
   return advances.get(family);
 }
 let mathWidth = 0;  // the math column's content width, from its resize observer
-function fitTables() {
-  for (const t of FIT.map((s) => document.querySelector(s)).filter((t) => t && t.rows.length)) {
+let scrollbar = null;  // a scroll box's scroll bar width, measured once
+// The tables' type (size, family) and which of their columns show, as the stylesheet makes
+// them, read once per table shape, window width and mode: read in every render, they made the
+// browser recompute the whole page's style there (50 ms a state at 10-16-16-1, whose render
+// changes a thousand diagram elements).
+const looks = new Map();
+function look(t) {
+  const key = `${t.id} ${t.rows[0].cells.length} ${innerWidth} ${presenting()}`;
+  if (!looks.has(key)) {
     t.style.fontSize = "";
     const css = getComputedStyle(t);
-    const fs = parseFloat(css.fontSize);
-    const have = mathWidth || t.parentElement.clientWidth;
     // Columns the stylesheet hides (the change column on a phone) take no room.
     const shown = [...t.rows[0].cells].map((c) => getComputedStyle(c).display !== "none");
+    looks.set(key, { fs: parseFloat(css.fontSize), family: css.fontFamily, shown });
+  }
+  return looks.get(key);
+}
+function fitTables() {
+  for (const t of FIT.map((s) => document.querySelector(s)).filter((t) => t && t.rows.length)) {
+    const { fs, family, shown } = look(t);
+    const box = t.parentElement;
+    const long = Boolean(t.longRows);
+    if (long && scrollbar === null) scrollbar = box.offsetWidth - box.clientWidth;
+    const have = (mathWidth || box.clientWidth) - (long ? scrollbar : 0);
     const chars = shown.map(() => 0);
-    for (const row of t.rows) [...row.cells].forEach((c, k) => { if (shown[k]) chars[k] = Math.max(chars[k], c.textContent.length); });
-    const need = fs * chars.reduce((sum, n, k) => sum + (shown[k] ? n * advance(css.fontFamily) + CELL_PAD_EM : 0), 0);
-    if (need > have && have > 0) t.style.fontSize = `${Math.max(7, Math.floor(((fs * have) / need) * 0.98 * 10) / 10)}px`;
+    const count = (texts) => texts.forEach((x, k) => { if (shown[k]) chars[k] = Math.max(chars[k], x.length); });
+    count([...t.rows[0].cells].map((c) => c.textContent));
+    if (long) for (const r of t.longRows) count(r.cells.map(cellText));
+    else for (const row of t.rows) count([...row.cells].map((c) => c.textContent));
+    const em = chars.map((n, k) => (shown[k] ? n * advance(family) + (long ? LONG_PAD_EM : CELL_PAD_EM) : 0));
+    const need = fs * em.reduce((a, b) => a + b, 0);
+    let size = fs;
+    if (need > have && have > 0) {
+      // 2% to spare where the browser sizes the columns; a long table's are the widths below.
+      size = Math.max(7, Math.floor(((fs * have) / need) * (long ? 1 : 0.98) * 10) / 10);
+    }
+    t.style.fontSize = size === fs ? "" : `${size}px`;
+    if (!long) continue;
+    [...t.rows[0].cells].forEach((c, k) => { c.style.width = `${em[k]}em`; });
+    const px = Math.max(1, Math.round(ROW_EM * size));
+    box.style.setProperty("--row", `${px}px`);
+    // Scrolled only where it is not yet (setting scrollTop lays the page out at once).
+    const want = Math.round((box.pendingTop ?? 0) * px);
+    if (box.pendingTop !== undefined && want !== (box.atPx ?? 0)) box.scrollTop = want;
+    box.atPx = want;
+    box.pendingTop = undefined;
   }
 }
 // Again when the column's width changes (on the next frame: a resize observer must not

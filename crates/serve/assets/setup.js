@@ -204,7 +204,7 @@ function rowQuery(sep) {
 async function onPickedRow(s) {
   const r = pickedRow();
   if (r === null || s.row === r) return s;
-  return api("GET", `/api/sessions/${sid}?row=${r}`);
+  return api("GET", `/api/sessions/${sid}${stateQuery("?")}`);
 }
 
 async function pickRow(r) {

@@ -21,9 +21,9 @@ use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::limits::{MAX_EPOCHS, MAX_EPOCHS_PER_SECOND, PLAY_UPDATES_PER_SECOND};
-use crate::routes::{parse, query, StateQuery};
+use crate::routes::{parse, query};
 use crate::sessions::{Entry, Sessions};
-use crate::view::SessionState;
+use crate::view::{SessionState, StateOptions};
 use crate::ApiError;
 
 /// `{"epochs_per_second": n}`.
@@ -36,8 +36,10 @@ pub(crate) struct PlayRequest {
 pub(crate) async fn play(
     State(store): State<Arc<Sessions>>,
     Path(id): Path<String>,
+    q: Result<Query<StateOptions>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<SessionState>, ApiError> {
+    let q = query(q)?;
     let req: PlayRequest = parse(body)?;
     let eps = req.epochs_per_second;
     if !(eps > 0.0 && eps <= MAX_EPOCHS_PER_SECOND) {
@@ -63,7 +65,7 @@ pub(crate) async fn play(
         }
         let start = s.playing.is_none();
         s.start_play(eps);
-        (s.state(&id, None, 0)?, start)
+        (s.state(&id, &q)?, start)
     };
     if start {
         tokio::spawn(play_loop(entry.clone()));
@@ -75,12 +77,14 @@ pub(crate) async fn play(
 pub(crate) async fn pause(
     State(store): State<Arc<Sessions>>,
     Path(id): Path<String>,
+    q: Result<Query<StateOptions>, QueryRejection>,
 ) -> Result<Json<SessionState>, ApiError> {
+    let q = query(q)?;
     let entry = store.get(&id)?;
     let state = {
         let mut s = entry.lock();
         s.playing = None;
-        s.state(&id, None, 0)?
+        s.state(&id, &q)?
     };
     entry.notify();
     Ok(Json(state))
@@ -133,36 +137,37 @@ async fn play_loop(entry: Arc<Entry>) {
 pub(crate) async fn events(
     State(store): State<Arc<Sessions>>,
     Path(id): Path<String>,
-    q: Result<Query<StateQuery>, QueryRejection>,
+    q: Result<Query<StateOptions>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let q = query(q)?;
     let entry = store.get(&id)?;
     let rx = entry.changed.subscribe();
-    let row = q.row;
-    let start = (entry, rx, id, q.since, true);
-    let stream = stream::unfold(start, move |(entry, mut rx, id, since, first)| async move {
-        if !first {
-            match rx.recv().await {
-                Ok(()) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return None,
+    let start = (entry, rx, id, q, true);
+    let stream = stream::unfold(
+        start,
+        move |(entry, mut rx, id, mut opt, first)| async move {
+            if !first {
+                match rx.recv().await {
+                    Ok(()) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return None,
+                }
             }
-        }
-        let state = entry.lock().state(&id, row, since);
-        let (event, next) = match state {
-            Ok(s) => {
-                let next = s.history_from + s.history.len();
-                let data = serde_json::to_string(&s)
-                    .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }).to_string());
-                (Event::default().event("state").data(data), next)
-            }
-            Err(e) => (
-                Event::default()
+            let state = entry.lock().state(&id, &opt);
+            let event = match state {
+                Ok(s) => {
+                    let next = s.history_from + s.history.len();
+                    let data = serde_json::to_string(&s).unwrap_or_else(|e| {
+                        serde_json::json!({ "error": e.to_string() }).to_string()
+                    });
+                    opt.since = next;
+                    Event::default().event("state").data(data)
+                }
+                Err(e) => Event::default()
                     .event("error")
                     .data(serde_json::json!({ "error": e.message }).to_string()),
-                since,
-            ),
-        };
-        Some((Ok(event), (entry, rx, id, next, false)))
-    });
+            };
+            Some((Ok(event), (entry, rx, id, opt, false)))
+        },
+    );
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

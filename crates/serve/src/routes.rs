@@ -18,7 +18,7 @@ use crate::runs::{self, RunStore};
 use crate::session::{ParamEdit, Session, StepRequest};
 use crate::sessions::Sessions;
 use crate::step_api::{step_report, StepApiRequest};
-use crate::view::SessionState;
+use crate::view::{SessionState, StateOptions};
 use crate::ApiError;
 use crate::{exchange, play};
 
@@ -205,16 +205,6 @@ async fn create(
     Ok(Json(Created { id }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct StateQuery {
-    /// The selected training row, 1-based.
-    pub row: Option<usize>,
-    /// The first history record to send (0-based).
-    #[serde(default)]
-    pub since: usize,
-}
-
 pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
     q.map(|Query(t)| t)
         .map_err(|e| ApiError::bad(e.body_text()))
@@ -223,11 +213,11 @@ pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
 async fn state(
     State(store): State<Shared>,
     Path(id): Path<String>,
-    q: Result<Query<StateQuery>, QueryRejection>,
+    q: Result<Query<StateOptions>, QueryRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let q = query(q)?;
     let entry = store.get(&id)?;
-    blocking(move || entry.lock().state(&id, q.row, q.since))
+    blocking(move || entry.lock().state(&id, &q))
         .await
         .map(Json)
 }
@@ -239,7 +229,7 @@ async fn state(
 async fn change(
     store: &Sessions,
     id: String,
-    q: Result<Query<StateQuery>, QueryRejection>,
+    q: Result<Query<StateOptions>, QueryRejection>,
     f: impl FnOnce(&mut Session) -> ApiResult<()> + Send + 'static,
 ) -> ApiResult<Json<SessionState>> {
     let q = query(q)?;
@@ -253,7 +243,7 @@ async fn change(
             return Err(ApiError::bad(format!("row: {r} is not in 1..={n}")));
         }
         f(&mut s)?;
-        s.state(&id, q.row, q.since)
+        s.state(&id, &q)
     })
     .await?;
     entry.notify();
@@ -263,7 +253,7 @@ async fn change(
 async fn step(
     State(store): State<Shared>,
     Path(id): Path<String>,
-    q: Result<Query<StateQuery>, QueryRejection>,
+    q: Result<Query<StateOptions>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let req: StepRequest = parse(body)?;
@@ -273,7 +263,7 @@ async fn step(
 async fn reset(
     State(store): State<Shared>,
     Path(id): Path<String>,
-    q: Result<Query<StateQuery>, QueryRejection>,
+    q: Result<Query<StateOptions>, QueryRejection>,
 ) -> ApiResult<Json<SessionState>> {
     change(&store, id, q, |s| {
         s.playing = None;
@@ -285,7 +275,7 @@ async fn reset(
 async fn undo(
     State(store): State<Shared>,
     Path(id): Path<String>,
-    q: Result<Query<StateQuery>, QueryRejection>,
+    q: Result<Query<StateOptions>, QueryRejection>,
 ) -> ApiResult<Json<SessionState>> {
     change(&store, id, q, |s| {
         s.playing = None;
@@ -297,7 +287,7 @@ async fn undo(
 async fn edit(
     State(store): State<Shared>,
     Path(id): Path<String>,
-    q: Result<Query<StateQuery>, QueryRejection>,
+    q: Result<Query<StateOptions>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let req: ParamEdit = parse(body)?;
@@ -314,7 +304,7 @@ struct ArchRequest {
 async fn arch(
     State(store): State<Shared>,
     Path(id): Path<String>,
-    q: Result<Query<StateQuery>, QueryRejection>,
+    q: Result<Query<StateOptions>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SessionState>> {
     let req: ArchRequest = parse(body)?;

@@ -10,7 +10,7 @@ use nnlab_lab::verdict::Verdict;
 use nnlab_lab::{samples, verdict_for, Experiment};
 use nnlab_report::StepReport;
 use nnlab_train::{EpochRecord, TrainStatus, UpdatePreview};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::limits::MAX_SAMPLE_STEPS;
 use crate::replay::{log_text, replay_cost};
@@ -78,15 +78,83 @@ pub struct Replay {
     pub log: String,
 }
 
+/// What a state request asks for (`?row=R&since=K&factors=F` on `GET`, on every change and
+/// on the event stream); the default is the whole state on the next sample step's row.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateOptions {
+    /// The selected training row, 1-based.
+    pub row: Option<usize>,
+    /// The first history record to send (0-based).
+    #[serde(default)]
+    pub since: usize,
+    /// Which parameters' chain-rule factors the step report carries.
+    #[serde(default)]
+    pub factors: Factors,
+    /// `sgd=false` leaves the step report's plain-SGD step out (its `update`, `after` and
+    /// `change` empty): the page shows the trainer's real next step (`update` of the state)
+    /// instead, and at 10-16-16-1 the three are 38 KB of every state.
+    #[serde(default = "yes")]
+    pub sgd: bool,
+}
+
+/// The whole state, on the next sample step's row: what a request without options gets.
+impl Default for StateOptions {
+    fn default() -> Self {
+        StateOptions {
+            row: None,
+            since: 0,
+            factors: Factors::All,
+            sgd: yes(),
+        }
+    }
+}
+
+/// `sgd`'s default: the whole step report.
+fn yes() -> bool {
+    true
+}
+
+/// `factors=all` (the default: the step report as `nnlab step --json` gives it),
+/// `factors=none`, or `factors=NAME` (that parameter's only, `w5` or `L2.w[3][1]`). The
+/// factors are most of a state on a big network (207 KB of 270 at 10-16-16-1, thirty states
+/// a second while playing) and the page shows one parameter's at a time. A name the network
+/// lacks gives none: a page whose selected parameter a resize removed still gets its state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub enum Factors {
+    #[default]
+    All,
+    None,
+    Only(String),
+}
+
+impl From<String> for Factors {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "all" => Factors::All,
+            "none" => Factors::None,
+            _ => Factors::Only(s),
+        }
+    }
+}
+
+impl Factors {
+    /// Whether the parameter `name`'s factors are sent.
+    pub fn keeps(&self, name: &str) -> bool {
+        match self {
+            Factors::All => true,
+            Factors::None => false,
+            Factors::Only(n) => n == name,
+        }
+    }
+}
+
 impl Session {
-    /// The page's view; `row` is 1-based (default: the row the next sample step visits),
-    /// `since` the first history record to include.
-    pub fn state(
-        &mut self,
-        id: &str,
-        row: Option<usize>,
-        since: usize,
-    ) -> Result<SessionState, ApiError> {
+    /// The page's view as `opt` asks for it: `opt.row` is 1-based (default: the row the next
+    /// sample step visits), `opt.since` the first history record to include.
+    pub fn state(&mut self, id: &str, opt: &StateOptions) -> Result<SessionState, ApiError> {
+        let (row, since) = (opt.row, opt.since);
         let t = self.trainer();
         let n = t.n_rows();
         let train = &self.data.train;
@@ -100,8 +168,14 @@ impl Session {
         let net = t.network().clone();
         let lr = t.lr();
         let loss = t.config().loss;
-        let step = StepReport::new(&net, train.row(r), &train.y[r..r + 1], lr, loss)
+        let mut step = StepReport::new(&net, train.row(r), &train.y[r..r + 1], lr, loss)
             .map_err(ApiError::internal)?;
+        step.gradient_factors.retain(|g| opt.factors.keeps(&g.name));
+        if !opt.sgd {
+            for values in [&mut step.update, &mut step.after, &mut step.change] {
+                values.0.clear();
+            }
+        }
         let train_loss = mean_loss(&net, train, loss);
         let test_loss = self.data.test.as_ref().map(|s| mean_loss(&net, s, loss));
         let verdict = (!t.history().is_empty())

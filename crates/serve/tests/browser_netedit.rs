@@ -290,7 +290,7 @@ async fn link_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
 const CLICK_TIMES: &str = r##"
 const done = arguments[arguments.length - 1];
 const n = arguments[0];
-const parts = ["api", "render", "drawNetwork", "drawNetEdit", "drawMath", "drawParams", "drawDiagnostics", "drawLoss", "layout"];
+const parts = ["api", "render", "drawNetwork", "drawNetEdit", "drawMath", "drawParams", "drawDiagnostics", "fitTables", "drawSetupExtras", "drawLoss", "scheduleCharts", "setStatus", "layout"];
 const spent = Object.fromEntries(parts.map((p) => [p, 0]));
 const originals = Object.fromEntries(parts.map((p) => [p, window[p]]));
 for (const p of parts) {

@@ -111,7 +111,9 @@ fn sessions_give_the_bits_of_nnlab_train() {
                     assert_eq!(got, expected, "{what}");
                     assert_eq!(t.status(), &want.status, "{what}");
                     // The page's outcome is the one `nnlab train` prints for the same run.
-                    let state = s.state("parity", None, 0).expect("a state");
+                    let state = s
+                        .state("parity", &nnlab_serve::StateOptions::default())
+                        .expect("a state");
                     assert_eq!(state.verdict.as_ref(), Some(&want.verdict), "{what}");
                 }
             }
