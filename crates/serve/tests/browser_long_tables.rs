@@ -97,13 +97,16 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
     )
     .await?;
     until(c, &format!("return st.step.gradient_factors.length === 1 && st.step.gradient_factors[0].name === '{last}'")).await;
-    let view = js(
+    // The table follows the state on the next frame: wait for the row (a loaded machine
+    // read the table before it was drawn), then require it inside the box.
+    let view = until(
         c,
         "const box = document.querySelector('#params').parentElement, tr = box.querySelector('tr.sel'); \
          if (!tr) return null; const a = tr.getBoundingClientRect(), b = box.getBoundingClientRect(); \
-         return { name: tr.dataset.name, inside: a.top >= b.top && a.bottom <= b.bottom }",
+         const inside = a.top >= b.top && a.bottom <= b.bottom; \
+         return inside && { name: tr.dataset.name, inside }",
     )
-    .await?;
+    .await;
     assert_eq!(view, json!({ "name": last, "inside": true }));
     let g = api["step"]["gradient_factors"]
         .as_array()
