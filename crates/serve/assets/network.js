@@ -125,12 +125,20 @@ function drawNetwork() {
   const flagged = flaggedNodes();
   const isSelParam = (name) => sel && sel.kind === "param" && sel.name === name;
 
-  // Edges first, under the nodes; each names its weight on hover.
+  // Edges first, under the nodes; each names its weight on hover. Past EDGE_CANVAS edges
+  // they are painted on one canvas instead (edgeCanvas).
   const edges = [];
+  const nEdges = st.network.layers.reduce((n, L) => n + L.weights.length * (L.weights[0] || []).length, 0);
+  const painted = nEdges > EDGE_CANVAS ? edgeCanvas(svg, W, H) : null;
   st.network.layers.forEach((L, l) => {
     L.weights.forEach((row, j) => row.forEach((w, i) => {
       const name = wName(l, j, i);
       const e = { name, w, l, i, j, x1: colX(l), y1: rowY(l, i), x2: colX(l + 1), y2: rowY(l + 1, j) };
+      if (painted) {
+        e.width = 0.6 + (r / 3.5) * Math.min(1, Math.abs(w) / wmax);
+        edges.push(e);
+        return;
+      }
       const line = el("line", {
         x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2, class: "edge" + (isSelParam(name) ? " selected" : ""),
         stroke: !Number.isFinite(w) ? "#000" : w >= 0 ? "var(--pos)" : "var(--neg)",
@@ -141,6 +149,8 @@ function drawNetwork() {
       edges.push(e);
     }));
   });
+
+  if (painted) paintEdges(painted, edges, isSelParam);
 
   // Input nodes.
   st.step.input.forEach((x, i) => {
@@ -219,6 +229,88 @@ function drawNetwork() {
     });
     labelsChecked = true;
   });
+}
+
+// A big network's edges as SVG lines were most of its redraw: at 10-16-16-1 (465 edges) the
+// browser's layout after a step took 51 ms with them and 11 ms without, drawNetwork 21 ms
+// and 10 (the repaint test of browser_netedit.rs, debug server). Past this many edges they
+// are painted on a canvas under the nodes and labels; a click or hover finds the edge
+// nearest the pointer, so each still names its weight and selects it.
+const EDGE_CANVAS = 60;
+let edgeLayer = null; // {canvas, edges, pick}: the canvas kept across redraws, the last edges
+
+// The canvas for this drawing, W × H, in a foreignObject under everything else of `svg`.
+function edgeCanvas(svg, W, H) {
+  if (!edgeLayer) {
+    const canvas = document.createElement("canvas");
+    canvas.id = "net-edges";
+    const near = (ev) => {
+      const p = [ev.offsetX, ev.offsetY];
+      let best = null, bestD = Infinity;
+      for (const e of edgeLayer.edges) {
+        const dx = e.x2 - e.x1, dy = e.y2 - e.y1;
+        const t = Math.max(0, Math.min(1, ((p[0] - e.x1) * dx + (p[1] - e.y1) * dy) / (dx * dx + dy * dy || 1)));
+        const d = Math.hypot(e.x1 + t * dx - p[0], e.y1 + t * dy - p[1]);
+        if (d < bestD) { bestD = d; best = e; }
+      }
+      return best && bestD <= Math.max(4, best.width / 2 + 2) ? best : null;
+    };
+    canvas.addEventListener("click", (ev) => { const e = near(ev); if (e) select({ kind: "param", name: e.name }); });
+    canvas.addEventListener("mousemove", (ev) => {
+      const e = near(ev);
+      canvas.title = e ? `${e.name} = ${full(e.w)}` : "";
+      canvas.style.cursor = e ? "pointer" : "";
+    });
+    edgeLayer = { canvas, edges: [], pick: near, colours: null, mode: null };
+  }
+  const { canvas } = edgeLayer;
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(W * dpr) || canvas.height !== Math.round(H * dpr)) {
+    canvas.width = Math.round(W * dpr);
+    canvas.height = Math.round(H * dpr);
+    canvas.style.width = `${W}px`;
+    canvas.style.height = `${H}px`;
+  }
+  const fo = el("foreignObject", { x: 0, y: 0, width: W, height: H }, svg);
+  fo.appendChild(canvas);
+  // The edge colours are the style's (presenter mode has its own): read once per mode.
+  const mode = document.body.className;
+  if (edgeLayer.mode !== mode) {
+    const css = getComputedStyle(document.body);
+    edgeLayer.colours = { pos: css.getPropertyValue("--pos").trim(), neg: css.getPropertyValue("--neg").trim() };
+    edgeLayer.mode = mode;
+  }
+  return { canvas, dpr };
+}
+
+// Paints `edges` as drawNetwork's SVG lines would look: blue positive, red negative, black
+// not finite, width by |w|, the selected one on top in the selection's orange.
+function paintEdges({ canvas, dpr }, edges, isSel) {
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.globalAlpha = 0.75;
+  const { pos, neg } = edgeLayer.colours;
+  let chosen = null;
+  for (const e of edges) {
+    if (isSel(e.name)) { chosen = e; continue; }
+    ctx.strokeStyle = !Number.isFinite(e.w) ? "#000" : e.w >= 0 ? pos : neg;
+    ctx.lineWidth = e.width;
+    ctx.beginPath();
+    ctx.moveTo(e.x1, e.y1);
+    ctx.lineTo(e.x2, e.y2);
+    ctx.stroke();
+  }
+  if (chosen) {
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = "#f59e0b";
+    ctx.lineWidth = Math.max(3, chosen.width);
+    ctx.beginPath();
+    ctx.moveTo(chosen.x1, chosen.y1);
+    ctx.lineTo(chosen.x2, chosen.y2);
+    ctx.stroke();
+  }
+  edgeLayer.edges = edges;
 }
 
 // Redraw the diagram when its box changes size (window, layout, presenter mode), on the next
