@@ -82,11 +82,10 @@ function axes(svg, spec) {
   });
   for (const v of xt.ticks) {
     el("line", { x1: sx(v), x2: sx(v), y1: box.b, y2: box.b + 0.3 * fs, stroke: "#333" }, g);
-    // A label that would pass the chart's edge (the last tick of a wide number, "3e186") ends
-    // (or starts) at its tick instead of being cut off.
+    // A label that would pass the chart's edge (the last tick of a wide number, "3e186") is
+    // left out, its tick kept: cut off it read "3e18", moved inside it ran into its neighbour.
     const text = tickLabel(v, xt.step), half = 0.5 * charW * text.length;
-    const anchor = sx(v) + half > w ? "end" : sx(v) - half < 0 ? "start" : "middle";
-    el("text", { x: sx(v), y: box.b + 1.25 * fs, "text-anchor": anchor, class: "tick-x" }, g, text);
+    if (sx(v) + half <= w && sx(v) - half >= 0) el("text", { x: sx(v), y: box.b + 1.25 * fs, "text-anchor": "middle", class: "tick-x" }, g, text);
   }
   el("line", { x1: box.l, y1: box.b, x2: box.r, y2: box.b, stroke: "#333" }, svg);
   el("line", { x1: box.l, y1: box.t, x2: box.l, y2: box.b, stroke: "#333" }, svg);

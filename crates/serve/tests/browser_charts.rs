@@ -263,7 +263,8 @@ async fn charts_are_drawn_at_their_pixel_size(c: &Client, addr: SocketAddr) -> R
         .await
         .map_err(|e| e.to_string())?;
     // A diverged run's predictions (~2e186 against targets up to 30) make the widest tick
-    // labels: the last one ran past the chart's right edge ("3e18" of "3e186").
+    // labels: the last one ran past the chart's right edge ("3e18" of "3e186"); it is left
+    // out rather than cut.
     open(c, addr, "?activation=identity&lr=3").await?;
     click(c, "btn-epoch").await?;
     until(
@@ -277,6 +278,18 @@ async fn charts_are_drawn_at_their_pixel_size(c: &Client, addr: SocketAddr) -> R
         json!([]),
         "a diverged run at 800 px"
     );
+    // Nor do its tick labels run into each other ("2e1863e186" when the last was moved in).
+    let overlaps = js(
+        c,
+        "const out = [];
+         for (const s of document.querySelectorAll('#charts svg')) {
+           const r = [...s.querySelectorAll('.tick-x')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+           for (let k = 1; k < r.length; k++) if (r[k][1].left < r[k - 1][1].right) out.push(`${s.id}: '${r[k - 1][0]}' '${r[k][0]}'`);
+         }
+         return out",
+    )
+    .await?;
+    assert_eq!(overlaps, json!([]), "x tick labels of a diverged run");
     c.set_window_size(1280, 800)
         .await
         .map_err(|e| e.to_string())
