@@ -197,7 +197,9 @@ function drawNetwork() {
     });
   };
   const weight = (e, text) => ({ text, at: along(e), name: e.name, cls: "clickable weight", tip: `${e.name} = ${full(e.w)}` });
-  drawn.push(...placer.group([edges.map((e) => weight(e, `${e.name}=${fmt(e.w)}`)), edges.map((e) => weight(e, fmt(e.w)))]));
+  // Painted edges (more than EDGE_CANVAS) are too dense for a label each: trying every spot
+  // of every edge was most of drawNetwork at 10-16-16-1; their names are on hover.
+  if (!painted) drawn.push(...placer.group([edges.map((e) => weight(e, `${e.name}=${fmt(e.w)}`)), edges.map((e) => weight(e, fmt(e.w)))]));
 
   // Each label on a backing that hides the edges under it.
   const backs = drawn.map((d) => el("rect", { class: "label-bg", x: d.box.x0, y: d.box.y0, width: d.box.x1 - d.box.x0, height: d.box.y1 - d.box.y0, rx: 2 }, svg));
