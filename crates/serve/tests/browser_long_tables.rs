@@ -97,17 +97,27 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
     )
     .await?;
     until(c, &format!("return st.step.gradient_factors.length === 1 && st.step.gradient_factors[0].name === '{last}'")).await;
-    // The table follows the state on the next frame: wait for the row (a loaded machine
-    // read the table before it was drawn), then require it inside the box.
-    let view = until(
-        c,
-        "const box = document.querySelector('#params').parentElement, tr = box.querySelector('tr.sel'); \
-         if (!tr) return null; const a = tr.getBoundingClientRect(), b = box.getBoundingClientRect(); \
-         const inside = a.top >= b.top && a.bottom <= b.bottom; \
-         return inside && { name: tr.dataset.name, inside }",
-    )
-    .await;
-    assert_eq!(view, json!({ "name": last, "inside": true }));
+    // The table follows the state on the next frame: wait (15 s at most) for the row to be
+    // drawn inside its box, then require it; a failure shows where the row and the box were.
+    let mut view = Value::Null;
+    for _ in 0..150 {
+        view = js(
+            c,
+            "const box = document.querySelector('#params').parentElement, tr = box.querySelector('tr.sel'); \
+             if (!tr) return { drawn: false, scroll: box.scrollTop }; const a = tr.getBoundingClientRect(), b = box.getBoundingClientRect(); \
+             return { name: tr.dataset.name, inside: a.top >= b.top && a.bottom <= b.bottom, row: [a.top, a.bottom], box: [b.top, b.bottom], scroll: box.scrollTop }",
+        )
+        .await?;
+        if view["inside"] == json!(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        (&view["name"], &view["inside"]),
+        (&json!(last), &json!(true)),
+        "the selected row in view: {view}"
+    );
     let g = api["step"]["gradient_factors"]
         .as_array()
         .and_then(|f| f.iter().find(|g| g["name"] == json!(last)))
