@@ -195,8 +195,12 @@ function fillRows(t, rows, show) {
   if (show >= 0 && (show < top || show >= top + VIEW_ROWS - 1)) top = Math.max(0, show - (VIEW_ROWS >> 1));
   top = Math.min(top, Math.max(0, rows.length - VIEW_ROWS));
   longTop.set(t.id, top);
-  // fitTables scrolls the box there once the row height is known.
+  // fitTables scrolls the box there once the row height is known; for a newly selected row
+  // always, even where the last reported scroll put it: a scroll not yet reported would
+  // otherwise keep the box where it is (a full-suite CI run once saw the selected row never
+  // drawn, the box at the top; not reproduced alone).
   box.pendingTop = top;
+  box.mustScroll = show >= 0;
   box.drawn = -1;
   drawWindow(t);
   if (!box.watched) {
@@ -291,9 +295,10 @@ function fitTables() {
     box.style.setProperty("--row", `${px}px`);
     // Scrolled only where it is not yet (setting scrollTop lays the page out at once).
     const want = Math.round((box.pendingTop ?? 0) * px);
-    if (box.pendingTop !== undefined && want !== (box.atPx ?? 0)) box.scrollTop = want;
+    if (box.pendingTop !== undefined && (box.mustScroll || want !== (box.atPx ?? 0))) box.scrollTop = want;
     box.atPx = want;
     box.pendingTop = undefined;
+    box.mustScroll = false;
   }
 }
 // Again when the column's width changes (on the next frame: a resize observer must not
