@@ -239,7 +239,7 @@ function drawNetwork() {
 // are painted on a canvas under the nodes and labels; a click or hover finds the edge
 // nearest the pointer, so each still names its weight and selects it.
 const EDGE_CANVAS = 60;
-let edgeLayer = null; // {canvas, edges, pick}: the canvas kept across redraws, the last edges
+let edgeLayer = null; // {canvas, edges, pick, colours, mode}: the canvas kept across redraws, the last edges
 
 // The canvas for this drawing, W × H, in a foreignObject under everything else of `svg`.
 function edgeCanvas(svg, W, H) {
