@@ -86,12 +86,7 @@ async fn run_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
 
     // 2. Edit w1 (click its edge label, type a value), then Step: the page shows the
     // library's numbers for the same input.
-    c.find(Locator::Css("text[data-name='w1']"))
-        .await
-        .map_err(|e| e.to_string())?
-        .click()
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::click_css(c, "text[data-name='w1']").await?;
     c.execute("const e = document.querySelector('#edit-value'); e.value = '0.25'; e.dispatchEvent(new Event('change'));", vec![])
         .await
         .map_err(|e| e.to_string())?;

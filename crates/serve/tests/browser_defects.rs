@@ -16,7 +16,7 @@
 mod browser_util;
 mod common;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::json;
 
 use browser_util::{click, js, screenshot, until, Session};
@@ -83,12 +83,7 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
     // point (each redraw widened the range and each sent value saved one).
     browser_util::goto(c, &format!("http://{addr}/")).await?;
     until(c, "return st && st.epoch === 0").await;
-    c.find(Locator::Css("text[data-name='w1']"))
-        .await
-        .map_err(|e| e.to_string())?
-        .click()
-        .await
-        .map_err(|e| e.to_string())?;
+    browser_util::click_css(c, "text[data-name='w1']").await?;
     let range = "const s = document.querySelector('#edit-slider'); return [s.min, s.max]";
     let before = until(c, range).await;
     for v in ["1.2", "1.6", "1.9", "1.99"] {

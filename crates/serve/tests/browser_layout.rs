@@ -11,7 +11,6 @@ mod browser_util;
 mod common;
 mod page_view;
 
-use fantoccini::Locator;
 use serde_json::{json, Value};
 
 use browser_util::{js, screenshot, until};
@@ -172,7 +171,7 @@ async fn diagram_labels_never_overlap() {
         }
         // A selected weight's label stays clickable and marked.
         open(&c, addr, SIZES[0], "").await?;
-        c.find(Locator::Css("#net text[data-name='w5']")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
+        browser_util::click_css(&c, "#net text[data-name='w5']").await?;
         until(&c, "return document.querySelector('#net text[data-name=\"w5\"]').classList.contains('selected') && document.querySelector('#edit-name').textContent === 'w5'").await;
         labels_fit(&c, "2-2-1 with w5 selected").await?;
         Ok(())

@@ -12,7 +12,7 @@ mod page_view;
 
 use std::net::SocketAddr;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::{json, Value};
 
 use browser_util::{click, js, screenshot, until};
@@ -148,7 +148,7 @@ async fn the_number_display_rules() {
 async fn numbers_are_short_and_exact_on_request_and_presenter_mode() {
     with_browser("numbers", |c, addr| async move {
         open(&c, addr, SIZES[0], "").await?;
-        c.find(Locator::Css("#net circle[data-node='node 1']")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
+        browser_util::click_css(&c, "#net circle[data-node='node 1']").await?;
         until(&c, "return document.querySelectorAll('#math-panel .eq').length === 3").await;
         // 6 significant digits (the scaled input 0.4444444444444444 is shown 0.444444).
         let exact = node1_equations(&c, addr, 6).await?;
@@ -221,7 +221,7 @@ async fn inputs_are_named_from_the_data_with_original_and_scaled_values() {
         }
         assert_eq!(rows[4], json!(["charges (y)", state["row_target"], state["step"]["target"]]));
         // A first-layer weight's gradient names its input by the data's name.
-        c.find(Locator::Css("#params tr[data-name='L1.w[1][1]']")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
+        browser_util::click_css(&c, "#params tr[data-name='L1.w[1][1]']").await?;
         let name = until(&c, "const s = document.querySelector('#math-panel .input-name'); return s && [s.textContent, s.dataset.symbol]").await;
         assert_eq!(name, json!(["age", "x1"]));
         // Unscaled, the one value is both.

@@ -203,3 +203,13 @@ pub async fn checked(c: &Client, result: Result<(), String>) -> Result<(), Strin
     result?;
     no_page_errors(c).await
 }
+
+/// Clicks the first element matching the CSS selector `css`.
+pub async fn click_css(c: &Client, css: &str) -> Result<(), String> {
+    c.find(Locator::Css(css))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())
+}
