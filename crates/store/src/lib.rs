@@ -27,6 +27,7 @@
 //! Schema and migrations: [`schema`]. Reliability (WAL, busy timeout, interrupted runs):
 //! [`store`].
 
+pub mod chunk;
 pub mod clock;
 mod error;
 pub mod export;

@@ -1,12 +1,13 @@
 //! Reading, listing and deleting stored runs.
 
-use rusqlite::{params_from_iter, Row};
+use rusqlite::{params_from_iter, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
 
 use nnlab_lab::verdict::Outcome;
 use nnlab_train::EpochRecord;
 
+use crate::chunk::{Facts, LastChunk};
 use crate::query::Condition;
 use crate::record::{ParamList, RunStatus};
 use crate::sweeps::{config_value, SpecCache};
@@ -64,7 +65,10 @@ pub struct StoredRun {
 
 const SUMMARY_COLUMNS: &str = "id, status, started, finished, experiment, sweep, version,
     data_seed, init_seed, shuffle_seed, epochs_run, final_loss, config_json, metrics,
-    sweep_ref, sweep_index, outcome";
+    sweep_ref, sweep_index, outcome, chunk, chunk_pos";
+
+/// Where a row's chunk columns are in [`SUMMARY_COLUMNS`].
+const CHUNK: usize = 17;
 
 impl Store {
     /// Runs matching `filter`, newest first (by start time, then id).
@@ -93,8 +97,9 @@ impl Store {
         let mut rows = stmt.query(params_from_iter(args.iter())).map_err(&err)?;
         let mut out = Vec::new();
         let mut specs = SpecCache::default();
+        let mut chunks = LastChunk::default();
         while let Some(row) = rows.next().map_err(&err)? {
-            let (run, _) = self.summary(row, &mut specs)?;
+            let (run, _, _) = self.summary(row, &mut specs, &mut chunks)?;
             if filter.conditions.iter().all(|c| c.matches(&run.config)) {
                 out.push(run);
                 if filter.limit.is_some_and(|l| out.len() >= l) {
@@ -105,13 +110,15 @@ impl Store {
         Ok(out)
     }
 
-    /// The summary of a row selected with [`SUMMARY_COLUMNS`] first, and the rebuilt
-    /// configuration of a sweep run (see [`crate::sweeps`]).
+    /// The summary of a row selected with [`SUMMARY_COLUMNS`] first, the rebuilt
+    /// configuration of a sweep run (see [`crate::sweeps`]), and the facts of a run stored
+    /// in a chunk (see [`crate::chunk`]).
     fn summary(
         &self,
         row: &Row,
         specs: &mut SpecCache,
-    ) -> Result<(RunSummary, Option<nnlab_lab::Experiment>), StoreError> {
+        chunks: &mut LastChunk,
+    ) -> Result<(RunSummary, Option<nnlab_lab::Experiment>, Option<Facts>), StoreError> {
         let err = self.sql();
         let id: i64 = row.get(0).map_err(&err)?;
         let status: String = row.get(1).map_err(&err)?;
@@ -132,6 +139,15 @@ impl Store {
             }
             _ => return Err(self.corrupt(id, "config_json", "missing, and not a sweep run")),
         };
+        let chunk: Option<i64> = row.get(CHUNK).map_err(&err)?;
+        let facts = match chunk {
+            Some(c) => Some(self.chunk_facts(chunks, id, c, row.get(CHUNK + 1).map_err(&err)?)?),
+            None => None,
+        };
+        let metrics = match &facts {
+            Some(f) => f.metrics.clone(),
+            None => self.json(id, "metrics", row.get(13).map_err(&err)?)?,
+        };
         let summary = RunSummary {
             id,
             status,
@@ -147,7 +163,7 @@ impl Store {
                 .map(|n| n.max(0) as usize),
             final_loss: row.get(11).map_err(&err)?,
             config,
-            metrics: self.json(id, "metrics", row.get(13).map_err(&err)?)?,
+            metrics,
             outcome: match row.get::<_, Option<String>>(16).map_err(&err)? {
                 None => None,
                 Some(name) => {
@@ -155,7 +171,7 @@ impl Store {
                 }
             },
         };
-        Ok((summary, rebuilt))
+        Ok((summary, rebuilt, facts))
     }
 
     fn json(&self, id: i64, what: &str, text: Option<String>) -> Result<Value, StoreError> {
@@ -189,21 +205,36 @@ impl Store {
                 id,
             });
         };
-        let (summary, rebuilt) = self.summary(row, &mut SpecCache::default())?;
-        let config_toml = match (row.get::<_, Option<String>>(17).map_err(&err)?, rebuilt) {
+        let mut chunks = LastChunk::default();
+        let (summary, rebuilt, facts) =
+            self.summary(row, &mut SpecCache::default(), &mut chunks)?;
+        let text = |i: usize| row.get::<_, Option<String>>(CHUNK + 1 + i).map_err(&err);
+        let config_toml = match (text(1)?, rebuilt) {
             (Some(text), _) => text,
             (None, Some(exp)) => exp.to_toml()?,
             (None, None) => return Err(self.corrupt(id, "config_toml", "missing")),
         };
-        let run = StoredRun {
-            config_toml,
-            status_detail: self.json(id, "status_detail", row.get(18).map_err(&err)?)?,
-            initial_params: row.get(19).map_err(&err)?,
-            final_params: row.get(20).map_err(&err)?,
-            diagnostics: self.json(id, "diagnostics", row.get(21).map_err(&err)?)?,
-            verdict: self.json(id, "verdict", row.get(22).map_err(&err)?)?,
-            history: self.history(id)?,
-            summary,
+        let run = match facts {
+            Some(f) => StoredRun {
+                config_toml,
+                status_detail: f.status_detail,
+                initial_params: Some(f.initial_params),
+                final_params: Some(f.final_params),
+                diagnostics: f.diagnostics,
+                verdict: f.verdict,
+                history: self.history(id)?,
+                summary,
+            },
+            None => StoredRun {
+                config_toml,
+                status_detail: self.json(id, "status_detail", text(2)?)?,
+                initial_params: text(3)?,
+                final_params: text(4)?,
+                diagnostics: self.json(id, "diagnostics", text(5)?)?,
+                verdict: self.json(id, "verdict", text(6)?)?,
+                history: self.history(id)?,
+                summary,
+            },
         };
         Ok(run)
     }
@@ -214,7 +245,9 @@ impl Store {
         let err = self.sql();
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT train_loss, test_loss, lr FROM runs WHERE id = ?1")
+            .prepare_cached(
+                "SELECT train_loss, test_loss, lr, chunk, chunk_pos FROM runs WHERE id = ?1",
+            )
             .map_err(&err)?;
         let mut rows = stmt.query([id]).map_err(&err)?;
         // No such run reads as no history, as it did when history had its own table.
@@ -224,6 +257,10 @@ impl Store {
         let train: Option<Vec<u8>> = row.get(0).map_err(&err)?;
         let test: Option<Vec<u8>> = row.get(1).map_err(&err)?;
         let lr: Option<Vec<u8>> = row.get(2).map_err(&err)?;
+        if let Some(chunk) = row.get::<_, Option<i64>>(3).map_err(&err)? {
+            let pos = row.get(4).map_err(&err)?;
+            return self.chunk_history(&mut LastChunk::default(), id, chunk, pos);
+        }
         match (train, lr) {
             (Some(train), Some(lr)) => crate::history::decode(&train, test.as_deref(), &lr)
                 .map_err(|m| self.corrupt(id, "history", &m)),
@@ -232,17 +269,85 @@ impl Store {
     }
 
     /// Deletes runs by id (their history goes with them); returns how many existed.
+    ///
+    /// A chunk ([`crate::chunk`]) whose last run is deleted goes too: its row in the same
+    /// transaction, its file after the commit (a process killed in between leaves a file
+    /// no row names, which [`Store::remove_orphan_chunks`] removes).
     pub fn delete(&self, ids: &[i64]) -> Result<usize, StoreError> {
         let err = self.sql();
         let tx = self.conn.unchecked_transaction().map_err(&err)?;
         let mut n = 0;
+        let mut chunks = std::collections::BTreeSet::new();
         for id in ids {
+            let chunk: Option<Option<i64>> = tx
+                .query_row("SELECT chunk FROM runs WHERE id = ?1", [id], |r| r.get(0))
+                .optional()
+                .map_err(&err)?;
+            chunks.extend(chunk.flatten());
             n += tx
                 .execute("DELETE FROM runs WHERE id = ?1", [id])
                 .map_err(&err)?;
         }
+        let mut dead = Vec::new();
+        for c in chunks {
+            let gone = tx
+                .execute(
+                    "DELETE FROM chunks WHERE id = ?1
+                         AND NOT EXISTS (SELECT 1 FROM runs WHERE chunk = ?1)",
+                    [c],
+                )
+                .map_err(&err)?;
+            if gone > 0 {
+                dead.push(c);
+            }
+        }
         tx.commit().map_err(&err)?;
+        let dir = crate::chunk::dir_of(&self.path);
+        for c in dead {
+            remove_file(&crate::chunk::file_of(&dir, c))?;
+        }
         Ok(n)
+    }
+
+    /// Removes the chunk files that no `chunks` row names (left by a process killed between
+    /// writing a file and committing, or between a delete's commit and its unlink); returns
+    /// how many. Only files named like chunk files (`<id>.nnc`) are touched, and only those
+    /// whose id is below the next id SQLite will give, so a writer's file about to be
+    /// committed is left alone.
+    pub fn remove_orphan_chunks(&self) -> Result<usize, StoreError> {
+        let err = self.sql();
+        let dir = crate::chunk::dir_of(&self.path);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(0);
+        };
+        let (live, next): (std::collections::HashSet<i64>, i64) = {
+            let tx = self.conn.unchecked_transaction().map_err(&err)?;
+            let live = tx
+                .prepare("SELECT id FROM chunks")
+                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                .map_err(&err)?;
+            let next: i64 = tx
+                .query_row(
+                    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'chunks'), 0)",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(&err)?;
+            (live, next)
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let id = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".nnc"))
+                .and_then(|n| n.parse::<i64>().ok());
+            if id.is_some_and(|id| id <= next && !live.contains(&id)) {
+                remove_file(&entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     /// Deletes finished runs (never `running` ones) with `status` (any when `None`),
@@ -303,5 +408,16 @@ impl StoredRun {
             metrics: &self.summary.metrics,
             history: &self.history,
         }
+    }
+}
+
+/// Removes a file; one already gone is not an error.
+fn remove_file(path: &std::path::Path) -> Result<(), StoreError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io {
+            path: path.display().to_string(),
+            source: e,
+        }),
+        _ => Ok(()),
     }
 }

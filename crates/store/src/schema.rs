@@ -163,9 +163,27 @@ ALTER TABLE runs ADD COLUMN verdict TEXT;      -- JSON of nnlab_lab::verdict::Ve
 CREATE INDEX runs_outcome ON runs(outcome);
 ";
 
+/// Version 7: the runs of a sweep written a chunk at a time ([`crate::chunk`]). A chunk's
+/// histories and facts live in its file beside the database, named by its `chunks` row; each
+/// of its runs keeps a row of scalars pointing at it (`chunk`, and its position `chunk_pos`)
+/// with the history and JSON columns NULL. Runs recorded before v7, and single runs of
+/// `nnlab train`, keep those columns: both kinds read back alike.
+pub const V7: &str = "
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sweep_ref INTEGER REFERENCES sweeps(id),
+    runs INTEGER NOT NULL,         -- how many runs the file holds
+    bytes INTEGER NOT NULL,        -- the file's size, checked on read
+    created TEXT NOT NULL          -- UTC RFC 3339
+);
+ALTER TABLE runs ADD COLUMN chunk INTEGER REFERENCES chunks(id);
+ALTER TABLE runs ADD COLUMN chunk_pos INTEGER;
+CREATE INDEX runs_chunk ON runs(chunk) WHERE chunk IS NOT NULL;
+";
+
 /// The ordered migration steps: `MIGRATIONS[k]` goes from version `k` to `k + 1` (with
 /// [`to_v3`] after `V3`'s SQL, and `V4`'s SQL inside [`to_v4`]).
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The v3 → v4 step: `V4`'s SQL, keeping AUTOINCREMENT's high-water mark (the largest id
 /// ever given, which may belong to a deleted run: ids are never reused) for `runs`.

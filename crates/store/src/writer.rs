@@ -4,13 +4,12 @@
 //!
 //! A run's configuration is not serialized: the writer keeps the sweep's spec once, in the
 //! `sweeps` table, and each run its grid index (schema v4; reads rebuild the configuration,
-//! see [`crate::schema::V4`]). That was ~50 µs of the ~75 µs a run cost to record, against
-//! ~55 µs of CPU to train it. The workers turn the rest into a row (the metrics and
-//! parameters as JSON text, the history blobs), so that work is spread over every core; the
-//! writer thread only inserts, with one prepared statement. It takes whatever
-//! batches are waiting and inserts them in one transaction, so a fast sweep costs a few
-//! commits and a slow one commits each chunk soon after it finishes: a sweep killed with
-//! SIGKILL keeps every run whose transaction committed (WAL: a commit survives the process).
+//! see [`crate::schema::V4`]). The workers only hand their runs over; the writer thread
+//! takes whatever batches are waiting and stores them as one chunk (schema v7,
+//! [`crate::chunk`]): one file with their histories and facts, and one small row per run,
+//! in one transaction. So a fast sweep costs a few commits and a slow one commits each
+//! batch soon after it finishes: a sweep killed with SIGKILL keeps every run whose
+//! transaction committed (WAL: a commit survives the process).
 //!
 //! The sweep's row also records the writing process and the planned grid indices (the
 //! shard), and is marked finished when the writer ends, normally or on an error (schema
@@ -30,7 +29,7 @@
 //! assert_eq!(ids.len(), result.runs.len());
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::SystemTime;
@@ -42,11 +41,11 @@ use nnlab_lab::sweep::files::{parse_spec, spec_toml};
 use nnlab_lab::sweep::{RunDetail, Shard, SweepSpec};
 
 use crate::clock::{now_rfc3339, rfc3339_at};
-use crate::history::{encode, Columns};
 use crate::record::{RunStatus, VERSION};
 use crate::{Store, StoreError};
 
-type Batch = Result<Vec<Row>, StoreError>;
+/// One call of [`SweepWriter::add`]: runs of one worker's chunk.
+type Batch = Vec<RunDetail>;
 
 /// A store being written by its own thread; see the module docs.
 pub struct SweepWriter {
@@ -54,8 +53,6 @@ pub struct SweepWriter {
     sender: Option<Sender<Batch>>,
     thread: Option<JoinHandle<Result<Vec<i64>, StoreError>>>,
     sweep: String,
-    /// The spec as stored (read back from its TOML), when its runs can be rebuilt from it.
-    spec: Option<SweepSpec>,
 }
 
 /// A fresh sweep id: the UTC start time and the process id, `20240301T120000250Z-4242`
@@ -72,11 +69,15 @@ pub fn new_sweep_id() -> String {
 struct Tags {
     experiment: Option<String>,
     sweep: String,
-    /// The `sweeps.id` of the spec, if it was stored.
+    /// The `sweeps.id` of the spec, if it was stored...
     sweep_ref: Option<i64>,
+    /// ...and the spec as stored (read back from its TOML), from which runs are rebuilt.
+    spec: Option<SweepSpec>,
+    /// Where the chunk files go.
+    dir: PathBuf,
 }
 
-/// One finished run, ready to insert (built on the worker that trained it).
+/// The row of one finished run: only scalars (its history and facts are in its chunk).
 struct Row {
     status: RunStatus,
     started: String,
@@ -86,23 +87,9 @@ struct Row {
     /// ...else the configuration's TOML and JSON texts.
     config: Option<(String, String)>,
     seeds: (u64, u64, u64),
-    status_detail: String,
     epochs_run: i64,
-    initial: String,
-    final_params: String,
-    metrics: String,
-    diagnostics: String,
     outcome: &'static str,
-    verdict: String,
     final_loss: Option<f64>,
-    history: Columns,
-}
-
-fn json_text<T: serde::Serialize>(value: &T, what: &str) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Input {
-        key: what.into(),
-        message: e.to_string(),
-    })
 }
 
 /// Times as text, remembering the last two: the runs of a lane chunk share their times.
@@ -125,18 +112,16 @@ impl Times {
 
 impl Row {
     /// The row of `d`; its configuration is written out unless `rebuilt` (then the index).
-    /// The JSON texts read back to the values [`crate::RunRecord::of_detail`] stores.
     fn of(d: &RunDetail, rebuilt: bool, times: &mut Times) -> Result<Row, StoreError> {
         let config = if rebuilt {
             None
         } else {
-            let json = json_text(
-                &serde_json::to_value(&d.config).map_err(|e| StoreError::Input {
+            let json = serde_json::to_value(&d.config)
+                .map(|v| v.to_string())
+                .map_err(|e| StoreError::Input {
                     key: "config".into(),
                     message: e.to_string(),
-                })?,
-                "config",
-            )?;
+                })?;
             Some((d.config.to_toml()?, json))
         };
         Ok(Row {
@@ -146,21 +131,29 @@ impl Row {
             index: rebuilt.then_some(d.record.index as i64),
             config,
             seeds: d.config.seeds(),
-            status_detail: json_text(&d.status, "status")?,
             epochs_run: d.history.len() as i64,
-            initial: json_text(&d.initial, "initial")?,
-            final_params: json_text(&d.final_params, "final")?,
-            metrics: json_text(&d.metrics, "metrics")?,
-            diagnostics: json_text(&d.diagnostics, "diagnostics")?,
             outcome: d.verdict.outcome.name(),
-            verdict: json_text(&d.verdict, "verdict")?,
             final_loss: d
                 .history
                 .last()
                 .map(|h| h.train_loss)
                 .filter(|l| l.is_finite()),
-            history: encode(&d.history),
         })
+    }
+}
+
+/// True when the runs of `batch` are runs of `spec` (their configurations rebuild from it).
+/// The first run is rebuilt and compared; a batch comes from one worker's chunk of one
+/// spec, and rebuilding every run would cost a configuration per run.
+fn rebuilds(spec: Option<&SweepSpec>, batch: &[RunDetail]) -> bool {
+    match (spec, batch.first()) {
+        (Some(spec), Some(d)) => {
+            d.record.index < spec.n_runs()
+                && spec
+                    .experiment(&spec.point(d.record.index))
+                    .is_ok_and(|e| e == d.config)
+        }
+        _ => false,
     }
 }
 
@@ -223,10 +216,17 @@ impl SweepWriter {
             }
             None => None,
         };
+        let dir = crate::chunk::dir_of(store.path());
+        std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
         let tags = Tags {
             experiment: experiment.map(str::to_string),
             sweep: sweep.to_string(),
             sweep_ref,
+            spec: kept,
+            dir,
         };
         let (sender, receiver) = channel();
         let name = store.path().to_string();
@@ -238,7 +238,6 @@ impl SweepWriter {
             sender: Some(sender),
             thread: Some(thread),
             sweep: sweep.to_string(),
-            spec: kept,
         })
     }
 
@@ -248,30 +247,12 @@ impl SweepWriter {
     }
 
     /// Queues finished runs of the spec given to [`SweepWriter::start`]; call it from any
-    /// thread (it is the sweep's sink). The rows are built here, on the caller's thread.
-    ///
-    /// The first run of each batch is rebuilt from the stored spec and compared with its
-    /// configuration; if they differ (runs of another spec), the batch's runs keep their
-    /// own configuration texts. (Checking every run would cost a rebuild per run; a batch
-    /// comes from one worker's chunk of one spec.)
+    /// thread (it is the sweep's sink). The runs are moved to the writer thread as they are:
+    /// nothing is encoded on the caller's (a training worker's) thread.
     pub fn add(&self, runs: Vec<RunDetail>) {
-        let rebuilt = match (&self.spec, runs.first()) {
-            (Some(spec), Some(d)) => {
-                d.record.index < spec.n_runs()
-                    && spec
-                        .experiment(&spec.point(d.record.index))
-                        .is_ok_and(|e| e == d.config)
-            }
-            _ => false,
-        };
-        let mut times = Times::default();
-        let batch = runs
-            .iter()
-            .map(|d| Row::of(d, rebuilt, &mut times))
-            .collect();
         // A send fails only once the writer has stopped on an error, which `finish` returns.
         if let Some(sender) = &self.sender {
-            let _ = sender.send(batch);
+            let _ = sender.send(runs);
         }
     }
 
@@ -325,7 +306,7 @@ fn write_all(
     Ok(ids)
 }
 
-/// Everything waiting goes into one transaction, until every sender is gone.
+/// Everything waiting goes into one chunk and one transaction, until every sender is gone.
 fn write_runs(
     store: &mut Store,
     receiver: &Receiver<Batch>,
@@ -337,42 +318,70 @@ fn write_runs(
         .execute_batch("PRAGMA wal_checkpoint(PASSIVE)")
         .map_err(store.sql())?;
     let mut ids = Vec::new();
+    let mut times = Times::default();
     while let Ok(first) = receiver.recv() {
-        let mut batch = first?;
-        while let Ok(more) = receiver.try_recv() {
-            batch.extend(more?);
+        let mut rows = Vec::new();
+        let mut runs = Vec::new();
+        for batch in std::iter::once(first).chain(std::iter::from_fn(|| receiver.try_recv().ok())) {
+            let rebuilt = rebuilds(tags.spec.as_ref(), &batch);
+            for d in &batch {
+                rows.push(Row::of(d, rebuilt, &mut times)?);
+            }
+            runs.extend(batch);
         }
-        insert_all(store, &batch, tags, &mut ids)?;
+        insert_chunk(store, &runs, &rows, tags, &mut ids)?;
     }
     Ok(ids)
 }
 
-/// Inserts `rows` in one transaction, pushing their ids.
-fn insert_all(
+/// In one transaction: the chunk's row, its file, and its runs' rows; pushes their ids.
+fn insert_chunk(
     store: &mut Store,
+    runs: &[RunDetail],
     rows: &[Row],
     tags: &Tags,
     ids: &mut Vec<i64>,
 ) -> Result<(), StoreError> {
     let path = store.path.clone();
     let sql = |source| crate::schema::sql_error(&path, source);
+    let bytes = crate::chunk::encode_chunk(runs).map_err(|message| StoreError::Input {
+        key: "chunk".into(),
+        message,
+    })?;
     let tx = store
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(sql)?;
+    tx.prepare_cached(
+        "INSERT INTO chunks (sweep_ref, runs, bytes, created) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            tags.sweep_ref,
+            runs.len() as i64,
+            bytes.len() as i64,
+            rows.first()
+                .map_or_else(now_rfc3339, |r| r.finished.clone()),
+        ])
+    })
+    .map_err(sql)?;
+    let chunk = tx.last_insert_rowid();
+    let file = crate::chunk::file_of(&tags.dir, chunk);
+    std::fs::write(&file, &bytes).map_err(|source| StoreError::Io {
+        path: file.display().to_string(),
+        source,
+    })?;
     {
         let mut stmt = tx
             .prepare_cached(
                 "INSERT INTO runs (status, started, experiment, sweep, config_toml, config_json,
-                     data_seed, init_seed, shuffle_seed, version, finished, status_detail,
-                     epochs_run, initial_params, final_params, metrics, diagnostics,
-                     final_loss, train_loss, test_loss, lr, sweep_ref, sweep_index, outcome,
-                     verdict)
+                     data_seed, init_seed, shuffle_seed, version, finished, epochs_run,
+                     final_loss, sweep_ref, sweep_index, outcome, chunk, chunk_pos)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                     ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+                     ?16, ?17, ?18)",
             )
             .map_err(sql)?;
-        for r in rows {
+        for (pos, r) in rows.iter().enumerate() {
             let (toml, json) = match &r.config {
                 Some((t, j)) => (Some(t.as_str()), Some(j.as_str())),
                 None => (None, None),
@@ -390,20 +399,13 @@ fn insert_all(
                 r.seeds.2 as i64,
                 VERSION,
                 r.finished,
-                r.status_detail,
                 r.epochs_run,
-                r.initial,
-                r.final_params,
-                r.metrics,
-                r.diagnostics,
                 r.final_loss,
-                r.history.train_loss,
-                r.history.test_loss,
-                r.history.lr,
                 r.index.and(tags.sweep_ref),
                 r.index.filter(|_| tags.sweep_ref.is_some()),
                 r.outcome,
-                r.verdict,
+                chunk,
+                pos as i64,
             ])
             .map_err(sql)?;
             ids.push(tx.last_insert_rowid());

@@ -108,7 +108,7 @@ fn a_v5_store_migrates_and_its_runs_have_no_outcome() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((version, CURRENT_VERSION), (6, 6));
+    assert_eq!((version, CURRENT_VERSION), (7, 7));
     let index: i64 = conn
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'runs_outcome'",
