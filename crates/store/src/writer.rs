@@ -30,9 +30,9 @@
 //! ```
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use rusqlite::config::DbConfig;
 use rusqlite::params;
@@ -43,6 +43,18 @@ use nnlab_lab::sweep::{RunDetail, Shard, SweepSpec};
 use crate::clock::{now_rfc3339, rfc3339_at};
 use crate::record::{RunStatus, VERSION};
 use crate::{Store, StoreError};
+
+/// How long the writer waits for more runs before committing the ones it has: a chunk holds
+/// the runs finished within this time of its first (or [`CHUNK_RUNS`]). Each commit rewrites
+/// the pages of the `runs` table and its indexes that it touched, so committing every lane
+/// group of 16 runs as it came (63 commits for the 1000-run sweep) cost the writer about
+/// 30 ms of CPU, against 8 ms for the whole store's budget. A process killed within this
+/// time of a run's end loses that run (it is then marked `interrupted`), never part of one.
+pub const CHUNK_WAIT: Duration = Duration::from_millis(100);
+
+/// The most runs in one chunk: bounds the writer's memory (a chunk's details are held until
+/// its commit) and the size of a chunk file (300-epoch runs: about 4 KB each).
+pub const CHUNK_RUNS: usize = 4096;
 
 /// One call of [`SweepWriter::add`]: runs of one worker's chunk.
 type Batch = Vec<RunDetail>;
@@ -319,15 +331,26 @@ fn write_runs(
         .map_err(store.sql())?;
     let mut ids = Vec::new();
     let mut times = Times::default();
-    while let Ok(first) = receiver.recv() {
-        let mut rows = Vec::new();
-        let mut runs = Vec::new();
-        for batch in std::iter::once(first).chain(std::iter::from_fn(|| receiver.try_recv().ok())) {
-            let rebuilt = rebuilds(tags.spec.as_ref(), &batch);
-            for d in &batch {
+    let mut open = true;
+    while open {
+        let Ok(first) = receiver.recv() else { break };
+        let (mut rows, mut runs) = (Vec::new(), Vec::new());
+        let deadline = Instant::now() + CHUNK_WAIT;
+        let mut batch = Some(first);
+        while let Some(b) = batch.take() {
+            let rebuilt = rebuilds(tags.spec.as_ref(), &b);
+            for d in &b {
                 rows.push(Row::of(d, rebuilt, &mut times)?);
             }
-            runs.extend(batch);
+            runs.extend(b);
+            if runs.len() >= CHUNK_RUNS {
+                break;
+            }
+            match receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(more) => batch = Some(more),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => open = false,
+            }
         }
         insert_chunk(store, &runs, &rows, tags, &mut ids)?;
     }
