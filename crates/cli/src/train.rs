@@ -24,9 +24,14 @@ pub struct TrainArgs {
     /// loss.png and loss.svg into DIR
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Print the whole result as one JSON object instead of the summary
+    /// Print the whole result as one JSON object instead of the summary (its `predictions`
+    /// list is empty unless --predictions)
     #[arg(long)]
     json: bool,
+    /// With --json: include every row's prediction (one object per row: 30,000 rows print
+    /// about 5 MB); --out always writes them to predictions.csv and result.json
+    #[arg(long, requires = "json")]
+    predictions: bool,
     /// Print the resolved configuration as TOML and exit without training
     #[arg(long)]
     print_config: bool,
@@ -70,14 +75,15 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     }
     let mut progress = Progress::new(!args.quiet, exp.train.epochs);
     let recorder = args.record.start(&exp)?;
-    // Per-row predictions only when a file or --json shows them: without, the data is held
-    // once (scaled in place), not also in original units.
+    // Per-row predictions only when a file or --json --predictions shows them: without,
+    // the data is held once (scaled in place), not also in original units. (Printing them
+    // by default made `--json` on 30,000 rows cost 3x the training.)
     let options = RunOptions {
-        predictions: args.out.is_some() || args.json,
+        predictions: args.out.is_some() || args.predictions,
     };
     let result = options.run(&exp, &mut |e| progress.event(e));
     progress.finish();
-    let result = crate::runs::finish(recorder, result, args.quiet)?;
+    let mut result = crate::runs::finish(recorder, result, args.quiet)?;
 
     if let Some(dir) = &args.out {
         let written = write_outputs(dir, &result, PlotOptions { log_y: args.log_y })
@@ -87,6 +93,10 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let mut out = std::io::stdout().lock();
+    if !args.predictions {
+        // Computed for --out's files only.
+        result.predictions = Vec::new();
+    }
     if args.json {
         serde_json::to_writer_pretty(&mut out, &result)?;
         writeln!(out)?;

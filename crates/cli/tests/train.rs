@@ -488,3 +488,31 @@ fn the_course_example_trains_as_one_step_per_epoch() {
         assert_eq!(stderr(&o).trim_end(), message);
     }
 }
+
+/// Issue 16: `--json` leaves the per-row predictions out unless `--predictions` (on 30,000
+/// rows they were 5 MB and 3x the training's time); `--out` still writes them all.
+#[test]
+fn json_prints_predictions_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("run");
+    let base = ["train", "-q", "--json", "--rows", "20", "--epochs", "3"];
+    let preds = |args: &[&str]| {
+        let o = nnlab(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["predictions"].as_array().unwrap().clone()
+    };
+    assert!(preds(&base).is_empty());
+    let with_out = [&base[..], &["--out", out_dir.to_str().unwrap()]].concat();
+    assert!(preds(&with_out).is_empty());
+    // 20 rows, no test split: one prediction per row, as predictions.csv has them.
+    let csv = std::fs::read_to_string(out_dir.join("predictions.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 20);
+    let all = preds(&[&base[..], &["--predictions"]].concat());
+    assert_eq!(all.len(), 20);
+    assert_eq!(all[19]["row"], 19);
+    // Without --json there is nothing to print them in: a usage error.
+    let o = nnlab(&["train", "-q", "--predictions"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--json"), "{}", stderr(&o));
+}

@@ -351,7 +351,8 @@ impl Store {
     }
 
     /// Deletes finished runs (never `running` ones) with `status` (any when `None`),
-    /// keeping the `keep` newest of them; returns the ids deleted.
+    /// keeping the `keep` newest of them, and sweeps stray chunk files
+    /// ([`Store::remove_orphan_chunks`]); returns the ids deleted.
     pub fn prune(&self, keep: usize, status: Option<RunStatus>) -> Result<Vec<i64>, StoreError> {
         let runs = self.list(&Filter {
             status,
@@ -364,6 +365,7 @@ impl Store {
             .map(|r| r.id)
             .collect();
         self.delete(&doomed)?;
+        self.remove_orphan_chunks()?;
         Ok(doomed)
     }
 }
