@@ -510,7 +510,8 @@ fn json_prints_predictions_only_when_asked() {
     assert_eq!(csv.lines().count(), 1 + 20);
     let all = preds(&[&base[..], &["--predictions"]].concat());
     assert_eq!(all.len(), 20);
-    assert_eq!(all[19]["row"], 19);
+    // Rows are numbered from 1, as in predictions.csv.
+    assert_eq!((&all[0]["row"], &all[19]["row"]), (&1.into(), &20.into()));
     // Without --json there is nothing to print them in: a usage error.
     let o = nnlab(&["train", "-q", "--predictions"]);
     assert_eq!(o.status.code(), Some(2));

@@ -9,21 +9,15 @@
 //! On a shared machine the two halves can see different load; `benches/sweep_ab.rs`
 //! alternates them round by round and gives the ratio that holds.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use nnlab_lab::sweep::{run_sweep, run_sweep_with, SweepSpec};
-use nnlab_lab::Experiment;
+use nnlab_lab::sweep::{run_sweep, run_sweep_with};
 use nnlab_store::SweepWriter;
 
 fn bench(c: &mut Criterion) {
-    let spec = SweepSpec::parse(
-        Experiment::default(),
-        &[
-            "lr=0.0005,0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.5".into(),
-            "seed=0..100".into(),
-        ],
-    )
-    .expect("a valid sweep");
+    let spec = common::course_sweep(None);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.sqlite");
     let mut g = c.benchmark_group("sweep_1000_runs");

@@ -22,10 +22,11 @@
 //! (`ROUNDS=N` sets the number of rounds, 30 by default; `ROWS=N` the generated rows per
 //! run, 100 by default: longer runs make the store's fixed cost per run a smaller share).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use nnlab_lab::sweep::{run_sweep, run_sweep_with, SweepSpec};
-use nnlab_lab::Experiment;
+use nnlab_lab::sweep::{run_sweep, run_sweep_with};
 use nnlab_store::SweepWriter;
 
 /// CPU time of the whole process (`CLOCK_PROCESS_CPUTIME_ID`) or the calling thread
@@ -144,15 +145,7 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(100);
-    let spec = SweepSpec::parse(
-        Experiment::default(),
-        &[
-            "lr=0.0005,0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.5".into(),
-            "seed=0..100".into(),
-            format!("rows={rows}"),
-        ],
-    )
-    .expect("a valid sweep");
+    let spec = common::course_sweep(Some(rows));
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.sqlite");
     let mut plain = || {

@@ -7,12 +7,13 @@
 //!
 //! `ROUNDS=15 cargo bench -p nnlab-store --bench sweep_parts`
 
+mod common;
+
 use std::sync::mpsc::channel;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use nnlab_lab::sweep::{run_sweep, run_sweep_with, RunDetail, SweepSpec};
-use nnlab_lab::Experiment;
+use nnlab_lab::sweep::{run_sweep, run_sweep_with, RunDetail};
 use nnlab_store::SweepWriter;
 
 fn cpu() -> Duration {
@@ -45,14 +46,7 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(15);
-    let spec = SweepSpec::parse(
-        Experiment::default(),
-        &[
-            "lr=0.0005,0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.5".into(),
-            "seed=0..100".into(),
-        ],
-    )
-    .expect("a valid sweep");
+    let spec = common::course_sweep(Some(100));
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("parts.sqlite");
     let all = Mutex::new(Vec::new());

@@ -239,6 +239,21 @@ pub fn to_v3(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     tx.execute_batch("DROP TABLE epochs;")
 }
 
+/// Step `k` of [`MIGRATIONS`] (version `k` to `k + 1`) inside `tx`, without the version
+/// bump: `V3`'s SQL then [`to_v3`], [`to_v4`] for `V4`, the SQL alone for the others. (Also
+/// how tests build a store exactly as an older version left it.)
+pub fn run_step(tx: &rusqlite::Transaction, k: usize) -> rusqlite::Result<()> {
+    let step = MIGRATIONS.get(k).ok_or(rusqlite::Error::InvalidQuery)?;
+    match k {
+        2 => {
+            tx.execute_batch(step)?;
+            to_v3(tx)
+        }
+        3 => to_v4(tx),
+        _ => tx.execute_batch(step),
+    }
+}
+
 /// The schema version this build reads and writes.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -277,15 +292,8 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
             supported: CURRENT_VERSION,
         });
     }
-    for (k, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-        if k == 3 {
-            to_v4(&tx).map_err(sql)?;
-        } else {
-            tx.execute_batch(step).map_err(sql)?;
-        }
-        if k == 2 {
-            to_v3(&tx).map_err(sql)?;
-        }
+    for k in (version.max(0) as usize)..MIGRATIONS.len() {
+        run_step(&tx, k).map_err(sql)?;
         tx.execute_batch(&format!("PRAGMA user_version = {}", k + 1))
             .map_err(sql)?;
     }

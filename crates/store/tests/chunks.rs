@@ -3,14 +3,16 @@
 //! migrates and its runs read back beside new ones; deleting a chunk's last run removes its
 //! file; stray files are swept; a damaged file is a corrupt run, not a panic.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use nnlab_lab::sweep::{run_sweep_with, RunDetail, SweepSpec};
+use nnlab_lab::sweep::{RunDetail, SweepSpec};
 use nnlab_lab::Experiment;
 use nnlab_store::chunk::{dir_of, file_of};
 use nnlab_store::history::encode;
-use nnlab_store::schema::{to_v3, to_v4, APPLICATION_ID, CURRENT_VERSION, MIGRATIONS};
-use nnlab_store::{Filter, RunRecord, Store, StoreError, StoredRun, SweepWriter};
+use nnlab_store::schema::{run_step, APPLICATION_ID, CURRENT_VERSION};
+use nnlab_store::{Filter, RunRecord, Store, StoreError, StoredRun};
 
 /// The course network on 20 rows, 30 epochs, varied by `vary`.
 fn spec(vary: &[&str]) -> SweepSpec {
@@ -26,19 +28,7 @@ fn spec(vary: &[&str]) -> SweepSpec {
 
 /// Records `spec` into `path` tagged `tag`; returns the details the sink saw.
 fn record(path: &Path, tag: &str, spec: &SweepSpec) -> Vec<RunDetail> {
-    let writer = SweepWriter::start(path, None, tag, spec, None).unwrap();
-    let seen = std::sync::Mutex::new(Vec::new());
-    run_sweep_with(
-        spec,
-        None,
-        Some(&|runs: Vec<RunDetail>| {
-            seen.lock().unwrap().extend(runs.iter().cloned());
-            writer.add(runs)
-        }),
-    )
-    .unwrap();
-    writer.finish().unwrap();
-    seen.into_inner().unwrap()
+    common::record_sweep(path, None, tag, spec, spec)
 }
 
 fn ids(store: &Store, tag: &str) -> Vec<i64> {
@@ -95,15 +85,8 @@ fn a_v6_store_migrates_and_its_sweep_runs_read_back_beside_chunked_ones() {
         // run as v6's sweep writer wrote it: its grid index, history blobs, JSON texts.
         let mut conn = rusqlite::Connection::open(&path).unwrap();
         let tx = conn.transaction().unwrap();
-        for (k, step) in MIGRATIONS.iter().enumerate().take(6) {
-            if k == 3 {
-                to_v4(&tx).unwrap();
-            } else {
-                tx.execute_batch(step).unwrap();
-            }
-            if k == 2 {
-                to_v3(&tx).unwrap();
-            }
+        for k in 0..6 {
+            run_step(&tx, k).unwrap();
         }
         tx.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 6;"

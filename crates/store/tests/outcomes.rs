@@ -5,7 +5,7 @@
 use nnlab_lab::verdict::Outcome;
 use nnlab_lab::{run, Experiment, RunResult};
 use nnlab_store::clock::now_rfc3339;
-use nnlab_store::schema::{to_v3, to_v4, APPLICATION_ID, CURRENT_VERSION, MIGRATIONS};
+use nnlab_store::schema::{run_step, APPLICATION_ID, CURRENT_VERSION};
 use nnlab_store::{export, render, Filter, Recorder, RunRecord, Store};
 
 /// The course network on its default data, 100 epochs, with learning rate `lr`.
@@ -83,15 +83,8 @@ fn a_v5_store_migrates_and_its_runs_have_no_outcome() {
         // with one finished run.
         let mut conn = rusqlite::Connection::open(&path).unwrap();
         let tx = conn.transaction().unwrap();
-        for (k, step) in MIGRATIONS.iter().enumerate().take(5) {
-            if k == 3 {
-                to_v4(&tx).unwrap();
-            } else {
-                tx.execute_batch(step).unwrap();
-            }
-            if k == 2 {
-                to_v3(&tx).unwrap();
-            }
+        for k in 0..5 {
+            run_step(&tx, k).unwrap();
         }
         tx.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 5;

@@ -2,32 +2,18 @@
 //! and read back exactly as the same runs recorded whole (`RunRecord::of_detail`, what
 //! every sweep run stored up to v3); migration from v3; a store that does not fit.
 
-use std::path::Path;
-use std::sync::Mutex;
+mod common;
 
-use nnlab_lab::sweep::{run_sweep_with, RunDetail, SweepSpec};
+use std::path::Path;
+
+use nnlab_lab::sweep::{RunDetail, SweepSpec};
 use nnlab_lab::Experiment;
 use nnlab_store::schema::{to_v3, APPLICATION_ID, CURRENT_VERSION, V1, V2, V3};
-use nnlab_store::{Condition, Filter, RunRecord, Store, StoredRun, SweepWriter};
+use nnlab_store::{Condition, Filter, RunRecord, Store, StoredRun};
 
-/// Runs `spec` through a writer started with `stored` (the spec it is told about), tagged
-/// `tag`; returns every run's detail as the sink saw it, in grid order.
+/// Runs `spec` through a writer started with `stored`, tagged `exp` and `tag`.
 fn sweep(path: &Path, tag: &str, stored: &SweepSpec, spec: &SweepSpec) -> Vec<RunDetail> {
-    let writer = SweepWriter::start(path, Some("exp"), tag, stored, None).unwrap();
-    let seen = Mutex::new(Vec::new());
-    run_sweep_with(
-        spec,
-        None,
-        Some(&|runs: Vec<RunDetail>| {
-            seen.lock().unwrap().extend(runs.iter().cloned());
-            writer.add(runs)
-        }),
-    )
-    .unwrap();
-    writer.finish().unwrap();
-    let mut seen = seen.into_inner().unwrap();
-    seen.sort_by_key(|d| d.record.index);
-    seen
+    common::record_sweep(path, Some("exp"), tag, stored, spec)
 }
 
 /// Every run tagged `tag`, fully read, in grid order (started/finished aside, ids differ).

@@ -1,11 +1,45 @@
 //! What more than one test file of the store needs.
 
+// Each test binary compiles this module and uses a part of it.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use nnlab_lab::sweep::{run_sweep_with, RunDetail, SweepSpec};
 use nnlab_lab::{RerunReport, RunResult};
-use nnlab_store::StoredRun;
+use nnlab_store::{StoredRun, SweepWriter};
 
 /// `nnlab runs rerun`: the lab trains the stored configuration again and checks it against
 /// the outcome the store recorded.
 pub fn rerun(stored: &StoredRun) -> (RerunReport, RunResult) {
     let recorded = stored.recorded().unwrap();
     nnlab_lab::rerun(&stored.config_toml, recorded.as_ref(), &mut |_| {}).unwrap()
+}
+
+/// Runs `spec` through a writer started with `stored` (the spec it is told about), its runs
+/// tagged `experiment` and `tag`; returns every run's detail as the sink saw it, in grid
+/// order.
+pub fn record_sweep(
+    path: &Path,
+    experiment: Option<&str>,
+    tag: &str,
+    stored: &SweepSpec,
+    spec: &SweepSpec,
+) -> Vec<RunDetail> {
+    let writer = SweepWriter::start(path, experiment, tag, stored, None).unwrap();
+    let seen = Mutex::new(Vec::new());
+    run_sweep_with(
+        spec,
+        None,
+        Some(&|runs: Vec<RunDetail>| {
+            seen.lock().unwrap().extend(runs.iter().cloned());
+            writer.add(runs)
+        }),
+    )
+    .unwrap();
+    writer.finish().unwrap();
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort_by_key(|d| d.record.index);
+    seen
 }
