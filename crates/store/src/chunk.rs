@@ -101,9 +101,11 @@ pub fn encode_chunk(runs: &[RunDetail]) -> Result<Vec<u8>, String> {
     head.extend_from_slice(MAGIC);
     head.extend_from_slice(&n.to_le_bytes());
     head.extend_from_slice(&0u32.to_le_bytes());
+    // Room for each run's history (train and test losses, the rate) and its facts (about
+    // 1.1 KB of CBOR for a course-network run), so the body is allocated once.
     let per_run: usize = runs
         .iter()
-        .map(|d| 8 * (2 * d.history.len() + 1) + 700)
+        .map(|d| 8 * (2 * d.history.len() + 1) + 1200)
         .sum();
     let mut body = Vec::with_capacity(per_run);
     for d in runs {

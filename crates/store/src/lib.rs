@@ -25,7 +25,9 @@
 //! ```
 //!
 //! Schema and migrations: [`schema`]. Reliability (WAL, busy timeout, interrupted runs):
-//! [`store`].
+//! [`store`]. A sweep's runs are written a chunk at a time by [`SweepWriter`]: their
+//! histories and facts in one file per chunk beside the database, a row of scalars per run
+//! ([`chunk`]).
 
 pub mod chunk;
 pub mod clock;

@@ -173,7 +173,7 @@ CREATE TABLE chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sweep_ref INTEGER REFERENCES sweeps(id),
     runs INTEGER NOT NULL,         -- how many runs the file holds
-    bytes INTEGER NOT NULL,        -- the file's size, checked on read
+    bytes INTEGER NOT NULL,        -- the file's size as written
     created TEXT NOT NULL          -- UTC RFC 3339
 );
 ALTER TABLE runs ADD COLUMN chunk INTEGER REFERENCES chunks(id);

@@ -5,11 +5,12 @@
 //! A run's configuration is not serialized: the writer keeps the sweep's spec once, in the
 //! `sweeps` table, and each run its grid index (schema v4; reads rebuild the configuration,
 //! see [`crate::schema::V4`]). The workers only hand their runs over; the writer thread
-//! takes whatever batches are waiting and stores them as one chunk (schema v7,
+//! collects the runs that finish within [`CHUNK_WAIT`] of the first one it is waiting
+//! with (at most [`CHUNK_RUNS`]) and stores them as one chunk (schema v7,
 //! [`crate::chunk`]): one file with their histories and facts, and one small row per run,
-//! in one transaction. So a fast sweep costs a few commits and a slow one commits each
-//! batch soon after it finishes: a sweep killed with SIGKILL keeps every run whose
-//! transaction committed (WAL: a commit survives the process).
+//! in one transaction. So the 1000-run sweep costs a few commits, and a slow sweep commits
+//! each run within [`CHUNK_WAIT`] of its end: a sweep killed with SIGKILL keeps every run
+//! whose transaction committed (WAL: a commit survives the process), each one whole.
 //!
 //! The sweep's row also records the writing process and the planned grid indices (the
 //! shard), and is marked finished when the writer ends, normally or on an error (schema
