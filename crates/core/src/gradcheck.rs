@@ -17,7 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{backprop::sample_loss, CoreError, Gradients, Loss, Network, ParamId, Trace};
+use crate::{CoreError, Gradients, Loss, Network, ParamId, Trace};
 
 /// One parameter's two gradients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ pub fn mean_loss(net: &Network, samples: &[(Vec<f64>, Vec<f64>)], loss: Loss) ->
     let mut acc = 0.0;
     for (x, y) in samples {
         net.forward_into(x, &mut trace);
-        acc += sample_loss(loss, trace.output(), y);
+        acc += trace.loss(loss, y);
     }
     acc / samples.len() as f64
 }
