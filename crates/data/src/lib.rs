@@ -41,10 +41,12 @@
 //! (`insurance.csv line 17, column 'bmi': 'abc' is not a number`).
 
 mod builtin;
+mod classes;
 mod csv;
 mod dataset;
 mod encode;
 mod error;
+mod features;
 pub mod generate;
 mod lines;
 mod range;
@@ -57,10 +59,14 @@ pub use crate::builtin::{
     builtin, builtin_columns, builtin_table, BuiltinTable, BUILTIN_NAMES, BUILTIN_TABLES,
     DIABETES_INPUTS,
 };
+pub use crate::classes::MAX_CLASSES;
 pub use crate::csv::{load_csv, load_csv_from_reader, CsvOptions};
 pub use crate::dataset::{Dataset, LoadReport};
 pub use crate::error::DataError;
-pub use crate::generate::{Distribution, Generator, MAX_GENERATED_ROWS};
+pub use crate::features::Feature;
+pub use crate::generate::{
+    Distribution, Generator, Pattern, TwoClass, MAX_CLASS_NOISE, MAX_GENERATED_ROWS,
+};
 pub use crate::range::Range;
 pub use crate::scale::{ColumnStats, ScaleKind, Scaler};
 pub use crate::source::DataSource;

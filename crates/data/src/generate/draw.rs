@@ -27,6 +27,7 @@ impl Generator {
             y,
             source: self.describe(),
             encoding: Vec::new(),
+            classes: Vec::new(),
         })
     }
 
