@@ -23,6 +23,7 @@
 
 pub mod compare;
 pub mod config;
+pub mod decision;
 pub mod diagnostics;
 mod error;
 pub mod experiments;

@@ -86,6 +86,7 @@ pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
             inputs: exp.data.inputs.clone(),
             target: exp.data.target.clone(),
         },
+        two_class @ DataSource::TwoClass(_) => two_class,
     })
 }
 
@@ -160,6 +161,7 @@ impl Prepared {
             inputs: all.input_names.clone(),
             target: all.target_name.clone(),
             encoding: all.encoding.clone(),
+            classes: all.classes().map(<[String]>::to_vec).unwrap_or_default(),
             train_rows: 0,
             test_rows: 0,
         };
