@@ -72,7 +72,10 @@ fn three_class_metrics_by_hand() {
     ];
     let m = classify(&p, &y, 3);
     assert_eq!(m.n, 6);
-    assert_eq!(m.confusion, vec![vec![1, 0, 0], vec![1, 1, 0], vec![0, 1, 2]]);
+    assert_eq!(
+        m.confusion,
+        vec![vec![1, 0, 0], vec![1, 1, 0], vec![0, 1, 2]]
+    );
     assert!(close(m.accuracy, 4.0 / 6.0));
     assert!(close(m.precision, 2.0 / 3.0));
     assert!(close(m.recall, 13.0 / 18.0));
@@ -93,7 +96,11 @@ fn log_loss_clips_both_extremes() {
     assert_eq!(wrong.log_loss, -PROB_EPSILON.ln());
     let wrong_zero = classify(&[1.0], &[0.0], 1);
     assert_eq!(wrong_zero.log_loss, -(1.0 - (1.0 - PROB_EPSILON)).ln());
-    assert!((wrong_zero.log_loss - 34.5396).abs() < 1e-4, "{}", wrong_zero.log_loss);
+    assert!(
+        (wrong_zero.log_loss - 34.5396).abs() < 1e-4,
+        "{}",
+        wrong_zero.log_loss
+    );
     let right = classify(&[1.0, 0.0], &[1.0, 0.0], 1);
     assert_eq!(right.log_loss, -(1.0 - PROB_EPSILON).ln());
     let softmax_wrong = classify(&[1.0, 0.0], &[0.0, 1.0], 2);
