@@ -34,12 +34,13 @@
 //! call, a few KiB; at the sizes where it runs, that costs far less than it saves.)
 
 use nnlab_core::output::output_gradient;
-use nnlab_core::{sample_loss, Activation, Gradients, Loss, Network, ParamId};
+use nnlab_core::{sample_loss, Activation, Gradients, Loss, Network, ParamId, Regularization};
 
 use crate::engine::{Divergence, Engine, EpochRun};
-use crate::general::{all_finite, copy_params, zero_frozen};
+use crate::general::{all_finite, copy_params, with_penalty, zero_frozen};
 use crate::optimizer::OptimizerState;
 use crate::Samples;
+use crate::TrainConfig;
 
 /// Rows per chunk: 256 rows of a 64-wide layer (128 KiB per buffer) stay in L2.
 pub(crate) const CHUNK: usize = 256;
@@ -67,6 +68,7 @@ pub(crate) struct BatchedEngine<'a> {
     net: Network,
     train: Samples<'a>,
     loss: Loss,
+    reg: Regularization,
     batch: usize,
     chunk: usize,
     frozen: Vec<ParamId>,
@@ -84,7 +86,7 @@ impl<'a> BatchedEngine<'a> {
         net: &Network,
         optimizer: OptimizerState,
         train: Samples<'a>,
-        loss: Loss,
+        cfg: &TrainConfig,
         batch: usize,
         frozen: Vec<ParamId>,
     ) -> BatchedEngine<'a> {
@@ -93,7 +95,8 @@ impl<'a> BatchedEngine<'a> {
         BatchedEngine {
             net: net.clone(),
             train,
-            loss,
+            loss: cfg.loss,
+            reg: cfg.regularization(),
             batch,
             chunk,
             frozen,
@@ -343,6 +346,9 @@ impl Engine for BatchedEngine<'_> {
         let mut start = 0;
         while start < n {
             let end = (start + self.batch).min(n);
+            // The parameters are the batch's start for all its rows: one penalty per batch,
+            // the value the general path computes at each of its samples.
+            let penalty = self.reg.is_active().then(|| self.reg.penalty(&self.net));
             let mut c0 = start;
             while c0 < end {
                 let c1 = (c0 + self.chunk).min(end);
@@ -372,7 +378,10 @@ impl Engine for BatchedEngine<'_> {
                     .take(m)
                     .enumerate()
                 {
-                    let loss = sample_loss(self.loss, z, y_hat, y_row);
+                    let mut loss = sample_loss(self.loss, z, y_hat, y_row);
+                    if let Some(p) = penalty {
+                        loss += p;
+                    }
                     if !loss.is_finite() {
                         let s = c0 + k;
                         return EpochRun::Diverged(Divergence {
@@ -397,6 +406,7 @@ impl Engine for BatchedEngine<'_> {
             if end - start > 1 {
                 self.grads.scale(1.0 / (end - start) as f64);
             }
+            self.reg.add_gradient(&self.net, &mut self.grads);
             zero_frozen(&mut self.grads, &self.net, &self.frozen);
             self.optimizer.step(&mut self.net, &self.grads, lr);
             if !all_finite(&self.net) {
@@ -435,7 +445,7 @@ impl Engine for BatchedEngine<'_> {
             }
             c0 = c1;
         }
-        sum / n as f64
+        with_penalty(sum / n as f64, &self.net, self.reg)
     }
 
     fn write_back(&self, net: &mut Network, optimizer: &mut OptimizerState) {

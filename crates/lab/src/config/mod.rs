@@ -250,8 +250,9 @@ impl Experiment {
         self.check_train(&self.initial_network()?)
     }
 
-    /// The training settings' rules (`lr` above 0, `epochs` at least 1, frozen names that
-    /// exist on `net`), with errors naming the flat key.
+    /// The training settings' rules (`lr` above 0, `epochs` at least 1, `l1` and `l2` at
+    /// least 0, a cross-entropy after its output, frozen names that exist on `net`), with
+    /// errors naming the flat key.
     pub fn check_train(&self, net: &Network) -> Result<(), LabError> {
         self.train.validate(net).map_err(|e| match e {
             TrainError::InvalidConfig {
@@ -261,6 +262,13 @@ impl Experiment {
             } => LabError::Config {
                 key: field.into(),
                 message: format!("'{value}' {reason}"),
+            },
+            TrainError::LossNeedsOutput { loss, needs, found } => LabError::Conflict {
+                key: "loss".into(),
+                other: "activation".into(),
+                reason: format!(
+                    "loss {loss} needs a {needs} output layer (the last activation), not {found}"
+                ),
             },
             other => other.into(),
         })
