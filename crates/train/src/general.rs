@@ -2,7 +2,7 @@
 //! batched engine and the update preview share: gradients addressed by parameter, frozen
 //! parameters, finiteness, parameter copies, the test loss.
 
-use nnlab_core::{sample_loss, Gradients, Loss, Network, ParamId, Trace};
+use nnlab_core::{Gradients, Loss, Network, ParamId, Trace};
 
 use crate::Samples;
 
@@ -88,7 +88,7 @@ pub(crate) fn test_loss(net: &Network, test: &Samples, loss: Loss, trace: &mut T
     let mut sum = 0.0;
     for r in 0..test.n_rows() {
         net.forward_into(test.x_row(r), trace);
-        sum += sample_loss(loss, trace.output(), test.y_row(r));
+        sum += trace.loss(loss, test.y_row(r));
     }
     sum / test.n_rows() as f64
 }

@@ -17,7 +17,7 @@
 //! diverged; early stopping ends it as stopped.
 
 use nnlab_core::rng::Rng;
-use nnlab_core::{sample_loss, Backward, Gradients, Network, ParamId, Trace};
+use nnlab_core::{Backward, Gradients, Network, ParamId, Trace};
 
 use crate::early_stop::{EarlyStopper, StopDecision};
 use crate::engine::EngineKind;
@@ -170,7 +170,7 @@ impl State {
         let (x, y) = (train.x_row(r), train.y_row(r));
         let loss_fn = s.cfg.loss;
         self.net.forward_into(x, &mut sc.trace);
-        let loss = sample_loss(loss_fn, sc.trace.output(), y);
+        let loss = sc.trace.loss(loss_fn, y);
         if !loss.is_finite() {
             self.status = diverged(&self.net, s.cfg.lr, self.epoch + 1, k + 1, r + 1);
             return Sample::Diverged { loss };
