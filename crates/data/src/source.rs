@@ -128,12 +128,7 @@ impl FromStr for DataSource {
         if let Some(name) = s.strip_prefix("generate:") {
             return Ok(match name.parse::<Pattern>()? {
                 Pattern::Quadratic => DataSource::default(),
-                pattern => DataSource::TwoClass(TwoClass {
-                    pattern,
-                    rows: Generator::default().rows,
-                    noise: 0.0,
-                    seed: 0,
-                }),
+                pattern => DataSource::TwoClass(Generator::default().two_class(pattern)),
             });
         }
         if let Some(name) = s.strip_prefix("builtin:") {

@@ -36,13 +36,13 @@ pub struct Trained {
     pub snapshots: Vec<Vec<f64>>,
 }
 
-/// The sample view of a set (one output).
+/// The sample view of a set (one output per target: one-hot classes have several).
 pub fn samples(d: &Dataset) -> Samples<'_> {
     Samples {
         x: &d.x,
         y: &d.y,
         n_inputs: d.n_inputs(),
-        n_outputs: 1,
+        n_outputs: d.n_targets(),
     }
 }
 
