@@ -41,7 +41,11 @@ async fn xor_plane(c: &Client, addr: SocketAddr) -> Result<(), String> {
     )
     .await?;
     // Train a little so the plane has both classes.
-    js(c, "act('POST', '/step', { unit: 'epoch', count: 100 }); return 1").await?;
+    js(
+        c,
+        "act('POST', '/step', { unit: 'epoch', count: 100 }); return 1",
+    )
+    .await?;
     until(c, "return st && st.epoch === 100").await;
     until(c, "return document.querySelectorAll('#chart-plane .cell').length > 0 && document.querySelector('#chart-plane .pt')").await;
     let id = sid(c).await?;
@@ -74,7 +78,11 @@ async fn xor_plane(c: &Client, addr: SocketAddr) -> Result<(), String> {
         assert!(p >= 0.5, "cell {k}: {p}");
         seen[class] = true;
     }
-    assert_eq!(seen, [true, true], "both classes on the plane after training");
+    assert_eq!(
+        seen,
+        [true, true],
+        "both classes on the plane after training"
+    );
     // The rows: filled with their true class's colour (the API's y is the class).
     let points = js(
         c,
@@ -98,7 +106,11 @@ async fn xor_plane(c: &Client, addr: SocketAddr) -> Result<(), String> {
     let bar: Vec<f64> = serde_json::from_value(bar).map_err(|e| e.to_string())?;
     assert_eq!(bar.first(), Some(&0.0), "{bar:?}");
     assert_eq!(bar.last(), Some(&1.0), "{bar:?}");
-    let svg_text = js(c, "return document.querySelector('#chart-plane').textContent").await?;
+    let svg_text = js(
+        c,
+        "return document.querySelector('#chart-plane').textContent",
+    )
+    .await?;
     assert!(
         svg_text
             .as_str()

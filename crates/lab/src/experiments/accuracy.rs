@@ -167,7 +167,15 @@ fn value<'a>(r: &'a AccuracyRow, key: &str) -> Option<&'a str> {
 mod tests {
     use super::*;
 
-    fn row(key: &str, v: &str, train: f64, test: f64, min: f64, max: f64, solved: usize) -> AccuracyRow {
+    fn row(
+        key: &str,
+        v: &str,
+        train: f64,
+        test: f64,
+        min: f64,
+        max: f64,
+        solved: usize,
+    ) -> AccuracyRow {
         AccuracyRow {
             label: format!("{key} = {v}"),
             settings: vec![(key.into(), v.into())],
@@ -207,7 +215,13 @@ mod tests {
         ];
         let s = regularization_conclusion(&rows);
         assert!(s.starts_with("Without much L2 (l2 = 0) the median train accuracy is 0.99 against 0.79 on the test rows (a gap of 0.2); at l2 = 0.1 it is 0.8 against 0.78 (gap 0.02)."), "{s}");
-        assert!(s.contains("best median test accuracy is 0.85 at l2 = 0.01"), "{s}");
-        assert!(s.contains("narrows the gap") && s.contains("underfits"), "{s}");
+        assert!(
+            s.contains("best median test accuracy is 0.85 at l2 = 0.01"),
+            "{s}"
+        );
+        assert!(
+            s.contains("narrows the gap") && s.contains("underfits"),
+            "{s}"
+        );
     }
 }
