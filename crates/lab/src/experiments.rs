@@ -115,11 +115,11 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ),
     (
         "xor",
-        "2-1-1 against 2-2-1 (tanh, sigmoid output, binary cross-entropy) on TF Playground's XOR: one hidden neuron draws one line and cannot, two can",
+        "2-1-1 against 2-2-1 (tanh, sigmoid output, binary cross-entropy) on TF Playground's XOR: one hidden neuron draws one line (median test accuracy 0.67, never 0.9), two reach 0.87",
     ),
     (
         "regularization",
-        "L2 rates 0 to 0.1 on a noisy spiral (2-8-8-1 tanh): train against test accuracy, the gap L2 closes",
+        "L2 rates 0 to 0.003 on a noisy spiral (feature crosses, 7-8-8-1 tanh): the train-test gap (0.125 without) closes as the rate grows, by lowering the training accuracy",
     ),
 ];
 
@@ -223,9 +223,9 @@ pub fn entry(name: &str, opts: &Options) -> Result<(SweepSpec, Extra), LabError>
              vary(&["arch=2-1-1,2-2-1", "seed=0..10"])?)
         }
         "regularization" => {
-            set(&mut base, &[("data", "generate:spiral"), ("rows", "300"), ("noise", "0,1.5"), ("arch", "2-8-8-1"), ("activation", "tanh,tanh,sigmoid"), ("loss", "binary_cross_entropy"), ("test_fraction", "0.5"), ("lr", "0.03"), ("epochs", "500")])?;
-            ("L2 regularization", "On a noisy spiral with half the rows held out, how do L2 rates change the train and the test accuracy? (A network that fits the noise has a high train and a lower test accuracy; L2 keeps the weights small.)".into(),
-             vary(&["l2=0,0.001,0.01,0.1", "seed=0..5"])?)
+            set(&mut base, &[("data", "generate:spiral"), ("rows", "200"), ("noise", "0.5"), ("features", "x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)"), ("arch", "7-8-8-1"), ("activation", "tanh,tanh,sigmoid"), ("loss", "binary_cross_entropy"), ("test_fraction", "0.5"), ("lr", "0.03"), ("epochs", "1000")])?;
+            ("L2 regularization", "On a noisy spiral (TF Playground's feature crosses as inputs, half the rows held out), how do L2 rates change the train and the test accuracy? (A network that fits the noise has a high train and a lower test accuracy; L2 keeps the weights small.)".into(),
+             vary(&["l2=0,0.0003,0.001,0.003", "seed=0..4"])?)
         }
         other => {
             return Err(LabError::Config {
