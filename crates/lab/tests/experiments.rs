@@ -169,13 +169,23 @@ fn xor_one_hidden_neuron_cannot_two_can() {
     let one = rows.iter().find(|r| r.label == "arch = 2-1-1").unwrap();
     let two = rows.iter().find(|r| r.label == "arch = 2-2-1").unwrap();
     assert_eq!(one.solved, 0);
-    assert!(one.max_test < 0.75 && two.median_test > one.max_test, "{rows:?}");
-    assert!((two.median_test - 0.8667).abs() < 1e-4, "{}", two.median_test);
+    assert!(
+        one.max_test < 0.75 && two.median_test > one.max_test,
+        "{rows:?}"
+    );
+    assert!(
+        (two.median_test - 0.8667).abs() < 1e-4,
+        "{}",
+        two.median_test
+    );
     assert!(
         ran.report.answer.starts_with("One hidden neuron (2-1-1) reaches a median test accuracy of 0.6667 (best 0.7333, 0 of 10 seeds at 0.9 or more); two (2-2-1) reach 0.8667"),
         "{}",
         ran.report.answer
     );
-    assert!(ran.report.answer.contains("its boundary is a single straight line"));
+    assert!(ran
+        .report
+        .answer
+        .contains("its boundary is a single straight line"));
     assert!(ran.report.sections.iter().any(|s| s.heading == "Accuracy"));
 }

@@ -85,6 +85,7 @@ fn png_shows_the_field_on_both_sides() {
     let png = two_class().to_png(w, h).unwrap();
     assert_eq!(png[..8], PNG_SIGNATURE);
     let pic = decode_png(&png).unwrap();
+    assert_eq!((pic.width, pic.height), (w, h));
     std::fs::write(
         std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("decision_two.png"),
         &png,

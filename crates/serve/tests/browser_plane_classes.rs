@@ -117,6 +117,11 @@ async fn xor_plane(c: &Client, addr: SocketAddr) -> Result<(), String> {
             .is_some_and(|t| t.contains("P(1) over (x1, x2)")),
         "{svg_text}"
     );
+    js(
+        c,
+        "document.querySelector('#chart-plane').scrollIntoView(); return 1",
+    )
+    .await?;
     screenshot(c, "nnlab-serve-decision.png").await?;
     // The per-neuron tiles still draw: one per hidden neuron of 2-4-1.
     click(c, "show-neurons").await?;
