@@ -151,18 +151,12 @@ impl Draw for DecisionChart {
                 Rectangle::new([lo, hi], self.rgb(class, p).filled())
             }))
             .map_err(&err)?;
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .axis_desc_style(fonts.label.clone())
-            .label_style(fonts.tick.clone())
-            .x_label_formatter(&|x| compact(*x))
-            .y_label_formatter(&|y| compact(*y))
-            .bold_line_style(BLACK.mix(0.10))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(&err)?;
+        render::linear_mesh(
+            &mut chart,
+            &fonts,
+            (&self.x_label, &self.y_label),
+            &self.title,
+        )?;
         let r = (fonts.tick_px * 0.3).max(3.0) as i32;
         let inside = |p: &&ClassPoint| {
             p.x.is_finite()
