@@ -1,4 +1,5 @@
-//! [`Dataset`]: a table of numeric inputs and one numeric target, and [`LoadReport`]: what
+//! [`Dataset`]: a table of numeric inputs and a numeric target (one number per row, or a
+//! one-hot row of classes), and [`LoadReport`]: what
 //! loading it read and skipped.
 //!
 //! ```

@@ -177,6 +177,18 @@ fn csv_columns(exp: &Experiment, name: &str) -> Result<(Vec<String>, String), La
     Ok((exp.data.inputs.clone(), exp.data.target.clone()))
 }
 
+/// Whether `a` and `b` load the same rows given the same data seed: the same data settings,
+/// and a loss that [`targets_for_loss`] treats alike (any two regression losses; a
+/// cross-entropy only as itself, since the two check the number of classes differently).
+pub fn same_rows(a: &Experiment, b: &Experiment) -> bool {
+    let (la, lb) = (a.train.loss, b.train.loss);
+    a.data == b.data
+        && match la.is_classification() || lb.is_classification() {
+            true => la == lb,
+            false => true,
+        }
+}
+
 /// Loads the experiment's data (generated with the data seed, a CSV, or a bundled table).
 pub fn load_data(exp: &Experiment) -> Result<LoadedData, LabError> {
     load(exp, None)
@@ -290,5 +302,31 @@ fn scaled(
         let mut set = raw;
         scaler.transform_in_place(&mut set)?;
         Ok((set, None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Sweeps share rows between runs only when these agree: the xor set's 0/1 targets are
+    // numbers under squared error and classes under binary cross-entropy.
+    #[test]
+    fn rows_are_shared_only_across_losses_that_read_the_targets_alike() {
+        let with = |loss: &str| {
+            let mut e = Experiment::default();
+            e.set("data", "generate:xor").unwrap();
+            e.set("loss", loss).unwrap();
+            e
+        };
+        assert!(same_rows(&with("squared_error"), &with("huber:2")));
+        assert!(!same_rows(&with("squared_error"), &with("bce")));
+        assert!(!same_rows(&with("bce"), &with("cce")));
+        assert!(same_rows(&with("bce"), &with("binary_cross_entropy")));
+        let mut other = with("bce");
+        other.set("features", "x1,x1^2").unwrap();
+        assert!(!same_rows(&with("bce"), &other));
+        let rows = |e: &Experiment| load_data(e).unwrap().all;
+        assert_ne!(rows(&with("squared_error")), rows(&with("bce")));
     }
 }

@@ -43,6 +43,12 @@ fn a_two_class_source_takes_rows_noise_and_the_data_seed() {
     }
     .generate()
     .unwrap();
+    // The noise key shows the two-class number, and TOML keeps it as `class_noise`.
+    let noise = nnlab_lab::config::keys::find("noise").unwrap();
+    assert_eq!((noise.get)(&exp).as_deref(), Some("0.1"));
+    let toml = exp.to_toml().unwrap();
+    assert!(toml.contains("class_noise = 0.1"), "{toml}");
+    assert_eq!(Experiment::from_toml_str(&toml).unwrap(), exp);
     let loaded = load_data(&exp).unwrap().all;
     assert_eq!(loaded, expected);
     // Under a regression loss the 0/1 targets are numbers (TF Playground regresses them).

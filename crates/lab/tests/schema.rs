@@ -10,6 +10,7 @@ fn other_value(key: &str) -> &'static str {
     match key {
         "seed" | "data_seed" | "init_seed" | "shuffle_seed" => "7",
         "data" => "builtin:diabetes",
+        "features" => "x2,x1^2,x1*x2",
         "inputs" => "age,bmi",
         "target" => "charges",
         "skip_bad_rows" => "true",

@@ -8,6 +8,7 @@
 
 use nnlab_core::Network;
 use nnlab_data::Dataset;
+use nnlab_lab::config::DataKind;
 use nnlab_lab::{CsvText, Experiment, Prepared};
 use serde::Serialize;
 
@@ -19,11 +20,13 @@ use crate::ApiError;
 pub fn prepare(exp: &Experiment, csv: Option<&str>) -> Result<Prepared, ApiError> {
     let source = exp.data.source.to_string();
     let source = source.as_str();
-    let generated = source.is_empty() || source == "generate" || source.starts_with("generate:");
+    // `generate`, `generate:PATTERN` (TF Playground's two-class sets) or `builtin:NAME`.
+    let kind = exp.data.source.kind();
+    let generated = matches!(kind, DataKind::Generated | DataKind::TwoClass);
     if generated && exp.data.generator.rows > MAX_ROWS {
         return Err(too_many_rows(exp.data.generator.rows));
     }
-    let named = generated || source.starts_with("builtin:");
+    let named = generated || kind == DataKind::Builtin;
     match csv {
         Some(_) if named => {
             return Err(ApiError::bad(format!(

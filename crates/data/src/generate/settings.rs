@@ -32,8 +32,14 @@ pub struct Generator {
     /// TF Playground's noise (0 to [`MAX_CLASS_NOISE`](crate::MAX_CLASS_NOISE)) for the
     /// two-class sets: not used by these rows, but kept with the other generator settings so
     /// one `[data.generator]` table serves every `generate:PATTERN` (see
-    /// [`Generator::two_class`]); default: 0.
+    /// [`Generator::two_class`]); default: 0. Left out of the serialized form while 0, so the
+    /// saved settings of quadratic runs read as before.
+    #[serde(skip_serializing_if = "is_zero")]
     pub class_noise: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 impl Default for Generator {

@@ -167,7 +167,7 @@ impl TwoClass {
     pub fn describe(&self) -> String {
         let what = match self.pattern {
             Pattern::Circle => "class 1 inside radius 2.5, class 0 in the ring 3.5 to 5",
-            Pattern::Xor => "class 1 where x1 x2 >= 0 (quadrants 1 and 3), x in [-5.3, 5.3]",
+            Pattern::Xor => "class 1 where x1 x2 >= 0, quadrants 1 and 3; |x1|, |x2| in [0.3, 5.3]",
             Pattern::Gauss => "class 1 around (2, 2), class 0 around (-2, -2)",
             Pattern::Spiral => "two spiral arms, class 1 from angle 0, class 0 from angle pi",
             Pattern::Quadratic => "",

@@ -81,7 +81,11 @@ pub struct DataConfig {
     pub generator: Generator,
     /// The network's inputs as feature crosses of the loaded ones (`x1`, `x1^2`, `x1*x2`,
     /// `sin(x1)`; see `nnlab_data::Feature`); empty: the loaded inputs as they are.
-    #[serde(deserialize_with = "crate::serde_util::string_or_list")]
+    /// Left out of saved configurations while empty, so those of earlier runs read the same.
+    #[serde(
+        deserialize_with = "crate::serde_util::string_or_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub features: Vec<String>,
 }
 
