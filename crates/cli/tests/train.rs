@@ -469,7 +469,7 @@ fn the_course_example_trains_as_one_step_per_epoch() {
     // The table is among the choices `--data` lists (from nnlab_data::BUILTIN_NAMES).
     let help = stdout(&nnlab(&["train", "--help"]));
     assert!(
-        help.contains("builtin:diabetes, builtin:insurance, builtin:course)"),
+        help.contains("builtin:diabetes, builtin:insurance, builtin:course, builtin:penguins)"),
         "{help}"
     );
 

@@ -1,5 +1,10 @@
 //! Activation functions, each with its derivative right beside it.
 //!
+//! Every activation but softmax acts on each neuron alone (`a_j = f(z_j)`, a diagonal
+//! Jacobian). Softmax acts on the whole layer (`a_j = e^{z_j} / Σ_k e^{z_k}`), so its
+//! Jacobian is full; [`Activation::forward_layer`] and [`Activation::backward_layer`] are the
+//! layer-wise forms every network pass uses.
+//!
 //! ```
 //! use nnlab_core::Activation;
 //! assert_eq!(Activation::Relu.f(1.5), 1.5);
@@ -28,6 +33,15 @@ pub enum Activation {
     Tanh,
     /// `f(z) = z`; `f'(z) = 1`.
     Identity,
+    /// Layer-wise: `a_j = e^{z_j - m} / Σ_k e^{z_k - m}` with `m = max_k z_k` (the shift
+    /// changes nothing mathematically and keeps every `e^x` in (0, 1], so no finite `z`
+    /// overflows). Jacobian `da_j/dz_i = a_j·(δ_ij - a_i)`, so backprop is
+    /// `dL/dz_i = a_i·(dL/da_i - Σ_j a_j·dL/da_j)` ([`Activation::backward_layer`]).
+    /// Valid only as the last layer's activation with at least two neurons (the network
+    /// refuses it elsewhere). It has no per-neuron form: [`Activation::f`] and
+    /// [`Activation::df`] return NaN for it, so code that forgets the layer-wise form shows
+    /// NaN rather than a plausible wrong number.
+    Softmax,
 }
 
 /// Keras's default slope for leaky ReLU is 0.3; PyTorch's is 0.01. We follow PyTorch,
@@ -58,6 +72,7 @@ impl Activation {
             Activation::Sigmoid => 1.0 / (1.0 + (-z).exp()),
             Activation::Tanh => z.tanh(),
             Activation::Identity => z,
+            Activation::Softmax => f64::NAN,
         }
     }
 
@@ -88,6 +103,56 @@ impl Activation {
                 1.0 - t * t
             }
             Activation::Identity => 1.0,
+            Activation::Softmax => f64::NAN,
+        }
+    }
+
+    /// Whether the activation acts on the whole layer (softmax) rather than neuron by neuron.
+    pub fn is_layerwise(self) -> bool {
+        self == Activation::Softmax
+    }
+
+    /// `a = f(z)` for a whole layer: `a_j = f(z_j)` neuron by neuron, or the softmax of `z`.
+    #[inline(always)]
+    pub fn forward_layer(self, z: &[f64], a: &mut [f64]) {
+        match self {
+            Activation::Softmax => {
+                let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let mut sum = 0.0;
+                for (aj, &zj) in a.iter_mut().zip(z) {
+                    *aj = (zj - m).exp();
+                    sum += *aj;
+                }
+                a.iter_mut().for_each(|aj| *aj /= sum);
+            }
+            f => {
+                for (aj, &zj) in a.iter_mut().zip(z) {
+                    *aj = f.f(zj);
+                }
+            }
+        }
+    }
+
+    /// `dL/dz` of a whole layer from its `z`, its `a` and `dL/da`: `dL/dz_j = dL/da_j·f'(z_j)`
+    /// neuron by neuron, or for softmax `dL/dz_i = a_i·(dL/da_i - Σ_j a_j·dL/da_j)` (the
+    /// full Jacobian, summed in neuron order).
+    #[inline(always)]
+    pub fn backward_layer(self, z: &[f64], a: &[f64], dl_da: &[f64], dl_dz: &mut [f64]) {
+        match self {
+            Activation::Softmax => {
+                let mut dot = 0.0;
+                for (aj, dj) in a.iter().zip(dl_da) {
+                    dot += aj * dj;
+                }
+                for ((dz, ai), di) in dl_dz.iter_mut().zip(a).zip(dl_da) {
+                    *dz = ai * (di - dot);
+                }
+            }
+            f => {
+                for ((dz, &zj), dj) in dl_dz.iter_mut().zip(z).zip(dl_da) {
+                    *dz = dj * f.df(zj);
+                }
+            }
         }
     }
 
@@ -104,6 +169,7 @@ impl Activation {
             Activation::Sigmoid => "sigmoid",
             Activation::Tanh => "tanh",
             Activation::Identity => "identity",
+            Activation::Softmax => "softmax",
         }
     }
 }
@@ -144,6 +210,7 @@ impl FromStr for Activation {
             ("sigmoid" | "logistic", None) => Activation::Sigmoid,
             ("tanh", None) => Activation::Tanh,
             ("identity" | "linear" | "none", None) => Activation::Identity,
+            ("softmax", None) => Activation::Softmax,
             _ => return Err(unknown()),
         };
         Ok(act)
@@ -213,10 +280,17 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_unknown_is_an_error() {
-        for s in ["relu", "leaky_relu:0.2", "sigmoid", "tanh", "identity"] {
+        for s in [
+            "relu",
+            "leaky_relu:0.2",
+            "sigmoid",
+            "tanh",
+            "identity",
+            "softmax",
+        ] {
             assert_eq!(s.parse::<Activation>().unwrap().to_string(), s);
         }
-        assert!("softmax".parse::<Activation>().is_err());
+        assert!("softmin".parse::<Activation>().is_err());
         assert!("leaky_relu:abc".parse::<Activation>().is_err());
     }
 }

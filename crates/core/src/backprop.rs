@@ -1,10 +1,12 @@
 //! Backpropagation by the chain rule, recording every intermediate derivative.
 //!
-//! For the output layer `L`: `dL/da[L][j] = loss'(y_hat[j], y[j]) / n_out`. Then, layer by
-//! layer from the output back:
+//! For the output layer `L`: `dL/da[L][j] = loss'(y_hat[j], y[j]) / n_out` and `dL/dz[L]` from
+//! it, or directly `dL/dz[L] = y_hat - y` for sigmoid + binary cross-entropy and softmax +
+//! categorical cross-entropy ([`crate::output::output_gradient`]). Then, layer by layer from
+//! the output back:
 //!
 //! ```text
-//! dL/dz[l][j]    = dL/da[l][j] · f_l'(z[l][j])
+//! dL/dz[l][j]    = dL/da[l][j] · f_l'(z[l][j])      (softmax: a_j·(dL/da_j - Σ_k a_k·dL/da_k))
 //! dL/dw[l][j][i] = dL/dz[l][j] · a[l-1][i]
 //! dL/db[l][j]    = dL/dz[l][j]
 //! dL/da[l-1][i]  = Σ_j dL/dz[l][j] · w[l][j][i]        (summed in neuron order)
@@ -15,6 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::output::{check_output, output_gradient};
 use crate::{CoreError, Gradients, Loss, Network, Trace};
 
 /// The per-node derivatives of one backward pass.
@@ -35,20 +38,6 @@ impl Backward {
     }
 }
 
-/// The per-sample loss: the mean over outputs of `loss(y_hat[j], y[j])`
-/// (exactly `(y_hat - y)^2` for one output).
-pub fn sample_loss(loss: Loss, y_hat: &[f64], y: &[f64]) -> f64 {
-    let mut acc = loss.f(y_hat[0], y[0]);
-    for j in 1..y_hat.len() {
-        acc += loss.f(y_hat[j], y[j]);
-    }
-    if y_hat.len() > 1 {
-        acc / y_hat.len() as f64
-    } else {
-        acc
-    }
-}
-
 impl Network {
     /// The backward pass after [`Network::forward_into`]: fills `back` with `dL/da`, `dL/dz`
     /// and overwrites `grads` with `dL/dp` for this one sample (no allocation).
@@ -61,19 +50,29 @@ impl Network {
         grads: &mut Gradients,
     ) {
         let last = self.layers().len() - 1;
-        let n_out = self.n_outputs();
-        let y_hat = trace.output();
-        for j in 0..n_out {
-            let d = loss.df(y_hat[j], y[j]);
-            back.dl_da[last][j] = if n_out > 1 { d / n_out as f64 } else { d };
-        }
+        output_gradient(
+            loss,
+            self.layers()[last].activation,
+            &trace.z[last],
+            trace.output(),
+            y,
+            &mut back.dl_da[last],
+            &mut back.dl_dz[last],
+        );
         for l in (0..=last).rev() {
             let layer = &self.layers()[l];
             let input = trace.input_of(l);
             let g = &mut grads.layers[l];
+            if l < last {
+                layer.activation.backward_layer(
+                    &trace.z[l],
+                    &trace.a[l],
+                    &back.dl_da[l],
+                    &mut back.dl_dz[l],
+                );
+            }
             for j in 0..layer.n_out() {
-                let dz = back.dl_da[l][j] * layer.activation.df(trace.z[l][j]);
-                back.dl_dz[l][j] = dz;
+                let dz = back.dl_dz[l][j];
                 let row = &mut g.dw[j * layer.n_in()..(j + 1) * layer.n_in()];
                 for (i, dw) in row.iter_mut().enumerate() {
                     *dw = dz * input[i];
@@ -96,7 +95,8 @@ impl Network {
     }
 
     /// One sample's forward and backward pass: its trace, loss, per-node derivatives and
-    /// gradients.
+    /// gradients. Refuses a loss the output layer does not allow
+    /// ([`crate::output::check_output`]).
     pub fn backprop(
         &self,
         x: &[f64],
@@ -111,9 +111,10 @@ impl Network {
                 found: y.len(),
             });
         }
+        check_output(loss, self.output_activation())?;
         let mut trace = Trace::new(self);
         self.forward_into(x, &mut trace);
-        let l = sample_loss(loss, trace.output(), y);
+        let l = trace.loss(loss, y);
         let mut back = Backward::new(self);
         let mut grads = Gradients::zeros(self);
         self.backward_into(&trace, y, loss, &mut back, &mut grads);

@@ -5,9 +5,9 @@ use thiserror::Error;
 /// Everything the math core can refuse.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum CoreError {
-    #[error("unknown activation '{name}' (expected relu, leaky_relu[:slope], sigmoid, tanh or identity)")]
+    #[error("unknown activation '{name}' (expected relu, leaky_relu[:slope], sigmoid, tanh, identity or softmax)")]
     UnknownActivation { name: String },
-    #[error("unknown loss '{name}' (expected squared_error, absolute_error or huber[:delta])")]
+    #[error("unknown loss '{name}' (expected squared_error, absolute_error, huber[:delta], binary_cross_entropy (bce) or categorical_cross_entropy (cce))")]
     UnknownLoss { name: String },
     #[error("invalid architecture '{spec}': {reason}")]
     InvalidArchitecture { spec: String, reason: String },
@@ -28,6 +28,14 @@ pub enum CoreError {
     NotFinite { what: String, value: f64 },
     #[error("invalid initializer '{spec}': {reason}")]
     InvalidInit { spec: String, reason: String },
+    /// A loss that needs a particular output activation met another one (cross-entropy is
+    /// computed from the output's logits, so it is only defined for the output it belongs to).
+    #[error("loss {loss} needs a {needs} output layer, but the output activation is {found}")]
+    LossNeedsOutput {
+        loss: String,
+        needs: &'static str,
+        found: String,
+    },
     #[error("unknown parameter '{name}'")]
     UnknownParameter { name: String },
 }

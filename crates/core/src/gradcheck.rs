@@ -17,7 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{backprop::sample_loss, CoreError, Gradients, Loss, Network, ParamId, Trace};
+use crate::{CoreError, Gradients, Loss, Network, ParamId, Regularization, Trace};
 
 /// One parameter's two gradients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ pub fn mean_loss(net: &Network, samples: &[(Vec<f64>, Vec<f64>)], loss: Loss) ->
     let mut acc = 0.0;
     for (x, y) in samples {
         net.forward_into(x, &mut trace);
-        acc += sample_loss(loss, trace.output(), y);
+        acc += trace.loss(loss, y);
     }
     acc / samples.len() as f64
 }
@@ -89,6 +89,19 @@ pub fn gradient_check(
     loss: Loss,
     eps: f64,
 ) -> Result<GradCheck, CoreError> {
+    gradient_check_regularized(net, samples, loss, Regularization::NONE, eps)
+}
+
+/// [`gradient_check`] of the objective `mean loss + reg.penalty(net)`: its backpropagated
+/// gradient is [`mean_gradients`] plus [`Regularization::add_gradient`], as one update of a
+/// batch of `samples` uses it.
+pub fn gradient_check_regularized(
+    net: &Network,
+    samples: &[(Vec<f64>, Vec<f64>)],
+    loss: Loss,
+    reg: Regularization,
+    eps: f64,
+) -> Result<GradCheck, CoreError> {
     if samples.is_empty() {
         return Err(CoreError::WrongCount {
             what: "samples",
@@ -96,16 +109,19 @@ pub fn gradient_check(
             found: 0,
         });
     }
-    let backprop = mean_gradients(net, samples, loss)?.flat();
+    let mut grads = mean_gradients(net, samples, loss)?;
+    reg.add_gradient(net, &mut grads);
+    let backprop = grads.flat();
+    let objective = |n: &Network| mean_loss(n, samples, loss) + reg.penalty(n);
     let mut probe = net.clone();
     let mut entries = Vec::with_capacity(backprop.len());
     for (k, id) in net.param_ids().into_iter().enumerate() {
         let p = net.get(id);
         let h = eps * p.abs().max(1.0);
         probe.set(id, p + h);
-        let up = mean_loss(&probe, samples, loss);
+        let up = objective(&probe);
         probe.set(id, p - h);
-        let down = mean_loss(&probe, samples, loss);
+        let down = objective(&probe);
         probe.set(id, p);
         let numeric = (up - down) / (2.0 * h);
         let bp = backprop[k];

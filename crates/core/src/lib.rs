@@ -28,16 +28,23 @@ pub mod linear_fit;
 mod loss;
 mod named;
 mod network;
+pub mod output;
 mod params;
+mod regularize;
 pub mod rng;
 pub mod values;
 
 pub use activation::{Activation, DEFAULT_LEAKY_SLOPE};
-pub use backprop::{sample_loss, Backward};
+pub use backprop::Backward;
 pub use error::CoreError;
-pub use gradcheck::{gradient_check, mean_gradients, mean_loss, GradCheck, GradCheckEntry};
+pub use gradcheck::{
+    gradient_check, gradient_check_regularized, mean_gradients, mean_loss, GradCheck,
+    GradCheckEntry,
+};
 pub use linear_fit::LinearFit;
-pub use loss::Loss;
+pub use loss::{Loss, PROB_EPSILON};
 pub use named::NamedValues;
 pub use network::{Gradients, Layer, LayerGradients, Network, Trace};
+pub use output::{predicted_class, sample_loss};
 pub use params::ParamId;
+pub use regularize::Regularization;

@@ -15,6 +15,12 @@
 //!   scaling the network predicts 2.5 on it). It lets a session or `nnlab train` start from
 //!   exactly the step the course computes by hand.
 //!
+//! - `penguins`: 333 Palmer Archipelago penguins (Gorman, Williams and Fraser 2014; the
+//!   `palmerpenguins` R package, CC0), the rows with a missing value dropped. Columns
+//!   `species, island, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g, sex,
+//!   year`; by default the four body measurements as inputs and the target `species`, three
+//!   text classes (`Adelie`, `Chinstrap`, `Gentoo`: one-hot targets, see the `classes` module).
+//!
 //! Other columns of a table can be chosen by name, as for a CSV file; text columns are encoded
 //! as the CSV loader encodes them (0/1, or one-hot for more than two values).
 //!
@@ -52,7 +58,7 @@ pub const DIABETES_INPUTS: [&str; 10] = [
 ];
 
 /// Every built-in table.
-pub const BUILTIN_TABLES: [BuiltinTable; 3] = [
+pub const BUILTIN_TABLES: [BuiltinTable; 4] = [
     BuiltinTable {
         name: "diabetes",
         inputs: &DIABETES_INPUTS,
@@ -73,6 +79,18 @@ pub const BUILTIN_TABLES: [BuiltinTable; 3] = [
         target: "y",
         about: "the course's worked example, one row: x = (1, 0), y = 2",
         text: include_str!("../data/course.csv"),
+    },
+    BuiltinTable {
+        name: "penguins",
+        inputs: &[
+            "bill_length_mm",
+            "bill_depth_mm",
+            "flipper_length_mm",
+            "body_mass_g",
+        ],
+        target: "species",
+        about: "333 Palmer penguins of 3 species (Gorman et al. 2014, palmerpenguins, CC0)",
+        text: include_str!("../data/penguins.csv"),
     },
 ];
 
@@ -135,7 +153,10 @@ mod tests {
 
     #[test]
     fn names_follow_the_tables() {
-        assert_eq!(BUILTIN_NAMES, ["diabetes", "insurance", "course"]);
+        assert_eq!(
+            BUILTIN_NAMES,
+            ["diabetes", "insurance", "course", "penguins"]
+        );
     }
 
     // The course's worked example (the default `--input 1,0 --target 2` of `nnlab step`,
@@ -274,12 +295,49 @@ mod tests {
         );
     }
 
+    // penguins.csv (crates/data/data/README.md): line 2 is
+    // `Adelie,Torgersen,39.1,18.7,181,3750,male,2007`, the last line
+    // `Chinstrap,Dream,50.2,18.7,198,3775,female,2009`; `cut -d, -f1 | sort | uniq -c` counts
+    // 146 Adelie, 68 Chinstrap, 119 Gentoo, and `cut -d, -f7` 165 female, 168 male.
+    #[test]
+    fn penguins_species_are_three_one_hot_classes() {
+        let d = builtin("penguins").unwrap();
+        assert_eq!((d.n_rows(), d.n_inputs(), d.n_targets()), (333, 4, 3));
+        let species = ["Adelie", "Chinstrap", "Gentoo"].map(String::from);
+        assert_eq!(d.classes(), Some(&species[..]));
+        assert_eq!(d.row(0), &[39.1, 18.7, 181.0, 3750.0]);
+        assert_eq!(d.target_row(0), &[1.0, 0.0, 0.0]);
+        assert_eq!(
+            (d.row(332)[0], d.target_row(332)),
+            (50.2, &[0.0, 1.0, 0.0][..])
+        );
+        let counts: Vec<f64> = (0..3)
+            .map(|k| (0..d.n_rows()).map(|i| d.target_row(i)[k]).sum())
+            .collect();
+        assert_eq!(counts, vec![146.0, 68.0, 119.0]);
+        assert_eq!(
+            d.encoding,
+            vec!["target species: one-hot, 3 columns species=Adelie, species=Chinstrap, species=Gentoo"]
+        );
+        // Two text classes: one 0/1 target, the second label in sorted order is class 1.
+        let sex = builtin_columns("penguins", &["body_mass_g".to_string()], "sex").unwrap();
+        assert_eq!((sex.n_targets(), sex.y[0], sex.y[332]), (1, 1.0, 0.0));
+        assert_eq!(sex.y.iter().sum::<f64>(), 168.0);
+        assert_eq!(sex.encoding, vec!["target sex: female=0, male=1"]);
+        // An integer target is numbers until made classes: year holds 2007, 2008 and 2009.
+        let year = builtin_columns("penguins", &["sex".to_string()], "year").unwrap();
+        assert_eq!((year.classes(), year.y[0]), (None, 2007.0));
+        let year = year.into_classes().unwrap();
+        assert_eq!(year.classes().map(<[String]>::len), Some(3));
+        assert_eq!(year.target_row(0), &[1.0, 0.0, 0.0]);
+    }
+
     #[test]
     fn an_unknown_name_lists_the_available_ones() {
         let e = builtin("iris").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown built-in data set 'iris' (available: diabetes, insurance, course)"
+            "unknown built-in data set 'iris' (available: diabetes, insurance, course, penguins)"
         );
     }
 }

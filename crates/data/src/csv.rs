@@ -6,7 +6,8 @@
 //! - a chosen column is text when none of its values is a number: with one or two distinct
 //!   values it becomes one 0/1 column (values sorted, the first is 0: `sex: female=0, male=1`),
 //!   with more, one-hot columns `region=northeast`, ... in sorted order;
-//! - the target must be numeric;
+//! - a numeric target is kept as it is; a text target is class labels (see the `classes`
+//!   module: two labels become one 0/1 target, more one-hot targets);
 //! - a row with a wrong number of fields, or a missing, non-numeric, NaN or infinite value in a
 //!   chosen numeric column (or a missing value in a chosen text column) is an error naming the
 //!   file, the 1-based line and the column, or, with `skip_bad_rows`, is skipped and counted in
@@ -40,9 +41,10 @@ use std::path::Path;
 use ::csv::{ReaderBuilder, StringRecord, Trim};
 use serde::{Deserialize, Serialize};
 
+use crate::classes::{check_count, set_class_target};
 use crate::encode::TextEncoding;
 use crate::lines::LineCounter;
-use crate::table::{Seen, Table};
+use crate::table::{text_id, Seen, Table};
 use crate::{DataError, Dataset, LoadReport};
 
 /// Which columns to use, and what to do with bad rows.
@@ -127,14 +129,6 @@ pub fn load_csv_from_reader<R: Read>(
 
     // A column is text when no value of a row with the right field count is a number.
     let is_text: Vec<bool> = table.seen.iter().map(Seen::is_text).collect();
-    if let Some((line, id)) = table.seen.last().and_then(Seen::text_sample) {
-        return Err(DataError::TextTarget {
-            file: file.into(),
-            column: names[chosen.target].clone(),
-            line,
-            value: table.texts.get(id).to_string(),
-        });
-    }
 
     // Only the rows noted as suspect while reading can be bad; check them in file order.
     let mut dropped = Vec::new();
@@ -175,15 +169,37 @@ pub fn load_csv_from_reader<R: Read>(
         options.inputs.join(", ")
     );
     let encoding = encodings.iter().flatten().map(TextEncoding::note).collect();
+    // A text target is classes (the `classes` module): its labels' order and, per text,
+    // its class, read before the table gives up its texts.
+    let target_classes = match is_text[chosen.inputs.len()] {
+        true => {
+            let classes = table.encoding(&target_name, chosen.inputs.len(), &dropped);
+            check_count(&target_name, classes.categories().len(), || {
+                classes.categories()[0].clone()
+            })?;
+            let class_of_text = table.classes_of_texts(classes.categories());
+            Some((classes, class_of_text))
+        }
+        false => None,
+    };
     let (x, y) = table.into_columns(&encodings, input_names.len(), &dropped);
-    let dataset = Dataset {
+    let mut dataset = Dataset {
         input_names,
         target_name,
         x,
         y,
         source,
         encoding,
+        classes: Vec::new(),
     };
+    if let Some((classes, class_of_text)) = target_classes {
+        let index: Vec<Option<usize>> = dataset
+            .y
+            .iter()
+            .map(|&v| text_id(v).and_then(|id| class_of_text.get(id as usize).copied().flatten()))
+            .collect();
+        set_class_target(&mut dataset, classes, index);
+    }
     let report = LoadReport {
         rows_read,
         rows_skipped: skipped.count,

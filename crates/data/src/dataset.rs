@@ -1,4 +1,5 @@
-//! [`Dataset`]: a table of numeric inputs and one numeric target, and [`LoadReport`]: what
+//! [`Dataset`]: a table of numeric inputs and a numeric target (one number per row, or a
+//! one-hot row of classes), and [`LoadReport`]: what
 //! loading it read and skipped.
 //!
 //! ```
@@ -21,11 +22,16 @@ use serde::Serialize;
 
 use crate::DataError;
 
-/// Rows of numeric inputs `x` with one numeric target `y` each.
+/// Rows of numeric inputs `x` with a numeric target `y` each.
 ///
 /// `x` is row-major: row `i` is `x[i * n_inputs .. (i + 1) * n_inputs]`, in the order of
 /// `input_names`. Text columns have already been turned into numbers; `encoding` says how
 /// (`"sex: female=0, male=1"`).
+///
+/// A regression target is one number per row. A class target (`classes` not empty, see the
+/// `classes` module: text labels, or integer labels under a cross-entropy loss) is one 0/1
+/// number per row for two classes (1 = the second class name) and a one-hot row of
+/// [`Dataset::n_targets`] numbers for more; `y` is then row-major like `x`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dataset {
     pub input_names: Vec<String>,
@@ -36,8 +42,11 @@ pub struct Dataset {
     pub y: Vec<f64>,
     /// A human description of where the rows came from.
     pub source: String,
-    /// One note per encoded text column.
+    /// One note per encoded text column (and one for a class target).
     pub encoding: Vec<String>,
+    /// The class names in class-index order when the target is classes, else empty (read
+    /// through [`Dataset::classes`]).
+    pub classes: Vec<String>,
 }
 
 /// What loading read: `rows_read` data rows in the source, of which `rows_skipped` were dropped
@@ -75,13 +84,36 @@ impl Dataset {
             y,
             source,
             encoding: Vec::new(),
+            classes: Vec::new(),
         };
         d.check_finite()?;
         Ok(d)
     }
 
     pub fn n_rows(&self) -> usize {
-        self.y.len()
+        self.y.len() / self.n_targets()
+    }
+
+    /// The numbers of target per row: the number of classes for more than two classes
+    /// (one-hot), else 1.
+    pub fn n_targets(&self) -> usize {
+        if self.classes.len() > 2 {
+            self.classes.len()
+        } else {
+            1
+        }
+    }
+
+    /// The class names in class-index order (class 1 of two is the "positive" one), or `None`
+    /// for a regression target.
+    pub fn classes(&self) -> Option<&[String]> {
+        (!self.classes.is_empty()).then_some(self.classes.as_slice())
+    }
+
+    /// The targets of row `i` (one number, or a one-hot row). Panics if `i >= n_rows()`.
+    pub fn target_row(&self, i: usize) -> &[f64] {
+        let k = self.n_targets();
+        &self.y[i * k..(i + 1) * k]
     }
 
     pub fn n_inputs(&self) -> usize {
@@ -110,33 +142,36 @@ impl Dataset {
     /// encoding. Panics if an index is `>= n_rows()`, like slice indexing.
     pub fn subset(&self, indices: &[usize]) -> Dataset {
         let mut x = Vec::with_capacity(indices.len() * self.n_inputs());
+        let mut y = Vec::with_capacity(indices.len() * self.n_targets());
         for &i in indices {
             x.extend_from_slice(self.row(i));
+            y.extend_from_slice(self.target_row(i));
         }
         Dataset {
             input_names: self.input_names.clone(),
             target_name: self.target_name.clone(),
             x,
-            y: indices.iter().map(|&i| self.y[i]).collect(),
+            y,
             source: self.source.clone(),
             encoding: self.encoding.clone(),
+            classes: self.classes.clone(),
         }
     }
 
     /// Keeps the rows `i` for which `keep(i)` is true, in order, moving them down in place
     /// (no second table), and gives back the memory of the others.
     pub fn retain_rows(&mut self, mut keep: impl FnMut(usize) -> bool) {
-        let n = self.n_inputs();
+        let (n, k) = (self.n_inputs(), self.n_targets());
         let mut w = 0;
         for i in 0..self.n_rows() {
             if keep(i) {
                 self.x.copy_within(i * n..(i + 1) * n, w * n);
-                self.y[w] = self.y[i];
+                self.y.copy_within(i * k..(i + 1) * k, w * k);
                 w += 1;
             }
         }
         self.x.truncate(w * n);
-        self.y.truncate(w);
+        self.y.truncate(w * k);
         self.x.shrink_to_fit();
         self.y.shrink_to_fit();
     }
@@ -153,11 +188,11 @@ impl Dataset {
                     });
                 }
             }
-            if !self.y[i].is_finite() {
+            if let Some(&value) = self.target_row(i).iter().find(|v| !v.is_finite()) {
                 return Err(DataError::NonFiniteValue {
                     column: self.target_name.clone(),
                     row: i,
-                    value: self.y[i],
+                    value,
                 });
             }
         }

@@ -53,6 +53,25 @@ impl TextEncoding {
         }
     }
 
+    /// From categories already in their order (class labels sorted numerically); the caller
+    /// passes distinct values.
+    pub(crate) fn from_ordered(column: &str, categories: Vec<String>) -> Self {
+        TextEncoding {
+            column: column.to_string(),
+            categories,
+        }
+    }
+
+    /// The distinct values in their order (value `k` encodes as `k`, or as one-hot column `k`).
+    pub(crate) fn categories(&self) -> &[String] {
+        &self.categories
+    }
+
+    /// Consumes the encoding, giving its categories.
+    pub(crate) fn into_categories(self) -> Vec<String> {
+        self.categories
+    }
+
     fn one_hot(&self) -> bool {
         self.categories.len() > 2
     }
@@ -72,7 +91,11 @@ impl TextEncoding {
     /// Appends the numbers for `value`. A value not seen by [`TextEncoding::new`] encodes as
     /// all zeros in one-hot form and as 0 otherwise; the loader only passes values it has seen.
     pub(crate) fn encode(&self, value: &str, out: &mut Vec<f64>) {
-        let index = self.categories.iter().position(|c| c == value);
+        self.encode_index(self.categories.iter().position(|c| c == value), out);
+    }
+
+    /// Appends the numbers for category `index` (`None`: all zeros, or 0).
+    pub(crate) fn encode_index(&self, index: Option<usize>, out: &mut Vec<f64>) {
         if self.one_hot() {
             out.extend((0..self.categories.len()).map(|k| f64::from(u8::from(index == Some(k)))));
         } else {

@@ -13,6 +13,12 @@ pub enum DataError {
     InvalidRange { text: String, reason: String },
     #[error("unknown distribution '{name}' (expected uniform, normal or skewed)")]
     UnknownDistribution { name: String },
+    #[error("unknown generated data 'generate:{name}' (expected generate, or generate: followed by {expected})")]
+    UnknownPattern { name: String, expected: String },
+
+    // --- feature crosses ---
+    #[error("--features item '{item}': {reason}")]
+    InvalidFeature { item: String, reason: String },
 
     // --- sources ---
     #[error("unknown built-in data set '{name}' (available: {available})")]
@@ -95,13 +101,18 @@ pub enum DataError {
         column: String,
         value: String,
     },
-    #[error("{file}: the target column '{column}' must be numeric, but it holds text (line {line}: '{value}')")]
-    TextTarget {
-        file: String,
+
+    // --- class targets ---
+    #[error("the target '{column}' (--target) holds {value} in data row {row}: the class labels of a cross-entropy --loss must be integers or text (or choose a regression --loss)")]
+    NotAClassLabel {
         column: String,
-        line: u64,
-        value: String,
+        row: usize,
+        value: f64,
     },
+    #[error("the target '{column}' (--target) has a single class '{label}': classification needs at least two")]
+    SingleClass { column: String, label: String },
+    #[error("the target '{column}' (--target) has {count} distinct values, more than {max} classes: a numeric target is learnt with a regression --loss (squared_error), not as classes", max = crate::MAX_CLASSES)]
+    TooManyClasses { column: String, count: usize },
 
     // --- data sets ---
     #[error("data set: {what} has {found} values, expected {expected}")]

@@ -1,16 +1,23 @@
 //! # nnlab-data: the data a small network learns from
 //!
-//! Every data set is a [`Dataset`]: named numeric inputs `x` (row-major), one numeric target
-//! `y` per row, a description of its source and notes on how text was encoded. It comes from
+//! Every data set is a [`Dataset`]: named numeric inputs `x` (row-major), a numeric target
+//! `y` per row (one number, or a one-hot row for more than two classes), a description of its
+//! source and notes on how text was encoded. It comes from
 //! - the course's [`Generator`]: `y = x1^2 + x2 + noise` with seeded draws, uniform, normal or
-//!   skewed, integer or continuous ([`generate`](mod@generate) module);
+//!   skewed, integer or continuous ([`generate`](mod@generate) module), or TF Playground's
+//!   two-class sets [`TwoClass`] (`generate:circle`, `xor`, `gauss`, `spiral`);
 //! - a CSV table with a header ([`load_csv`]): columns chosen by name, text columns turned into
 //!   0/1 or one-hot columns, bad rows reported by file, line and column or skipped;
-//! - a built-in table ([`builtin`]): `diabetes`, `insurance` or `course` (the course's one
+//! - a built-in table ([`builtin`]): `diabetes`, `insurance`, `penguins` (3 species, a
+//!   classification table) or `course` (the course's one
 //!   worked example), CSV text shipped in the crate
 //!   (`crates/data/data/`, with its source and licence) and read by the same CSV loader;
 //!
-//! all three described by a [`DataSource`] (config files, `--data` flags). Then it is split
+//! all three described by a [`DataSource`] (config files, `--data` flags). A target of class
+//! labels becomes classes (text labels as loaded, integers through
+//! [`Dataset::into_classes`]; names in order from [`Dataset::classes`]), and
+//! [`Dataset::with_features`] computes feature crosses (`x1^2`, `x1*x2`, `sin(x1)`) as the
+//! inputs. Then it is split
 //! into training and test rows ([`split`]) and scaled per column ([`Scaler`]: min-max,
 //! standard or none), with the inverse to report predictions in the original units.
 //!
@@ -41,10 +48,12 @@
 //! (`insurance.csv line 17, column 'bmi': 'abc' is not a number`).
 
 mod builtin;
+mod classes;
 mod csv;
 mod dataset;
 mod encode;
 mod error;
+mod features;
 pub mod generate;
 mod lines;
 mod range;
@@ -57,10 +66,14 @@ pub use crate::builtin::{
     builtin, builtin_columns, builtin_table, BuiltinTable, BUILTIN_NAMES, BUILTIN_TABLES,
     DIABETES_INPUTS,
 };
+pub use crate::classes::MAX_CLASSES;
 pub use crate::csv::{load_csv, load_csv_from_reader, CsvOptions};
 pub use crate::dataset::{Dataset, LoadReport};
 pub use crate::error::DataError;
-pub use crate::generate::{Distribution, Generator, MAX_GENERATED_ROWS};
+pub use crate::features::Feature;
+pub use crate::generate::{
+    Distribution, Generator, Pattern, TwoClass, MAX_CLASS_NOISE, MAX_GENERATED_ROWS,
+};
 pub use crate::range::Range;
 pub use crate::scale::{ColumnStats, ScaleKind, Scaler};
 pub use crate::source::DataSource;

@@ -7,10 +7,13 @@
 //! rows = 200
 //! x1 = [-50, 50]
 //! ```
-//! or `kind = "csv"` with `path`, `inputs`, `target` and optionally `skip_bad_rows`, or
-//! `kind = "builtin"` with `name` and optionally `inputs` and `target` (else the table's
-//! own). As a flag value: `generate`, `builtin:NAME` (`builtin:insurance`,
-//! `builtin:diabetes`, `builtin:course`), or a path (a CSV file, whose inputs and target are then set
+//! or `kind = "two_class"` with `pattern` (`circle`, `xor`, `gauss`, `spiral`), `rows`,
+//! `noise` and `seed`, or `kind = "csv"` with `path`, `inputs`, `target` and optionally
+//! `skip_bad_rows`, or `kind = "builtin"` with `name` and optionally `inputs` and `target`
+//! (else the table's own). As a flag value: `generate` (also `generate:quadratic`),
+//! `generate:circle`, `generate:xor`, `generate:gauss`, `generate:spiral` (100 rows, noise 0,
+//! seed 0), `builtin:NAME` (`builtin:insurance`, `builtin:diabetes`, `builtin:course`,
+//! `builtin:penguins`), or a path (a CSV file, whose inputs and target are then set
 //! separately).
 //!
 //! ```
@@ -22,6 +25,8 @@
 //! assert_eq!((d.n_rows(), d.target_name.as_str()), (1338, "charges"));
 //! let generated: DataSource = "generate".parse().unwrap();
 //! assert_eq!(generated.load().unwrap().0.n_rows(), 100);
+//! let (xor, _) = "generate:xor".parse::<DataSource>().unwrap().load().unwrap();
+//! assert!(xor.y.iter().all(|&y| y == 0.0 || y == 1.0));
 //! ```
 
 use std::fmt;
@@ -31,7 +36,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    builtin_columns, builtin_table, load_csv, CsvOptions, DataError, Dataset, Generator, LoadReport,
+    builtin_columns, builtin_table, load_csv, CsvOptions, DataError, Dataset, Generator,
+    LoadReport, Pattern, TwoClass,
 };
 
 /// Where data comes from.
@@ -40,6 +46,9 @@ use crate::{
 pub enum DataSource {
     /// The course's generator.
     Generate(Generator),
+    /// One of TF Playground's two-class sets.
+    #[serde(rename = "two_class")]
+    TwoClass(TwoClass),
     /// A CSV file with a header; columns chosen by name.
     Csv {
         path: PathBuf,
@@ -79,6 +88,7 @@ impl DataSource {
         };
         match self {
             DataSource::Generate(g) => g.generate().map(all_kept),
+            DataSource::TwoClass(t) => t.generate().map(all_kept),
             DataSource::Builtin {
                 name,
                 inputs,
@@ -104,8 +114,9 @@ impl DataSource {
 impl FromStr for DataSource {
     type Err = DataError;
 
-    /// `generate` (the default generator), `builtin:NAME` (checked now, with the table's own
-    /// columns), or a CSV path with no columns chosen yet.
+    /// `generate` or `generate:quadratic` (the default generator), `generate:PATTERN` (a
+    /// two-class set with 100 rows, noise 0, seed 0), `builtin:NAME` (checked now, with the
+    /// table's own columns), or a CSV path with no columns chosen yet.
     fn from_str(s: &str) -> Result<DataSource, DataError> {
         let s = s.trim();
         if s.is_empty() {
@@ -113,6 +124,12 @@ impl FromStr for DataSource {
         }
         if s == "generate" {
             return Ok(DataSource::default());
+        }
+        if let Some(name) = s.strip_prefix("generate:") {
+            return Ok(match name.parse::<Pattern>()? {
+                Pattern::Quadratic => DataSource::default(),
+                pattern => DataSource::TwoClass(Generator::default().two_class(pattern)),
+            });
         }
         if let Some(name) = s.strip_prefix("builtin:") {
             // Fail at parse time, so a typo is reported before anything runs.
@@ -133,10 +150,11 @@ impl FromStr for DataSource {
 }
 
 impl fmt::Display for DataSource {
-    /// The flag spelling: `generate`, `builtin:NAME` or the path.
+    /// The flag spelling: `generate`, `generate:PATTERN`, `builtin:NAME` or the path.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DataSource::Generate(_) => f.write_str("generate"),
+            DataSource::TwoClass(t) => write!(f, "generate:{}", t.pattern),
             DataSource::Builtin { name, .. } => write!(f, "builtin:{name}"),
             DataSource::Csv { path, .. } => write!(f, "{}", path.display()),
         }
@@ -180,12 +198,24 @@ mod tests {
             .to_string();
         assert_eq!(
             e,
-            "unknown built-in data set 'iris' (available: diabetes, insurance, course)"
+            "unknown built-in data set 'iris' (available: diabetes, insurance, course, penguins)"
         );
         assert!(matches!(
             " ".parse::<DataSource>(),
             Err(DataError::EmptySource)
         ));
+        assert_eq!(
+            "generate:quadratic".parse::<DataSource>().unwrap(),
+            DataSource::default()
+        );
+        let spiral: DataSource = "generate:spiral".parse().unwrap();
+        assert_eq!(spiral.to_string(), "generate:spiral");
+        assert!(matches!(&spiral, DataSource::TwoClass(t) if t.rows == 100 && t.noise == 0.0));
+        assert!("generate:moons"
+            .parse::<DataSource>()
+            .unwrap_err()
+            .to_string()
+            .contains("'generate:moons'"));
     }
 
     #[test]
@@ -229,6 +259,7 @@ mod tests {
                 target: "bmi".into(),
             },
             "x.csv".parse().unwrap(),
+            "generate:gauss".parse().unwrap(),
         ] {
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(

@@ -30,7 +30,7 @@ fn cell(field: &str, texts: &mut Texts) -> f64 {
 }
 
 /// The text id of a text-marker cell, `None` for a number.
-fn text_id(cell: f64) -> Option<u64> {
+pub(crate) fn text_id(cell: f64) -> Option<u64> {
     cell.is_nan().then_some(cell.to_bits() & ID_MASK)
 }
 
@@ -90,11 +90,6 @@ impl Seen {
     /// No value is a number and at least one is not empty.
     pub(crate) fn is_text(&self) -> bool {
         !self.number && self.first_text.is_some()
-    }
-
-    /// The column's first value, `(line, text id)`, if the column is text.
-    pub(crate) fn text_sample(&self) -> Option<(u64, u64)> {
-        self.first_text.filter(|_| !self.number)
     }
 }
 
@@ -257,6 +252,16 @@ impl Table {
     /// input numeric and every row kept, the cells already are `x` and `y`; otherwise rows
     /// are encoded and moved down in place when they do not get wider (one-hot), so `x`
     /// is built without a second table beside the first.
+    /// For each text seen (by id), its position in `categories`, if it is one.
+    pub(crate) fn classes_of_texts(&self, categories: &[String]) -> Vec<Option<usize>> {
+        (0..self.texts.len())
+            .map(|id| {
+                let text = self.texts.get(id as u64);
+                categories.iter().position(|c| c == text)
+            })
+            .collect()
+    }
+
     pub(crate) fn into_columns(
         self,
         encodings: &[Option<TextEncoding>],

@@ -214,11 +214,57 @@ fn categories_come_from_the_kept_rows() {
     assert_eq!(d.x, vec![0.0, 1.0]);
 }
 
+// Text targets are class labels (crates/data/src/classes.rs): sorted by bytes, two labels
+// one 0/1 target with the second label as class 1, more labels one-hot rows.
 #[test]
-fn a_text_target_is_an_error() {
+fn a_text_target_becomes_classes() {
+    let (d, _) = load("age,sex\n19,male\n18,female\n", &["age"], "sex").unwrap();
     assert_eq!(
-        error("age,sex\n19,female\n18,male\n", &["age"], "sex"),
-        "t.csv: the target column 'sex' must be numeric, but it holds text (line 2: 'female')"
+        (d.y.clone(), d.classes()),
+        (
+            vec![1.0, 0.0],
+            Some(&["female".to_string(), "male".into()][..])
+        )
+    );
+    assert_eq!(d.encoding, vec!["target sex: female=0, male=1"]);
+    let text = "x,fruit\n1,pear\n2,apple\n3,fig\n4,pear\n";
+    let (d, _) = load(text, &["x"], "fruit").unwrap();
+    assert_eq!((d.n_rows(), d.n_targets()), (4, 3));
+    // apple=0, fig=1, pear=2: pear, apple, fig, pear.
+    assert_eq!(
+        d.y,
+        vec![0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+    );
+    // A skipped row's label is no class: the categories come from the rows kept.
+    let text = "x,fruit\n1,pear\nbad,kiwi\n3,fig\n";
+    let (d, report) = load_skipping(text, &["x"], "fruit");
+    assert_eq!(
+        (report.rows_skipped, d.classes().map(<[String]>::len)),
+        (1, Some(2))
+    );
+    assert_eq!(d.y, vec![1.0, 0.0]);
+}
+
+#[test]
+fn a_single_class_and_a_missing_label_are_errors() {
+    assert_eq!(
+        error("age,sex\n19,male\n18,male\n", &["age"], "sex"),
+        "the target 'sex' (--target) has a single class 'male': classification needs at least two"
+    );
+    assert_eq!(
+        error("age,sex\n19,male\n18,\n", &["age"], "sex"),
+        "t.csv line 3, column 'sex': the value is missing"
+    );
+    // One number among text labels is a typo in a text column, reported with its line.
+    assert_eq!(
+        error("age,sex\n19,male\n18,female\n17,1\n", &["age"], "sex"),
+        "t.csv line 2, column 'sex': 'male' is not a number"
+    );
+    let many: String = (0..=100).map(|i| format!("{i},c{i}\n")).collect();
+    let e = error(&format!("x,label\n{many}"), &["x"], "label");
+    assert!(
+        e.contains("has 101 distinct values, more than 100 classes"),
+        "{e}"
     );
 }
 

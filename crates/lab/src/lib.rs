@@ -23,6 +23,7 @@
 
 pub mod compare;
 pub mod config;
+pub mod decision;
 pub mod diagnostics;
 mod error;
 pub mod experiments;
@@ -42,7 +43,9 @@ pub mod verdict;
 pub use compare::{compare, Compared, Comparison};
 pub use config::{schema, DataConfig, Experiment, ModelConfig, Source, Syntax, KEYS};
 pub use error::LabError;
-pub use prepare::{data_source, load, load_data, CsvText, LoadedData, Original, Prepared};
+pub use prepare::{
+    data_source, load, load_data, targets_for_loss, CsvText, LoadedData, Original, Prepared,
+};
 pub use rerun::{rerun, Recorded, RerunReport};
 pub use result::{RunOptions, RunResult};
 pub use run::{

@@ -8,6 +8,7 @@
 //! | `predictions.csv` | `set,row,<inputs>,target,prediction` in original units |
 //! | `result.json` | the whole result, as `nnlab train --json` prints it |
 //! | `loss.png`, `loss.svg` | the loss curves, titled, with labelled axes |
+//! | `decision.png`, `decision.svg` | a classification run with two raw inputs: the class probability over the input plane with the points and a colour bar ([`crate::decision`]) |
 //!
 //! Numbers are written as the shortest text that reads back to the same f64.
 
@@ -20,6 +21,7 @@ use nnlab_core::{NamedValues, Network};
 use nnlab_data::Scaler;
 use nnlab_plot::{LineChart, Series};
 
+use crate::decision::decision_chart;
 use crate::files::write_atomic;
 use crate::result::RunResult;
 use crate::LabError;
@@ -76,6 +78,10 @@ pub fn write_outputs(
         }
         Err(nnlab_plot::PlotError::NoFiniteValues { .. }) => {}
         Err(e) => return Err(e.into()),
+    }
+    if let Some(chart) = decision_chart(result) {
+        put("decision.svg", chart.to_svg(800, 600)?.as_bytes())?;
+        put("decision.png", &chart.to_png(800, 600)?)?;
     }
     Ok(written)
 }

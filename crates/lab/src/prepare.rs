@@ -1,6 +1,8 @@
 //! The first stage of a run: the rows it trains on. Load (generated with the data seed, a
-//! bundled table, a CSV file, or CSV text handed over by the caller) → split (the data seed
-//! picks the test rows) → fit the scaler on the training rows → scale both sets.
+//! bundled table, a CSV file, or CSV text handed over by the caller) → class targets for a
+//! cross-entropy loss ([`targets_for_loss`]) → feature crosses (`data.features`, on the
+//! unscaled values) → split (the data seed picks the test rows) → fit the scaler on the
+//! training rows → scale both sets (a class target is never scaled).
 //!
 //! Every face prepares its data here: `nnlab train` and experiments through [`crate::run`],
 //! sweeps once per distinct data set, and the playground with the text of an uploaded CSV
@@ -14,9 +16,10 @@
 //! assert!(p.train.y.iter().all(|y| (0.0..=1.0).contains(y)));
 //! ```
 
-use nnlab_core::LinearFit;
+use nnlab_core::{LinearFit, Loss};
 use nnlab_data::{
-    load_csv_from_reader, split_owned, CsvOptions, DataSource, Dataset, LoadReport, Scaler,
+    load_csv_from_reader, split_owned, CsvOptions, DataSource, Dataset, Generator, LoadReport,
+    Pattern, Scaler,
 };
 
 use crate::config::{Experiment, Source};
@@ -65,12 +68,18 @@ pub struct Prepared {
 /// The experiment's data source with the configuration's columns and generator filled in.
 pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
     let exp = exp.resolved();
+    let generator = &exp.data.generator;
     let source = match &exp.data.source {
-        Source::Generate => DataSource::default(),
+        Source::Generate(pattern) => {
+            check_noise(*pattern, generator)?;
+            return Ok(match pattern {
+                Pattern::Quadratic => DataSource::Generate(generator.clone()),
+                two_class => DataSource::TwoClass(generator.two_class(*two_class)),
+            });
+        }
         other => other.to_string().parse::<DataSource>()?,
     };
     Ok(match source {
-        DataSource::Generate(_) => DataSource::Generate(exp.data.generator.clone()),
         DataSource::Csv { path, .. } => {
             let (inputs, target) = csv_columns(&exp, &path.display().to_string())?;
             DataSource::Csv {
@@ -86,7 +95,72 @@ pub fn data_source(exp: &Experiment) -> Result<DataSource, LabError> {
             inputs: exp.data.inputs.clone(),
             target: exp.data.target.clone(),
         },
+        generated => generated,
     })
+}
+
+/// `--noise` is one option for two settings (see its key): a range for the quadratic rows,
+/// one number for the two-class sets. The other form, given, would be ignored: refuse it.
+fn check_noise(pattern: Pattern, generator: &Generator) -> Result<(), LabError> {
+    let default = Generator::default();
+    let message = if pattern.is_two_class() && generator.noise != default.noise {
+        format!(
+            "--noise takes one number from 0 to {} for generate:{pattern} (TF Playground's noise), not the range {}",
+            nnlab_data::MAX_CLASS_NOISE,
+            generator.noise
+        )
+    } else if !pattern.is_two_class() && generator.class_noise != default.class_noise {
+        format!(
+            "--noise takes a range LO,HI for generate (the noise added to y); one number ({}) is the noise of generate:circle|xor|gauss|spiral",
+            generator.class_noise
+        )
+    } else {
+        return Ok(());
+    };
+    Err(LabError::Config {
+        key: "noise".into(),
+        message,
+    })
+}
+
+/// The target as the loss needs it. A cross-entropy makes integer labels classes (text
+/// labels are classes already) and needs the matching number: two classes (one 0/1 target)
+/// for `binary_cross_entropy`, more (one-hot) for `categorical_cross_entropy`. A regression
+/// loss refuses class labels (a text target).
+pub fn targets_for_loss(data: Dataset, loss: Loss) -> Result<Dataset, LabError> {
+    let refuse = |message: String| {
+        Err(LabError::Config {
+            key: "loss".into(),
+            message,
+        })
+    };
+    let listed = |classes: &[String]| format!("{} classes: {}", classes.len(), classes.join(", "));
+    if !loss.is_classification() {
+        return match data.classes() {
+            Some(classes) => refuse(format!(
+                "--loss {loss} is a regression loss, but the target '{}' (--target) holds class labels ({}); use --loss binary_cross_entropy for 2 classes, categorical_cross_entropy for more",
+                data.target_name,
+                listed(classes)
+            )),
+            None => Ok(data),
+        };
+    }
+    let data = data.into_classes()?;
+    let classes = data.classes().unwrap_or_default();
+    let (binary, wanted) = (loss == Loss::BinaryCrossEntropy, classes.len() == 2);
+    if binary != wanted {
+        let instead = if wanted {
+            "binary_cross_entropy (one sigmoid output)"
+        } else {
+            "categorical_cross_entropy (one softmax output per class)"
+        };
+        return refuse(format!(
+            "--loss {loss} does not fit the target '{}' (--target) with {}; use --loss {instead}",
+            data.target_name,
+            listed(classes)
+        ));
+    }
+    Ok(data)
 }
 
 /// The chosen columns of a CSV named `name`; an error naming the options when either is
@@ -101,6 +175,18 @@ fn csv_columns(exp: &Experiment, name: &str) -> Result<(Vec<String>, String), La
         });
     }
     Ok((exp.data.inputs.clone(), exp.data.target.clone()))
+}
+
+/// Whether `a` and `b` load the same rows given the same data seed: the same data settings,
+/// and a loss that [`targets_for_loss`] treats alike (any two regression losses; a
+/// cross-entropy only as itself, since the two check the number of classes differently).
+pub fn same_rows(a: &Experiment, b: &Experiment) -> bool {
+    let (la, lb) = (a.train.loss, b.train.loss);
+    a.data == b.data
+        && match la.is_classification() || lb.is_classification() {
+            true => la == lb,
+            false => true,
+        }
 }
 
 /// Loads the experiment's data (generated with the data seed, a CSV, or a bundled table).
@@ -133,6 +219,7 @@ pub fn load(exp: &Experiment, csv: Option<CsvText>) -> Result<LoadedData, LabErr
             load_csv_from_reader(text.as_bytes(), name, &options)?
         }
     };
+    let all = targets_for_loss(all, exp.train.loss)?.with_features(&exp.data.features)?;
     Ok(LoadedData { all, report })
 }
 
@@ -160,6 +247,7 @@ impl Prepared {
             inputs: all.input_names.clone(),
             target: all.target_name.clone(),
             encoding: all.encoding.clone(),
+            classes: all.classes().map(<[String]>::to_vec).unwrap_or_default(),
             train_rows: 0,
             test_rows: 0,
         };
@@ -214,5 +302,31 @@ fn scaled(
         let mut set = raw;
         scaler.transform_in_place(&mut set)?;
         Ok((set, None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Sweeps share rows between runs only when these agree: the xor set's 0/1 targets are
+    // numbers under squared error and classes under binary cross-entropy.
+    #[test]
+    fn rows_are_shared_only_across_losses_that_read_the_targets_alike() {
+        let with = |loss: &str| {
+            let mut e = Experiment::default();
+            e.set("data", "generate:xor").unwrap();
+            e.set("loss", loss).unwrap();
+            e
+        };
+        assert!(same_rows(&with("squared_error"), &with("huber:2")));
+        assert!(!same_rows(&with("squared_error"), &with("bce")));
+        assert!(!same_rows(&with("bce"), &with("cce")));
+        assert!(same_rows(&with("bce"), &with("binary_cross_entropy")));
+        let mut other = with("bce");
+        other.set("features", "x1,x1^2").unwrap();
+        assert!(!same_rows(&with("bce"), &other));
+        let rows = |e: &Experiment| load_data(e).unwrap().all;
+        assert_ne!(rows(&with("squared_error")), rows(&with("bce")));
     }
 }

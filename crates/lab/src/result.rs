@@ -4,7 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use nnlab_core::Network;
 use nnlab_data::Scaler;
-use nnlab_train::{EpochRecord, Metrics, TrainStatus};
+use nnlab_train::{ClassMetrics, EpochRecord, Metrics, TrainStatus};
 
 use crate::config::Experiment;
 use crate::diagnostics::Diagnostic;
@@ -23,14 +23,22 @@ pub struct DataSummary {
     pub rows_skipped: usize,
     /// How text columns became numbers (`sex: female=0, male=1`).
     pub encoding: Vec<String>,
+    /// The class names in class order when the target is classes (JSON: no key otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
 }
 
-/// Metrics of one set in scaled units and in the target's original units.
+/// Metrics of one set in scaled units and in the target's original units, and for a
+/// classification run (a class target) its classification metrics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SetMetrics {
     #[serde(flatten)]
     pub scaled: Metrics,
     pub original: Metrics,
+    /// Accuracy, precision, recall, F1, log-loss and the confusion matrix of the predicted
+    /// probabilities; absent (JSON: no key) for a regression run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<ClassMetrics>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,14 +12,14 @@
 use nnlab_core::{Network, Trace};
 use nnlab_data::{Dataset, Scaler};
 use nnlab_train::{
-    compute, compute_by, predict_all, train, EpochRecord, Event, Samples, TrainStatus,
+    classify, compute, compute_by, predict_all, train, EpochRecord, Event, Samples, TrainStatus,
 };
 
 use crate::config::Experiment;
 use crate::diagnostics::{diagnose, Depth, Evidence};
 use crate::prepare::{load_data, Prepared};
 use crate::result::{MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
-use crate::verdict::{judge, Judge, JudgedOn, Spread, Verdict};
+use crate::verdict::{judge, Accuracy, Judge, JudgedOn, Spread, Verdict};
 use crate::LabError;
 
 /// What the train stage gives the assemble stage: the networks before and after, the
@@ -36,13 +36,13 @@ pub struct Trained {
     pub snapshots: Vec<Vec<f64>>,
 }
 
-/// The sample view of a set (one output).
+/// The sample view of a set (one output per target: one-hot classes have several).
 pub fn samples(d: &Dataset) -> Samples<'_> {
     Samples {
         x: &d.x,
         y: &d.y,
         n_inputs: d.n_inputs(),
-        n_outputs: 1,
+        n_outputs: d.n_targets(),
     }
 }
 
@@ -216,6 +216,10 @@ pub fn verdict_of(
         r2: m.original.r2,
         spread,
         linear_r2,
+        accuracy: m.classification.as_ref().map(|c| Accuracy {
+            accuracy: c.accuracy,
+            majority: c.majority,
+        }),
     })
 }
 
@@ -240,7 +244,8 @@ pub fn verdict_for(
 }
 
 /// The metrics of `net` on the scaled `set` (`s` is its sample view), in scaled and
-/// original units, and with `keep` the per-row predictions in original units.
+/// original units (and the classification metrics when the target is classes), and with
+/// `keep` the per-row predictions in original units.
 ///
 /// With `keep` the predictions are computed once and turned into original units in place;
 /// without, each metric pass runs the network row by row, so a run on a large file holds no
@@ -254,15 +259,23 @@ pub fn evaluate(
     keep: bool,
 ) -> (SetMetrics, Vec<f64>) {
     let inv = |v: f64| scaler.inverse_target(v);
-    if keep || net.n_outputs() != 1 {
+    // A class target: the outputs are probabilities, measured as such before unscaling.
+    let classes = set.classes().is_some();
+    if keep || classes || net.n_outputs() != 1 {
         let mut pred = predict_all(net, s);
+        let classification = classes.then(|| classify(&pred, &set.y, net.n_outputs()));
         let scaled = compute(&pred, &set.y);
         for p in &mut pred {
             *p = inv(*p);
         }
         let n = pred.len().min(set.y.len());
         let original = compute_by(n, |i| (pred[i], inv(set.y[i])), |i| inv(set.y[i]));
-        return (SetMetrics { scaled, original }, pred);
+        let m = SetMetrics {
+            scaled,
+            original,
+            classification,
+        };
+        return (m, pred);
     }
     // `predict_all` gives no predictions for a set of the wrong width; so does this.
     let n = if s.n_inputs == net.n_inputs() {
@@ -277,7 +290,12 @@ pub fn evaluate(
     };
     let scaled = compute_by(n, |i| (predict(i), set.y[i]), |i| set.y[i]);
     let original = compute_by(n, |i| (inv(predict(i)), inv(set.y[i])), |i| inv(set.y[i]));
-    (SetMetrics { scaled, original }, Vec::new())
+    let m = SetMetrics {
+        scaled,
+        original,
+        classification: None,
+    };
+    (m, Vec::new())
 }
 
 /// One [`Prediction`] per row of `raw` (the set's rows in original units), named `set`.

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use nnlab_report::{num, Table};
-use nnlab_train::{Metrics, TrainStatus};
+use nnlab_train::{ClassMetrics, Metrics, TrainStatus};
 
 use crate::diagnostics::Severity;
 use crate::result::{RunResult, SetMetrics};
@@ -128,6 +128,7 @@ pub fn render_summary(r: &RunResult, plot_width: usize) -> String {
         &["set", "mse", "rmse", "mae", "r2", "mape %"],
         &mrows,
     ));
+    classification(&mut s, r);
 
     let _ = writeln!(s, "Diagnostics");
     let warned = r
@@ -210,6 +211,87 @@ fn metric_row(set: &str, m: &SetMetrics) -> Vec<String> {
         pair(|x| x.r2),
         pair(mape),
     ]
+}
+
+/// The classification metrics of both sets and the judged set's confusion matrix, for a
+/// run whose target is classes (nothing otherwise).
+fn classification(s: &mut String, r: &RunResult) {
+    let sets = [
+        ("train", Some(&r.metrics.train)),
+        ("test", r.metrics.test.as_ref()),
+    ];
+    let rows: Vec<(&str, &ClassMetrics)> = sets
+        .iter()
+        .filter_map(|(name, m)| Some((*name, m.as_ref()?.classification.as_ref()?)))
+        .collect();
+    let Some(&(judged, last)) = rows.last() else {
+        return;
+    };
+    let names = class_names(&r.data.classes, last.confusion.len());
+    let averaged = if names.len() == 2 {
+        format!(
+            "precision, recall and f1 of the positive class {}",
+            names[1]
+        )
+    } else {
+        format!(
+            "precision, recall and f1 averaged over the {} classes",
+            names.len()
+        )
+    };
+    let _ = writeln!(s, "Classification ({averaged})");
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(set, m)| {
+            let cells = [
+                m.accuracy,
+                m.majority,
+                m.precision,
+                m.recall,
+                m.f1,
+                m.log_loss,
+            ];
+            std::iter::once(set.to_string())
+                .chain(cells.iter().map(|v| sig(*v)))
+                .collect()
+        })
+        .collect();
+    let header = [
+        "set",
+        "accuracy",
+        "majority",
+        "precision",
+        "recall",
+        "f1",
+        "log-loss",
+    ];
+    s.push_str(&aligned(&header, &table));
+    let _ = writeln!(
+        s,
+        "Confusion matrix ({judged} set; rows: true class, columns: predicted)"
+    );
+    let mut header = vec!["true \\ predicted"];
+    header.extend(names.iter().map(String::as_str));
+    let table: Vec<Vec<String>> = last
+        .confusion
+        .iter()
+        .zip(&names)
+        .map(|(row, name)| {
+            std::iter::once(name.clone())
+                .chain(row.iter().map(|c| c.to_string()))
+                .collect()
+        })
+        .collect();
+    s.push_str(&aligned(&header, &table));
+}
+
+/// The data's class names, or the class indices `0..k` when it has none for `k` classes.
+pub fn class_names(classes: &[String], k: usize) -> Vec<String> {
+    if classes.len() == k {
+        classes.to_vec()
+    } else {
+        (0..k).map(|c| c.to_string()).collect()
+    }
 }
 
 /// A number to 6 significant digits for tables of metrics.

@@ -321,6 +321,7 @@ fn slow_learning_says_how_fast_the_loss_still_falls() {
             r2: 0.9,
             spread,
             linear_r2: None,
+            accuracy: None,
         })
     };
     let v = verdict(&loss);

@@ -10,6 +10,7 @@ fn other_value(key: &str) -> &'static str {
     match key {
         "seed" | "data_seed" | "init_seed" | "shuffle_seed" => "7",
         "data" => "builtin:diabetes",
+        "features" => "x2,x1^2,x1*x2",
         "inputs" => "age,bmi",
         "target" => "charges",
         "skip_bad_rows" => "true",
@@ -32,6 +33,8 @@ fn other_value(key: &str) -> &'static str {
         "batch_size" => "full",
         "shuffle" => "true",
         "loss" => "huber:2.0",
+        "l1" => "0.001",
+        "l2" => "0.5",
         "optimizer" => "adam:0.9,0.999,1e-7",
         "schedule" => "step:10,0.5",
         "early_stopping" => "{patience = 5, min_delta = 0.001, restore_best = true}",
@@ -282,4 +285,41 @@ fn print_config_lists_every_option() {
         Experiment::from_toml_str(&text).unwrap(),
         Experiment::default().resolved()
     );
+}
+
+// Issue 14: the classification keys. `l1`/`l2` reach `train.l1`/`train.l2` (TOML and JSON
+// alike) and must be at least 0; a cross-entropy after the wrong output names `--loss` and
+// `--activation`; softmax before the last layer names `--activation`.
+#[test]
+fn classification_keys_and_their_refusals() {
+    let e = Experiment::from_toml_str("[train]\nl1 = 0.01\nl2 = 0.5\n").unwrap();
+    assert_eq!((e.train.l1, e.train.l2), (0.01, 0.5));
+    let j = Experiment::from_json(serde_json::json!({"train": {"l2": 0.25}})).unwrap();
+    assert_eq!((j.train.l1, j.train.l2), (0.0, 0.25));
+    let mut e = Experiment::default();
+    e.set("l2", "-1").unwrap();
+    assert_eq!(
+        e.validate()
+            .unwrap_err()
+            .in_syntax(Syntax::Toml)
+            .to_string(),
+        "train.l2: '-1' must be finite and at least 0"
+    );
+    let mut e = Experiment::default();
+    e.set("loss", "bce").unwrap();
+    assert_eq!(
+        e.validate().unwrap_err().in_syntax(Syntax::Flag).to_string(),
+        "--loss and --activation cannot both be given: loss binary_cross_entropy needs a sigmoid output layer (the last activation), not relu"
+    );
+    e.set("activation", "relu,sigmoid").unwrap();
+    e.validate().unwrap();
+    e.set("loss", "categorical_cross_entropy").unwrap();
+    e.set("arch", "2-4-3").unwrap();
+    e.set("activation", "softmax").unwrap();
+    assert_eq!(
+        e.validate().unwrap_err().in_syntax(Syntax::Flag).to_string(),
+        "--activation: invalid architecture '2-4-3': softmax is only valid as the last layer's activation (layer 1 of 2)"
+    );
+    e.set("activation", "tanh,softmax").unwrap();
+    e.validate().unwrap();
 }

@@ -17,6 +17,9 @@ pub enum PlotError {
     /// ones) are dropped: a chart of a run that diverged from its first epoch.
     #[error("chart \"{title}\" has no finite values to draw{}", if *.log_y { " (log y axis needs values > 0)" } else { "" })]
     NoFiniteValues { title: String, log_y: bool },
+    /// A decision chart's field does not fit its grid, classes or ranges.
+    #[error("decision chart \"{title}\" has a bad field: {message}")]
+    BadField { title: String, message: String },
     /// plotters failed while drawing (a backend or font error).
     #[error("drawing chart \"{title}\" failed: {message}")]
     Draw { title: String, message: String },

@@ -1,7 +1,8 @@
-//! Charts of small-network training runs: loss curves, predictions against targets, and a
-//! text plot for the terminal.
+//! Charts of small-network training runs: loss curves, predictions against targets, decision
+//! boundaries, and a text plot for the terminal.
 //!
-//! [`LineChart`] and [`ScatterChart`] render to SVG text or PNG bytes with plotters. Their font,
+//! [`LineChart`], [`ScatterChart`] and [`DecisionChart`] (a classifier's probabilities over
+//! its input plane) render to SVG text or PNG bytes with plotters. Their font,
 //! DejaVu Sans, is compiled into the crate, so text renders on machines with no system fonts;
 //! the caller decides where the bytes go. [`terminal_plot`] draws a loss curve in ASCII.
 //!
@@ -26,6 +27,7 @@
 //! # Ok::<(), nnlab_plot::PlotError>(())
 //! ```
 
+mod decision;
 mod error;
 mod font;
 mod format;
@@ -36,6 +38,7 @@ mod render;
 mod scatter;
 mod terminal;
 
+pub use decision::{ClassPoint, DecisionChart};
 pub use error::PlotError;
 pub use format::compact;
 pub use line::{LineChart, Series};

@@ -5,7 +5,10 @@ use std::fmt::Display;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use plotters::coord::types::RangedCoordf64;
+
 use crate::error::PlotError;
+use crate::format::compact;
 use crate::{font, png};
 
 /// Smallest picture side in pixels: below this the axis labels leave no room for the plot.
@@ -61,6 +64,31 @@ pub(crate) trait Draw {
         root: &DrawingArea<DB, Shift>,
         size: (u32, u32),
     ) -> Result<(), PlotError>;
+}
+
+/// A chart on two plain linear f64 axes (scatter, decision).
+pub(crate) type LinearChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The axes of a linear chart: their names, compact tick labels, faint grid lines.
+pub(crate) fn linear_mesh<DB: DrawingBackend>(
+    chart: &mut LinearChart<'_, DB>,
+    fonts: &Fonts,
+    (x_label, y_label): (&str, &str),
+    title: &str,
+) -> Result<(), PlotError> {
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .axis_desc_style(fonts.label.clone())
+        .label_style(fonts.tick.clone())
+        .x_label_formatter(&|x| compact(*x))
+        .y_label_formatter(&|y| compact(*y))
+        .bold_line_style(BLACK.mix(0.12))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(draw_err(title))
 }
 
 /// Turns a plotters error into [`PlotError::Draw`] for the chart titled `title`.

@@ -5,7 +5,6 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PlotError;
-use crate::format::compact;
 use crate::range::linear_range;
 use crate::render::{self, colour, draw_err, Draw};
 
@@ -93,18 +92,12 @@ impl Draw for ScatterChart {
             .y_label_area_size((fonts.tick_px * 5.0) as u32)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(&err)?;
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .axis_desc_style(fonts.label.clone())
-            .label_style(fonts.tick.clone())
-            .x_label_formatter(&|x| compact(*x))
-            .y_label_formatter(&|y| compact(*y))
-            .bold_line_style(BLACK.mix(0.12))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(&err)?;
+        render::linear_mesh(
+            &mut chart,
+            &fonts,
+            (&self.x_label, &self.y_label),
+            &self.title,
+        )?;
 
         if self.diagonal {
             let style = BLACK.mix(0.6).stroke_width(1);

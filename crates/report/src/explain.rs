@@ -246,6 +246,8 @@ fn loss_of(loss: Loss, d: &str) -> String {
         Loss::SquaredError => format!("({d})^2"),
         Loss::AbsoluteError => format!("|{d}|"),
         Loss::Huber { .. } => format!("huber({d})"),
+        Loss::BinaryCrossEntropy => format!("bce({d})"),
+        Loss::CategoricalCrossEntropy => format!("cce({d})"),
     }
 }
 

@@ -201,11 +201,24 @@ function paintPredictions() {
 // finite is black.
 const heat = (t) => `hsl(${220 - 200 * t}, 70%, ${85 - 35 * t}%)`;
 
+// A classifier's colours (matplotlib's tab10, as the decision.png of `nnlab train`): a
+// cell takes its predicted class's colour, mixed with white by its strength
+// (p - 1/K) / (1 - 1/K), so the boundary (every class equally likely) is white.
+const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+function classColour(c, p, k) {
+  const hex = CLASS_COLOURS[c % CLASS_COLOURS.length];
+  const s = Math.min(1, Math.max(0, (p - 1 / k) / (1 - 1 / k)));
+  if (!Number.isFinite(s)) return "#111";
+  const mix = (at) => Math.round(255 - (255 - parseInt(hex.slice(at, at + 2), 16)) * s);
+  return `rgb(${mix(1)}, ${mix(3)}, ${mix(5)})`;
+}
+
 function paintPlane() {
   const svg = $("#chart-plane");
   const g = chartData.grid;
   if (!st || st.step.input.length !== 2) { emptyChart(svg, `output over the input plane: needs 2 inputs (this data has ${st ? st.step.input.length : "?"})`); return; }
   if (!g) { emptyChart(svg, "output over the input plane: loading"); return; }
+  if (g.classes && g.class) { paintClassPlane(svg, g); return; }
   const points = (chartData.points || []).filter((q) => q.set !== "test" || showTest());
   // One colour scale for the output and the targets, so a point's colour against the map
   // around it shows how well the network fits it.
@@ -245,14 +258,66 @@ function paintPlane() {
   colourBar(svg, { x: box.r + 0.8 * fs, t: box.t, b: box.b, w: 0.9 * fs, fs }, zlo, zhi, bt, barLabels);
 }
 
-// A vertical colour bar beside the heatmap, low at the bottom, with round ticks.
-function colourBar(svg, at, lo, hi, ticks, labels) {
-  const id = `${svg.id}-bar`;
+// A classifier's plane: each cell its predicted class's colour by its probability, the rows
+// filled with their true class's colour, and a colour bar of the probability: P(class 1)
+// from 0 to 1 for two classes, one column per class from 1/K to 1 for more.
+function paintClassPlane(svg, g) {
+  const points = (chartData.points || []).filter((q) => q.set !== "test" || showTest());
+  const k = g.classes.length;
+  const two = k === 2;
+  const [lo, hi] = two ? [0, 1] : [1 / k, 1];
+  const fs0 = parseFloat(getComputedStyle(svg).fontSize) || 12;
+  const bt = linearTicks(lo, hi, 5, {});
+  const barLabels = bt.ticks.map((v) => tickLabel(v, bt.step));
+  const columns = two ? 1 : k;
+  const barRoom = 0.9 * fs0 * (columns - 1) + 1.6 * fs0 + 0.62 * fs0 * Math.max(1, ...barLabels.map((s) => s.length));
+  const n = g.x1.length;
+  const what = two ? `P(${g.classes[1]})` : "P(predicted class)";
+  const { sx, sy, box, fs } = axes(svg, {
+    title: `${what} over (${g.x1_name}, ${g.x2_name})`, xlab: g.x1_name, ylab: g.x2_name, right: barRoom,
+    x: { lo: g.x1[0], hi: g.x1[n - 1] }, y: { lo: g.x2[0], hi: g.x2[n - 1] },
+  });
+  const dx = (g.x1[n - 1] - g.x1[0]) / (n - 1), dy = (g.x2[n - 1] - g.x2[0]) / (n - 1);
+  const cells = el("g", { class: "cells" }, svg);
+  g.class.forEach((row, j) => row.forEach(([c, p], i) => {
+    const x0 = Math.max(box.l, sx(g.x1[i] - dx / 2)), x1 = Math.min(box.r, sx(g.x1[i] + dx / 2));
+    const y0 = Math.max(box.t, sy(g.x2[j] + dy / 2)), y1 = Math.min(box.b, sy(g.x2[j] - dy / 2));
+    const rect = el("rect", { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0), fill: classColour(c, p, k), class: "cell", "data-class": c }, cells);
+    el("title", {}, rect, `(${fmt(g.x1[i])}, ${fmt(g.x2[j])}): class ${g.classes[c]} with p = ${full(p)}`);
+  }));
+  const pg = el("g", { class: "points" }, svg);
+  const size = Math.max(2.5, fs / 4);
+  for (const q of points.slice(0, 2000)) {
+    mark(pg, q.set, sx(q.x1), sy(q.x2), size, { fill: CLASS_COLOURS[q.y % CLASS_COLOURS.length], stroke: "#111", "stroke-width": 1, "data-class": q.y },
+      `${q.set} row: ${g.x1_name} ${full(q.x1)}, ${g.x2_name} ${full(q.x2)}, class ${g.classes[q.y]}`);
+  }
+  if (st.row_input.length === 2) {
+    const ring = el("circle", { cx: sx(st.row_input[0]), cy: sy(st.row_input[1]), r: 2.2 * size, fill: "none", stroke: "#f59e0b", "stroke-width": 2.5, class: "pt-row" }, svg);
+    el("title", {}, ring, `row ${st.row}, the one the math explains: ${g.x1_name} ${full(st.row_input[0])}, ${g.x2_name} ${full(st.row_input[1])}`);
+  }
+  // Two classes: P(class 1) runs from class 0's colour (p = 0) through white to class 1's.
+  const stops = (c) => (t) => {
+    const v = lo + (hi - lo) * t;
+    return two ? (v >= 0.5 ? classColour(1, v, 2) : classColour(0, 1 - v, 2)) : classColour(c, v, k);
+  };
+  const w = 0.9 * fs;
+  for (let c = 0; c < columns; c++) {
+    const at = { x: box.r + 0.8 * fs + c * w, t: box.t, b: box.b, w, fs };
+    colourBar(svg, at, lo, hi, bt, c === columns - 1 ? barLabels : null, stops(c), c);
+  }
+}
+
+// A vertical colour bar beside the heatmap, low at the bottom, with round ticks (none
+// when `labels` is null: a column of several side by side); `colour(t)` for t in [0, 1]
+// gives its gradient (the heatmap's own by default).
+function colourBar(svg, at, lo, hi, ticks, labels, colour = heat, column = 0) {
+  const id = column ? `${svg.id}-bar${column}` : `${svg.id}-bar`;
   const defs = el("defs", {}, svg);
   const grad = el("linearGradient", { id, x1: 0, y1: 1, x2: 0, y2: 0 }, defs);
-  for (let k = 0; k <= 10; k++) el("stop", { offset: k / 10, "stop-color": heat(k / 10) }, grad);
+  for (let k = 0; k <= 10; k++) el("stop", { offset: k / 10, "stop-color": colour(k / 10) }, grad);
   const bar = el("g", { class: "colour-bar" }, svg);
   el("rect", { x: at.x, y: at.t, width: at.w, height: Math.max(0, at.b - at.t), fill: `url(#${id})`, stroke: "#9ca3af" }, bar);
+  if (!labels) return;
   const y = (v) => at.b - ((v - lo) / (hi - lo || 1)) * (at.b - at.t);
   ticks.ticks.forEach((v, k) => {
     el("line", { x1: at.x + at.w, x2: at.x + at.w + 0.3 * at.fs, y1: y(v), y2: y(v), stroke: "#333" }, bar);

@@ -8,6 +8,7 @@
 
 use nnlab_core::Network;
 use nnlab_data::Dataset;
+use nnlab_lab::config::DataKind;
 use nnlab_lab::{CsvText, Experiment, Prepared};
 use serde::Serialize;
 
@@ -19,11 +20,13 @@ use crate::ApiError;
 pub fn prepare(exp: &Experiment, csv: Option<&str>) -> Result<Prepared, ApiError> {
     let source = exp.data.source.to_string();
     let source = source.as_str();
-    let generated = source.is_empty() || source == "generate";
+    // `generate`, `generate:PATTERN` (TF Playground's two-class sets) or `builtin:NAME`.
+    let kind = exp.data.source.kind();
+    let generated = matches!(kind, DataKind::Generated | DataKind::TwoClass);
     if generated && exp.data.generator.rows > MAX_ROWS {
         return Err(too_many_rows(exp.data.generator.rows));
     }
-    let named = generated || source.starts_with("builtin:");
+    let named = generated || kind == DataKind::Builtin;
     match csv {
         Some(_) if named => {
             return Err(ApiError::bad(format!(
@@ -81,6 +84,14 @@ pub struct Grid {
     /// The data's rows (training, then test), when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<Vec<Point>>,
+    /// The class names, in class order, when the target is classes; then `class` holds each
+    /// cell's predicted class and its probability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<String>>,
+    /// `class[j][i] = [c, p]` at `(x1[i], x2[j])`: the predicted class (the core's rule) and
+    /// its probability ([`nnlab_lab::decision::class_and_probability`]), for a classifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<Vec<Vec<(usize, f64)>>>,
 }
 
 /// One hidden neuron's `a` over the grid (the network's own units: the scaled inputs go
@@ -101,6 +112,7 @@ pub struct Point {
     pub set: &'static str,
     pub x1: f64,
     pub x2: f64,
+    /// The target: for a class target, the class index.
     pub y: f64,
 }
 
@@ -174,8 +186,11 @@ pub fn grid(data: &Prepared, net: &Network, n: usize, parts: GridParts) -> Resul
         vec![Vec::with_capacity(n); if parts.neurons { count } else { 0 }];
     let mut trace = nnlab_core::Trace::new(net);
     let mut z = Vec::with_capacity(n);
+    let classes = d.classes().map(<[String]>::to_vec);
+    let mut class: Vec<Vec<(usize, f64)>> = Vec::new();
     for &b in &x2 {
         let mut row = Vec::with_capacity(n);
+        let mut class_row = Vec::new();
         for grid in &mut neurons {
             grid.push(Vec::with_capacity(n));
         }
@@ -187,6 +202,9 @@ pub fn grid(data: &Prepared, net: &Network, n: usize, parts: GridParts) -> Resul
             // One forward pass gives the output and every hidden neuron's `a`.
             net.forward_into(&s, &mut trace);
             row.push(scaler.inverse_target(trace.output()[0]));
+            if classes.is_some() {
+                class_row.push(nnlab_lab::decision::class_and_probability(trace.output()));
+            }
             for (grid, &v) in neurons.iter_mut().zip(trace.a[..hidden].iter().flatten()) {
                 if let Some(last) = grid.last_mut() {
                     last.push(v);
@@ -194,6 +212,7 @@ pub fn grid(data: &Prepared, net: &Network, n: usize, parts: GridParts) -> Resul
             }
         }
         z.push(row);
+        class.push(class_row);
     }
     let neurons = parts.neurons.then(|| {
         let ids = net.layers()[..hidden]
@@ -211,7 +230,10 @@ pub fn grid(data: &Prepared, net: &Network, n: usize, parts: GridParts) -> Resul
                     set,
                     x1: s.row(r)[0],
                     x2: s.row(r)[1],
-                    y: s.y[r],
+                    y: match s.classes() {
+                        Some(_) => nnlab_core::predicted_class(s.target_row(r)) as f64,
+                        None => s.y[r],
+                    },
                 })
             })
             .collect()
@@ -224,5 +246,7 @@ pub fn grid(data: &Prepared, net: &Network, n: usize, parts: GridParts) -> Resul
         z,
         neurons,
         points,
+        class: classes.is_some().then_some(class),
+        classes,
     })
 }

@@ -250,7 +250,7 @@ fn mean_loss(net: &Network, set: &Dataset, loss: nnlab_core::Loss) -> f64 {
     let mut sum = 0.0;
     for r in 0..set.n_rows() {
         net.forward_into(set.row(r), &mut trace);
-        sum += nnlab_core::sample_loss(loss, trace.output(), &set.y[r..r + 1]);
+        sum += trace.loss(loss, &set.y[r..r + 1]);
     }
     sum / set.n_rows() as f64
 }

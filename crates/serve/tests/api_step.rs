@@ -179,6 +179,8 @@ async fn schema_lists_every_option_with_its_default() {
     );
     assert_eq!(key("shuffle")["switch"], json!(true));
     assert_eq!(key("rows")["applies_to"], json!("generated"));
+    // The course generator's own ranges do not apply to TF Playground's two-class sets.
+    assert_eq!(key("x1")["applies_to"], json!("quadratic"));
     // Columns apply to any table (a CSV or a built-in one), bad rows only to a file.
     assert_eq!(key("inputs")["applies_to"], json!("table"));
     assert_eq!(key("skip_bad_rows")["applies_to"], json!("csv"));
@@ -186,9 +188,14 @@ async fn schema_lists_every_option_with_its_default() {
         key("data")["choices"],
         json!([
             "generate",
+            "generate:circle",
+            "generate:xor",
+            "generate:gauss",
+            "generate:spiral",
             "builtin:diabetes",
             "builtin:insurance",
-            "builtin:course"
+            "builtin:course",
+            "builtin:penguins"
         ])
     );
     assert_eq!(key("init")["default"], Value::Null);

@@ -5,8 +5,10 @@
 //! and the batch's inputs to it `A_prev` (`m × n_in`, one row per sample):
 //!
 //! ```text
-//! Z      = A_prev · Wᵀ, then + b on every row        A = f(Z)
-//! dZ     = dA ∘ f'(Z)                                 (dA of the output layer: loss'(y_hat, y) / n_out)
+//! Z      = A_prev · Wᵀ, then + b on every row        A = f(Z)  (softmax: row by row)
+//! dZ     = dA ∘ f'(Z)                                 (softmax: its Jacobian, row by row)
+//! dZ_out = nnlab_core::output::output_gradient row by row (y_hat - y after sigmoid + BCE or
+//!          softmax + CCE, else loss'(y_hat, y) / n_out through the output's derivative)
 //! dW    += dZᵀ · A_prev                               the sum over the batch's rows of dz_r ⊗ a_r
 //! db    += Σ_r dZ[r]                                  in row order
 //! dA_prev = dZ · W
@@ -31,12 +33,14 @@
 //! [`BatchedEngine::new`]. (`dgemm` itself takes a packing buffer from the allocator on each
 //! call, a few KiB; at the sizes where it runs, that costs far less than it saves.)
 
-use nnlab_core::{sample_loss, Activation, Gradients, Loss, Network, ParamId};
+use nnlab_core::output::output_gradient;
+use nnlab_core::{sample_loss, Activation, Gradients, Loss, Network, ParamId, Regularization};
 
 use crate::engine::{Divergence, Engine, EpochRun};
-use crate::general::{all_finite, copy_params, zero_frozen};
+use crate::general::{all_finite, copy_params, with_penalty, zero_frozen};
 use crate::optimizer::OptimizerState;
 use crate::Samples;
+use crate::TrainConfig;
 
 /// Rows per chunk: 256 rows of a 64-wide layer (128 KiB per buffer) stay in L2.
 pub(crate) const CHUNK: usize = 256;
@@ -56,12 +60,15 @@ struct LayerBufs {
     a: Vec<f64>,
     /// `dL/da`, then (in place) `dL/dz`.
     d: Vec<f64>,
+    /// One row's worth (`n_out`): the output's `dL/da` of a row, or a softmax row's `dL/da`.
+    row: Vec<f64>,
 }
 
 pub(crate) struct BatchedEngine<'a> {
     net: Network,
     train: Samples<'a>,
     loss: Loss,
+    reg: Regularization,
     batch: usize,
     chunk: usize,
     frozen: Vec<ParamId>,
@@ -79,7 +86,7 @@ impl<'a> BatchedEngine<'a> {
         net: &Network,
         optimizer: OptimizerState,
         train: Samples<'a>,
-        loss: Loss,
+        cfg: &TrainConfig,
         batch: usize,
         frozen: Vec<ParamId>,
     ) -> BatchedEngine<'a> {
@@ -88,7 +95,8 @@ impl<'a> BatchedEngine<'a> {
         BatchedEngine {
             net: net.clone(),
             train,
-            loss,
+            loss: cfg.loss,
+            reg: cfg.regularization(),
             batch,
             chunk,
             frozen,
@@ -101,6 +109,7 @@ impl<'a> BatchedEngine<'a> {
                     z: vec![0.0; chunk * l.n_out()],
                     a: vec![0.0; chunk * l.n_out()],
                     d: vec![0.0; chunk * l.n_out()],
+                    row: vec![0.0; l.n_out()],
                 })
                 .collect(),
             x: vec![0.0; chunk * net.n_inputs()],
@@ -130,7 +139,7 @@ fn forward(net: &Network, bufs: &mut [LayerBufs], x: &[f64], m: usize) {
                 *zj += bj;
             }
         }
-        activate(layer.activation, z, &mut bufs.a[..m * n_out]);
+        activate(layer.activation, n_out, z, &mut bufs.a[..m * n_out]);
     }
 }
 
@@ -147,12 +156,18 @@ fn backward(
 ) {
     let last = bufs.len() - 1;
     let n_out = net.n_outputs();
+    let act = net.output_activation();
     {
         let out = &mut bufs[last];
-        let k = n_out as f64;
-        for ((d, y_hat), y) in out.d[..m * n_out].iter_mut().zip(&out.a).zip(y) {
-            let g = loss.df(*y_hat, *y);
-            *d = if n_out > 1 { g / k } else { g };
+        // A row's dL/da goes to `row` (unused after); the output's `d` receives dL/dz.
+        let da = &mut out.row;
+        let rows = out.d[..m * n_out].chunks_exact_mut(n_out);
+        for (((dz, z), y_hat), y) in rows
+            .zip(out.z.chunks_exact(n_out))
+            .zip(out.a.chunks_exact(n_out))
+            .zip(y.chunks_exact(n_out))
+        {
+            output_gradient(loss, act, z, y_hat, y, da, dz);
         }
     }
     for l in (0..=last).rev() {
@@ -161,7 +176,10 @@ fn backward(
         let (before, rest) = bufs.split_at_mut(l);
         let bufs = &mut rest[0];
         let dz = &mut bufs.d[..m * n_out];
-        derivative(layer.activation, &bufs.z[..m * n_out], dz);
+        if l < last {
+            let zs = &bufs.z[..m * n_out];
+            derivative(layer.activation, zs, &bufs.a, dz, &mut bufs.row);
+        }
         let input: &[f64] = if l == 0 { x } else { &before[l - 1].a };
         let g = &mut grads.layers[l];
         // dW (n_out × n_in) += dZᵀ (n_out × m) · A_prev (m × n_in).
@@ -193,23 +211,40 @@ fn backward(
     }
 }
 
-/// `a = f(z)` element by element, the activation chosen once so each loop vectorizes.
-fn activate(f: Activation, z: &[f64], a: &mut [f64]) {
+/// `a = f(z)` element by element, the activation chosen once so each loop vectorizes;
+/// softmax, which acts on a whole layer, row by row (`n_out` values per row).
+fn activate(f: Activation, n_out: usize, z: &[f64], a: &mut [f64]) {
     let pairs = a.iter_mut().zip(z);
     match f {
         Activation::Relu => pairs.for_each(|(a, &z)| *a = Activation::Relu.f(z)),
         Activation::Identity => pairs.for_each(|(a, &z)| *a = z),
+        Activation::Softmax => {
+            for (a, z) in a.chunks_exact_mut(n_out).zip(z.chunks_exact(n_out)) {
+                f.forward_layer(z, a);
+            }
+        }
         other => pairs.for_each(|(a, &z)| *a = other.f(z)),
     }
 }
 
-/// `d = d · f'(z)` element by element (turns `dL/da` into `dL/dz`).
-fn derivative(f: Activation, z: &[f64], d: &mut [f64]) {
+/// `d = d · f'(z)` element by element (turns `dL/da` into `dL/dz`); softmax row by row
+/// through its Jacobian (`a` holds the rows' activations, `row` is one row of scratch).
+fn derivative(f: Activation, z: &[f64], a: &[f64], d: &mut [f64], row: &mut [f64]) {
+    let n_out = row.len();
     let pairs = d.iter_mut().zip(z);
     match f {
         Activation::Relu => pairs.for_each(|(d, &z)| *d *= Activation::Relu.df(z)),
         // f' = 1: d · 1 = d.
         Activation::Identity => {}
+        Activation::Softmax => {
+            for (d, (z, a)) in d
+                .chunks_exact_mut(n_out)
+                .zip(z.chunks_exact(n_out).zip(a.chunks_exact(n_out)))
+            {
+                row.copy_from_slice(d);
+                f.backward_layer(z, a, row, d);
+            }
+        }
         other => pairs.for_each(|(d, &z)| *d *= other.df(z)),
     }
 }
@@ -311,6 +346,9 @@ impl Engine for BatchedEngine<'_> {
         let mut start = 0;
         while start < n {
             let end = (start + self.batch).min(n);
+            // The parameters are the batch's start for all its rows: one penalty per batch,
+            // the value the general path computes at each of its samples.
+            let penalty = self.reg.is_active().then(|| self.reg.penalty(&self.net));
             let mut c0 = start;
             while c0 < end {
                 let c1 = (c0 + self.chunk).min(end);
@@ -331,14 +369,19 @@ impl Engine for BatchedEngine<'_> {
                     }
                 };
                 forward(&self.net, &mut self.layers, x, m);
-                let out = &self.layers[self.layers.len() - 1].a;
-                for (k, (y_hat, y_row)) in out
+                let out = &self.layers[self.layers.len() - 1];
+                for (k, ((z, y_hat), y_row)) in out
+                    .z
                     .chunks_exact(n_out)
+                    .zip(out.a.chunks_exact(n_out))
                     .zip(y.chunks_exact(n_out))
                     .take(m)
                     .enumerate()
                 {
-                    let loss = sample_loss(self.loss, y_hat, y_row);
+                    let mut loss = sample_loss(self.loss, z, y_hat, y_row);
+                    if let Some(p) = penalty {
+                        loss += p;
+                    }
                     if !loss.is_finite() {
                         let s = c0 + k;
                         return EpochRun::Diverged(Divergence {
@@ -363,6 +406,7 @@ impl Engine for BatchedEngine<'_> {
             if end - start > 1 {
                 self.grads.scale(1.0 / (end - start) as f64);
             }
+            self.reg.add_gradient(&self.net, &mut self.grads);
             zero_frozen(&mut self.grads, &self.net, &self.frozen);
             self.optimizer.step(&mut self.net, &self.grads, lr);
             if !all_finite(&self.net) {
@@ -390,16 +434,18 @@ impl Engine for BatchedEngine<'_> {
                 &test.x[c0 * n_in..c1 * n_in],
                 c1 - c0,
             );
-            let out = &self.layers[self.layers.len() - 1].a;
-            for (y_hat, y) in out
+            let out = &self.layers[self.layers.len() - 1];
+            for ((z, y_hat), y) in out
+                .z
                 .chunks_exact(n_out)
+                .zip(out.a.chunks_exact(n_out))
                 .zip(test.y[c0 * n_out..c1 * n_out].chunks_exact(n_out))
             {
-                sum += sample_loss(self.loss, y_hat, y);
+                sum += sample_loss(self.loss, z, y_hat, y);
             }
             c0 = c1;
         }
-        sum / n as f64
+        with_penalty(sum / n as f64, &self.net, self.reg)
     }
 
     fn write_back(&self, net: &mut Network, optimizer: &mut OptimizerState) {

@@ -20,7 +20,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use nnlab_core::{Loss, Network, ParamId};
+use nnlab_core::output::check_output;
+use nnlab_core::{CoreError, Loss, Network, ParamId, Regularization};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -149,8 +150,15 @@ pub struct TrainConfig {
     pub shuffle: bool,
     /// Seed of the shuffle stream (`Rng::for_purpose(seed, "shuffle")`). Default 0.
     pub shuffle_seed: u64,
-    /// Default squared error.
+    /// Default squared error. Binary cross-entropy needs a sigmoid output layer, categorical
+    /// cross-entropy a softmax one (checked by [`TrainConfig::validate`]).
     pub loss: Loss,
+    /// L1 rate: the loss gains `l1·Σ|w|` over the weights (no biases), once per update
+    /// ([`Regularization`]). Default 0.
+    pub l1: f64,
+    /// L2 rate: the loss gains `l2·Σw²` over the weights (no biases), once per update; its
+    /// gradient is `2·l2·w` (not PyTorch's `weight_decay`, which adds `l2·w`). Default 0.
+    pub l2: f64,
     /// Default plain SGD.
     pub optimizer: Optimizer,
     /// Default constant.
@@ -173,6 +181,8 @@ impl Default for TrainConfig {
             shuffle: false,
             shuffle_seed: 0,
             loss: Loss::SquaredError,
+            l1: 0.0,
+            l2: 0.0,
             optimizer: Optimizer::Sgd,
             schedule: Schedule::Constant,
             early_stopping: None,
@@ -183,6 +193,14 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// The weight penalty of `l1` and `l2`.
+    pub fn regularization(&self) -> Regularization {
+        Regularization {
+            l1: self.l1,
+            l2: self.l2,
+        }
+    }
+
     /// Checks every setting against its rule and resolves the frozen names on `net`.
     pub fn validate(&self, net: &Network) -> Result<(), TrainError> {
         self.frozen_params(net).map(|_| ())
@@ -203,6 +221,16 @@ impl TrainConfig {
             if !(delta.is_finite() && delta > 0.0) {
                 return Err(invalid("loss", self.loss, "huber's delta must be above 0"));
             }
+        }
+        for (field, rate) in [("l1", self.l1), ("l2", self.l2)] {
+            if !(rate.is_finite() && rate >= 0.0) {
+                return Err(invalid(field, rate, "must be finite and at least 0"));
+            }
+        }
+        if let Err(CoreError::LossNeedsOutput { loss, needs, found }) =
+            check_output(self.loss, net.output_activation())
+        {
+            return Err(TrainError::LossNeedsOutput { loss, needs, found });
         }
         self.optimizer.validate()?;
         self.schedule.validate()?;

@@ -56,7 +56,9 @@ pub(crate) enum EngineKind {
 
 impl EngineKind {
     /// With [`Kernel::Auto`]: the course kernels when the network is the ReLU 2-2-1 course
-    /// network with squared error, SGD, batch size 1 or full and nothing frozen; else the
+    /// network with squared error, no L1/L2 penalty, SGD, batch size 1 or full and nothing
+    /// frozen (anything else falls back to the engines below, which handle every loss,
+    /// output and penalty); else the
     /// batched engine when a mini-batch's products are large enough to pay
     /// ([`batched_pays`]); else the general path. [`Kernel::Batched`] and
     /// [`Kernel::General`] force theirs.
@@ -69,6 +71,7 @@ impl EngineKind {
     ) -> EngineKind {
         let course_sgd = cfg.kernel == Kernel::Auto
             && cfg.loss == Loss::SquaredError
+            && !cfg.regularization().is_active()
             && cfg.optimizer == Optimizer::Sgd
             && nothing_frozen
             && nnlab_core::course::CourseParams::from_network(net).is_some();

@@ -55,6 +55,14 @@ pub enum TrainError {
         value: String,
         reason: &'static str,
     },
+    /// A cross-entropy loss after an output it is not defined for
+    /// ([`nnlab_core::output::check_output`]).
+    #[error("invalid training setting loss = {loss}: it needs a {needs} output layer, but the network's output activation is {found}")]
+    LossNeedsOutput {
+        loss: String,
+        needs: &'static str,
+        found: String,
+    },
     #[error("cannot freeze '{name}': no such parameter (use w1..w6, b1..b3 on the 2-2-1 network, else names like L1.w[2][1] or L1.b[2])")]
     UnknownParameter { name: String },
     #[error("cannot read {what} '{text}': expected {expected}")]

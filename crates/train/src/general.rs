@@ -2,9 +2,9 @@
 //! batched engine and the update preview share: gradients addressed by parameter, frozen
 //! parameters, finiteness, parameter copies, the test loss.
 
-use nnlab_core::{sample_loss, Gradients, Loss, Network, ParamId, Trace};
+use nnlab_core::{Gradients, Network, ParamId, Regularization, Trace};
 
-use crate::Samples;
+use crate::{Samples, TrainConfig};
 
 /// Where parameter `id` of `net` sits in gradients shaped like it: layer, whether it is a
 /// weight (`dw`) or a bias (`db`), and the index there.
@@ -83,14 +83,30 @@ pub(crate) fn copy_params(dst: &mut Network, src: &Network) {
     }
 }
 
-/// The mean loss of `net` over `test`, summed in row order.
-pub(crate) fn test_loss(net: &Network, test: &Samples, loss: Loss, trace: &mut Trace) -> f64 {
+/// The mean loss of `net` over `test`, summed in row order, plus the weight penalty once
+/// (as Keras's validation loss includes the regularization losses).
+pub(crate) fn test_loss(
+    net: &Network,
+    test: &Samples,
+    cfg: &TrainConfig,
+    trace: &mut Trace,
+) -> f64 {
     let mut sum = 0.0;
     for r in 0..test.n_rows() {
         net.forward_into(test.x_row(r), trace);
-        sum += sample_loss(loss, trace.output(), test.y_row(r));
+        sum += trace.loss(cfg.loss, test.y_row(r));
     }
-    sum / test.n_rows() as f64
+    with_penalty(sum / test.n_rows() as f64, net, cfg.regularization())
+}
+
+/// `mean + penalty(net)` when there is a penalty, else `mean` untouched (so a run without
+/// one keeps its bits).
+pub(crate) fn with_penalty(mean: f64, net: &Network, reg: Regularization) -> f64 {
+    if reg.is_active() {
+        mean + reg.penalty(net)
+    } else {
+        mean
+    }
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ pub use config::{BatchSize, Kernel, TrainConfig};
 pub use early_stop::EarlyStopping;
 pub use error::TrainError;
 pub use event::{EpochRecord, Event, TrainOutcome, TrainStatus};
-pub use metrics::{compute, compute_by, predict_all, Metrics};
+pub use metrics::{classify, compute, compute_by, predict_all, ClassMetrics, Metrics};
 pub use optimizer::{Optimizer, OptimizerSlots, DEFAULT_ADAM, DEFAULT_MOMENTUM};
 pub use outcome::train;
 pub use preview::{ParamUpdate, UpdatePreview};

@@ -6,9 +6,11 @@
 //! ```text
 //! start of epoch e:   lr_e = the schedule's rate (or the plateau state's)
 //!                     order = 0..n, Fisher–Yates shuffled from one "shuffle" stream when `shuffle`
-//! sample k (batch B): l_k = loss before the update, added to the epoch's sum left to right
+//! sample k (batch B): l_k = loss before the update (+ the L1/L2 penalty of the current
+//!                     weights), added to the epoch's sum left to right
 //!                     g_B += dL_k/dp                 (a batch of one: g = dL_k/dp as is)
-//! end of batch B:     g = g_B · (1/|B|); g[frozen] = 0; optimizer step with g at lr_e
+//! end of batch B:     g = g_B · (1/|B|) (+ the penalty's gradient, once per update);
+//!                     g[frozen] = 0; optimizer step with g at lr_e
 //! end of epoch e:     train_loss_e = Σ l_k / n; test_loss_e with the end-of-epoch parameters
 //!                     early stopping, then the plateau schedule, see test_loss_e (else train_loss_e)
 //! ```
@@ -17,7 +19,7 @@
 //! diverged; early stopping ends it as stopped.
 
 use nnlab_core::rng::Rng;
-use nnlab_core::{sample_loss, Backward, Gradients, Network, ParamId, Trace};
+use nnlab_core::{Backward, Gradients, Network, ParamId, Trace};
 
 use crate::early_stop::{EarlyStopper, StopDecision};
 use crate::engine::EngineKind;
@@ -169,8 +171,12 @@ impl State {
         let r = self.row_at(k);
         let (x, y) = (train.x_row(r), train.y_row(r));
         let loss_fn = s.cfg.loss;
+        let reg = s.cfg.regularization();
         self.net.forward_into(x, &mut sc.trace);
-        let loss = sample_loss(loss_fn, sc.trace.output(), y);
+        let mut loss = sc.trace.loss(loss_fn, y);
+        if reg.is_active() {
+            loss += reg.penalty(&self.net);
+        }
         if !loss.is_finite() {
             self.status = diverged(&self.net, s.cfg.lr, self.epoch + 1, k + 1, r + 1);
             return Sample::Diverged { loss };
@@ -200,6 +206,7 @@ impl State {
             self.batch_grads.scale(1.0 / (end - start) as f64);
             &mut self.batch_grads
         };
+        reg.add_gradient(&self.net, g);
         zero_frozen(g, &self.net, &s.frozen);
         self.optimizer.step(&mut self.net, g, self.lr);
         if !all_finite(&self.net) {

@@ -189,9 +189,9 @@ impl Trainer {
             Sample::Done { batch_done, .. } => {
                 let epoch_done = self.state.position == self.setup.n;
                 if epoch_done {
-                    let loss = self.setup.cfg.loss;
+                    let cfg = &self.setup.cfg;
                     let test_loss = test.map(|t| {
-                        general::test_loss(&self.state.net, t, loss, &mut self.scratch.trace)
+                        general::test_loss(&self.state.net, t, cfg, &mut self.scratch.trace)
                     });
                     let loss_sum = self.state.loss_sum;
                     self.state.end_epoch(
@@ -232,7 +232,7 @@ impl Trainer {
                     &self.state.net,
                     self.state.optimizer.clone(),
                     *train,
-                    s.cfg.loss,
+                    &s.cfg,
                     s.batch,
                     s.frozen.clone(),
                 );

@@ -166,6 +166,75 @@ fn issue_7_network_with_adam_matches_the_general_path() {
     assert_engines_agree("8-64-64-1 adam", &net, &samples, None, &cfg);
 }
 
+/// Class targets from the same rows: one output -> 1 when the row's first target is
+/// positive; `k` outputs -> one-hot of the largest of `k` scores.
+fn class_targets(y: &[f64], k: usize) -> Vec<f64> {
+    if k == 1 {
+        return y.iter().map(|v| f64::from(*v > 0.0)).collect();
+    }
+    y.chunks_exact(k)
+        .flat_map(|r| {
+            let best = nnlab_core::predicted_class(r);
+            (0..k).map(move |j| f64::from(j == best))
+        })
+        .collect()
+}
+
+// The classification outputs and the weight penalty on the batched engine: sigmoid + BCE
+// (dL/dz = y_hat - y) with L1 and L2 at batches of 16 with a test set; softmax + CCE (the
+// softmax rows, its logit gradient) with L2 and Adam, shuffled, batches of 32 (the last
+// smaller); softmax with squared error (its full Jacobian, row by row) at full batch.
+#[test]
+fn classification_and_penalties_match_the_general_path() {
+    let (x, y) = data(300, 3, 3, 21);
+    let (xt, yt) = data(60, 3, 3, 22);
+    let (yb, ybt) = (class_targets(&y[..300], 1), class_targets(&yt[..60], 1));
+    let binary = Samples::new(&x[..300 * 3], &yb, 3, 1).unwrap();
+    let binary_test = Samples::new(&xt[..60 * 3], &ybt, 3, 1).unwrap();
+    let net = network(&[3, 16, 1], &[Activation::Tanh, Activation::Sigmoid], 23);
+    let cfg = TrainConfig {
+        epochs: 4,
+        lr: 0.1,
+        batch_size: BatchSize::Rows(16),
+        loss: Loss::BinaryCrossEntropy,
+        l1: 0.001,
+        l2: 0.01,
+        ..TrainConfig::default()
+    };
+    assert_engines_agree(
+        "3-16-1 sigmoid/bce l1 l2",
+        &net,
+        &binary,
+        Some(&binary_test),
+        &cfg,
+    );
+
+    let yc = class_targets(&y, 3);
+    let classes = Samples::new(&x, &yc, 3, 3).unwrap();
+    let net = network(&[3, 24, 3], &[Activation::Relu, Activation::Softmax], 24);
+    let cfg = TrainConfig {
+        epochs: 4,
+        lr: 0.01,
+        batch_size: BatchSize::Rows(32),
+        loss: Loss::CategoricalCrossEntropy,
+        optimizer: "adam".parse().unwrap(),
+        l2: 0.001,
+        shuffle: true,
+        shuffle_seed: 3,
+        ..TrainConfig::default()
+    };
+    assert_engines_agree("3-24-3 softmax/cce adam l2", &net, &classes, None, &cfg);
+
+    let net = network(&[3, 8, 3], &[Activation::Tanh, Activation::Softmax], 25);
+    let cfg = TrainConfig {
+        epochs: 5,
+        lr: 0.5,
+        batch_size: BatchSize::Full,
+        ..TrainConfig::default()
+    };
+    assert_engines_agree("3-8-3 softmax/squared full", &net, &classes, None, &cfg);
+}
+
 #[test]
 fn other_shapes_activations_losses_and_optimizers_match_the_general_path() {
     let (x3, y3) = data(300, 3, 2, 3);

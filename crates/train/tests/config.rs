@@ -29,6 +29,8 @@ fn toml_round_trip_of_every_field() {
             shuffle: true,
             shuffle_seed: 7,
             loss: Loss::Huber { delta: 0.5 },
+            l1: 0.001,
+            l2: 0.25,
             optimizer: Optimizer::Momentum {
                 momentum: 0.8,
                 nesterov: true,

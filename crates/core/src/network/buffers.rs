@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Network;
+use crate::Loss;
 
 /// Every node's `z` and `a` from one forward pass (and the input `x` it came from).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +28,12 @@ impl Trace {
     /// The last layer's activations: the prediction `y_hat`.
     pub fn output(&self) -> &[f64] {
         &self.a[self.a.len() - 1]
+    }
+    /// This sample's loss against target `y` ([`crate::output::sample_loss`] of the output
+    /// layer's `z` and `a`).
+    pub fn loss(&self, loss: Loss, y: &[f64]) -> f64 {
+        let last = self.z.len() - 1;
+        crate::output::sample_loss(loss, &self.z[last], &self.a[last], y)
     }
     /// The inputs to layer `l` (the sample for `l = 0`).
     pub fn input_of(&self, l: usize) -> &[f64] {

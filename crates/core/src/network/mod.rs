@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! z[l][j] = a[l-1][0]·w[l][j][0] + a[l-1][1]·w[l][j][1] + ... + b[l][j]   (left to right, bias last)
-//! a[l][j] = f_l(z[l][j])
+//! a[l][j] = f_l(z[l][j])                (softmax: a[l] = softmax(z[l]), the whole layer)
 //! ```
 //!
 //! The products are summed in input-index order and the bias added last, with no fused
@@ -55,6 +55,36 @@ impl From<Network> for NetworkSpec {
     }
 }
 
+/// Softmax is a probability vector over classes: only the output layer may have it, and
+/// only with two or more neurons (one neuron's softmax is the constant 1, which learns
+/// nothing).
+fn check_softmax(layers: &[Layer]) -> Result<(), CoreError> {
+    let last = layers.len().saturating_sub(1);
+    for (l, layer) in layers.iter().enumerate() {
+        if layer.activation != Activation::Softmax {
+            continue;
+        }
+        let reason = if l != last {
+            format!(
+                "softmax is only valid as the last layer's activation (layer {} of {})",
+                l + 1,
+                last + 1
+            )
+        } else if layer.n_out < 2 {
+            "softmax needs at least 2 output neurons (for one output use sigmoid)".to_string()
+        } else {
+            continue;
+        };
+        let mut sizes = vec![layers[0].n_in.to_string()];
+        sizes.extend(layers.iter().map(|l| l.n_out.to_string()));
+        return Err(CoreError::InvalidArchitecture {
+            spec: sizes.join("-"),
+            reason,
+        });
+    }
+    Ok(())
+}
+
 impl Network {
     /// A network from layers whose sizes chain (`n_out` of one is `n_in` of the next).
     pub fn from_layers(layers: Vec<Layer>) -> Result<Network, CoreError> {
@@ -64,6 +94,7 @@ impl Network {
                 reason: "a network needs at least one layer".into(),
             });
         }
+        check_softmax(&layers)?;
         for (l, pair) in layers.windows(2).enumerate() {
             if pair[0].n_out != pair[1].n_in {
                 return Err(CoreError::ShapeMismatch {
@@ -99,11 +130,12 @@ impl Network {
                 found: activations.len(),
             });
         }
-        let layers = sizes
+        let layers: Vec<Layer> = sizes
             .windows(2)
             .zip(activations)
             .map(|(w, &act)| Layer::zeros(w[0], w[1], act))
             .collect();
+        check_softmax(&layers)?;
         Ok(Network { layers })
     }
 
@@ -133,6 +165,10 @@ impl Network {
             .collect::<Vec<_>>()
             .join("-")
     }
+    /// The last layer's activation.
+    pub fn output_activation(&self) -> Activation {
+        self.layers[self.layers.len() - 1].activation
+    }
     /// Total number of weights and biases.
     pub fn n_params(&self) -> usize {
         self.layers.iter().map(|l| l.w.len() + l.b.len()).sum()
@@ -146,13 +182,11 @@ impl Network {
         for (l, layer) in self.layers.iter().enumerate() {
             let (before, rest) = trace.a.split_at_mut(l);
             let input: &[f64] = if l == 0 { x } else { &before[l - 1] };
-            let a = &mut rest[0];
             let z = &mut trace.z[l];
-            for j in 0..layer.n_out {
-                let zj = layer.z(j, input);
-                z[j] = zj;
-                a[j] = layer.activation.f(zj);
+            for (j, zj) in z.iter_mut().enumerate() {
+                *zj = layer.z(j, input);
             }
+            layer.activation.forward_layer(z, &mut rest[0]);
         }
         trace.x.clear();
         trace.x.extend_from_slice(x);

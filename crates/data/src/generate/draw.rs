@@ -27,6 +27,7 @@ impl Generator {
             y,
             source: self.describe(),
             encoding: Vec::new(),
+            classes: Vec::new(),
         })
     }
 
@@ -128,6 +129,7 @@ mod tests {
                         distribution,
                         skew,
                         seed: 9,
+                        class_noise: 0.0,
                     };
                     let d = g.generate().unwrap();
                     assert_eq!(d.n_rows(), 3000);

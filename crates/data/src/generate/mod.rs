@@ -1,4 +1,8 @@
-//! The course's default data: rows `(x1, x2, y)` with `y = x1^2 + x2 + noise`.
+//! Generated data: the course's default rows `(x1, x2, y)` with `y = x1^2 + x2 + noise`
+//! ([`Generator`], `generate` or `generate:quadratic`), and TF Playground's two-class sets
+//! ([`TwoClass`], `generate:circle`, `xor`, `gauss`, `spiral`; see the `two_class` module).
+//!
+//! The rest of this page is the course's generator.
 //!
 //! Each value is drawn on the unit interval as `u` in `[0, 1)` by a [`Distribution`], then
 //! mapped to its range `[lo, hi)`:
@@ -28,7 +32,11 @@
 
 mod distribution;
 mod draw;
+mod pattern;
 mod settings;
+mod two_class;
 
 pub use distribution::Distribution;
+pub use pattern::Pattern;
 pub use settings::{Generator, MAX_GENERATED_ROWS};
+pub use two_class::{TwoClass, MAX_CLASS_NOISE};

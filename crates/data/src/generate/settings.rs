@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DataError, Distribution, Range};
+use crate::{DataError, Distribution, Pattern, Range, TwoClass};
 
 /// The largest number of rows the generator makes, so a typo cannot exhaust memory.
 pub const MAX_GENERATED_ROWS: usize = 10_000_000;
@@ -29,6 +29,17 @@ pub struct Generator {
     pub skew: f64,
     /// Seed of the `"data"` random stream; default: 0.
     pub seed: u64,
+    /// TF Playground's noise (0 to [`MAX_CLASS_NOISE`](crate::MAX_CLASS_NOISE)) for the
+    /// two-class sets: not used by these rows, but kept with the other generator settings so
+    /// one `[data.generator]` table serves every `generate:PATTERN` (see
+    /// [`Generator::two_class`]); default: 0. Left out of the serialized form while 0, so the
+    /// saved settings of quadratic runs read as before.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub class_noise: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 impl Default for Generator {
@@ -42,6 +53,7 @@ impl Default for Generator {
             distribution: Distribution::Uniform,
             skew: 2.0,
             seed: 0,
+            class_noise: 0.0,
         }
     }
 }
@@ -81,6 +93,16 @@ impl Generator {
             return invalid("skew", format!("is {}, must be a number > 0", self.skew));
         }
         Ok(())
+    }
+
+    /// The two-class set `pattern` with these settings' `rows`, `class_noise` and `seed`.
+    pub fn two_class(&self, pattern: Pattern) -> TwoClass {
+        TwoClass {
+            pattern,
+            rows: self.rows,
+            noise: self.class_noise,
+            seed: self.seed,
+        }
     }
 
     /// A one-line description for reports.

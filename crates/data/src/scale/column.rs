@@ -33,6 +33,18 @@ impl ColumnStats {
         }
     }
 
+    /// Statistics under which every [`ScaleKind`] is the identity (`min 0, max 1` for
+    /// min-max, `mean 0, sd 1` for standard): a class target's, which is never scaled.
+    pub(super) fn identity(name: &str) -> ColumnStats {
+        ColumnStats {
+            name: name.to_string(),
+            min: 0.0,
+            max: 1.0,
+            mean: 0.0,
+            sd: 1.0,
+        }
+    }
+
     /// Refuses statistics that would divide by zero (or are not numbers) under `kind`.
     pub(super) fn check(&self, kind: ScaleKind) -> Result<(), DataError> {
         let invalid = |reason: String| DataError::InvalidScaler {

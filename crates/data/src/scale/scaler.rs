@@ -41,6 +41,8 @@ impl TryFrom<RawScaler> for Scaler {
 
 impl Scaler {
     /// Fits every input column and the target of `data` (at least one row, finite values).
+    /// A class target (0/1 or one-hot, [`Dataset::classes`]) is never scaled: its statistics
+    /// are [`ColumnStats`] under which every scaling is the identity.
     pub fn fit(data: &Dataset, kind: ScaleKind) -> Result<Scaler, DataError> {
         if data.n_rows() == 0 {
             return Err(DataError::NoRows {
@@ -51,7 +53,10 @@ impl Scaler {
         let inputs: Vec<ColumnStats> = (0..data.n_inputs())
             .map(|j| ColumnStats::of(&data.input_names[j], data.input_values(j)))
             .collect();
-        let target = ColumnStats::of(&data.target_name, data.y.iter().copied());
+        let target = match data.classes() {
+            Some(_) => ColumnStats::identity(&data.target_name),
+            None => ColumnStats::of(&data.target_name, data.y.iter().copied()),
+        };
         RawScaler {
             kind,
             inputs,
@@ -140,6 +145,24 @@ mod tests {
     }
 
     // min 2, max 11 for x1; every value must equal the course's expression bit for bit.
+    // Inputs [0, 2, 4] min-max scale to [0, 0.5, 1]; the one-hot class rows stay 0/1 under
+    // every scaling (their statistics are the identity's), and invert to themselves.
+    #[test]
+    fn class_targets_are_never_scaled() {
+        let three = data(&[0.0, 2.0, 4.0], &[1.0, 1.0, 3.0], &[2.0, 0.0, 1.0]);
+        let classes = three.into_classes().unwrap();
+        for kind in [ScaleKind::MinMax, ScaleKind::Standard, ScaleKind::None] {
+            let s = Scaler::fit(&classes, kind).unwrap();
+            let t = s.transform(&classes).unwrap();
+            assert_eq!(t.y, classes.y, "{kind}");
+            assert_eq!(s.inverse_target(1.0), 1.0);
+        }
+        let t = Scaler::fit(&classes, ScaleKind::MinMax)
+            .unwrap()
+            .transform(&classes);
+        assert_eq!(t.unwrap().input_column(0), vec![0.0, 0.5, 1.0]);
+    }
+
     #[test]
     fn minmax_is_bit_exact_against_the_course_formula() {
         let x1 = [5.0, 2.0, 7.3, 11.0];

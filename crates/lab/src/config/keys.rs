@@ -19,7 +19,7 @@
 //! assert_eq!(spell("lr", Syntax::Toml), "train.lr");
 //! ```
 
-use nnlab_data::{Distribution, ScaleKind, BUILTIN_NAMES};
+use nnlab_data::{Distribution, Pattern, ScaleKind, BUILTIN_NAMES};
 use nnlab_train::Kernel;
 use serde::Serialize;
 
@@ -48,8 +48,10 @@ pub enum Group {
 #[serde(rename_all = "lowercase")]
 pub enum AppliesTo {
     Any,
-    /// Only `data.source = "generate"` (the generator's settings).
+    /// Only generated data, `generate` or `generate:PATTERN` (the generator's rows and noise).
     Generated,
+    /// Only the course's quadratic rows, `generate` (the ranges and draws of its inputs).
+    Quadratic,
     /// Only a CSV file (its bad rows).
     Csv,
     /// A table: a CSV file or a built-in one (their columns).
@@ -60,7 +62,8 @@ impl AppliesTo {
     pub fn allows(self, kind: DataKind) -> bool {
         match self {
             AppliesTo::Any => true,
-            AppliesTo::Generated => kind == DataKind::Generated,
+            AppliesTo::Generated => matches!(kind, DataKind::Generated | DataKind::TwoClass),
+            AppliesTo::Quadratic => kind == DataKind::Generated,
             AppliesTo::Csv => kind == DataKind::Csv,
             AppliesTo::Table => matches!(kind, DataKind::Csv | DataKind::Builtin),
         }
@@ -213,9 +216,13 @@ pub static KEYS: &[Key] = &[
     key!("shuffle_seed", "shuffle_seed", Seed, Any, "Seed of the per-epoch shuffle",
         get: |e| e.shuffle_seed.map(|s| s.to_string()), set: |e, t| { e.shuffle_seed = optional(t, seed)?; Ok(()) }, unset: "--seed"),
     // The choices are the named sources (what the page offers); a CSV path is accepted too.
-    key!("data", "data.source", Data, Any, "Data: generate (y = x1^2 + x2 + noise), builtin:NAME, or a CSV path",
+    key!("data", "data.source", Data, Any, "Data: generate (y = x1^2 + x2 + noise, also generate:quadratic), TF Playground's two classes generate:circle, generate:xor, generate:gauss, generate:spiral, builtin:NAME, or a CSV path",
         get: |e| Some(e.data.source.to_string()), set: |e, t| { e.data.source = parse(t)?; Ok(()) },
-        choices: || std::iter::once("generate".to_string()).chain(BUILTIN_NAMES.iter().map(|n| format!("builtin:{n}"))).collect()),
+        choices: || std::iter::once("generate".to_string())
+            .chain(Pattern::ALL.iter().filter(|p| p.is_two_class()).map(|p| format!("generate:{p}")))
+            .chain(BUILTIN_NAMES.iter().map(|n| format!("builtin:{n}"))).collect()),
+    key!("features", "data.features", Data, Any, "Network inputs as TF Playground's feature crosses of the data's inputs, comma-separated: NAME, NAME^2, A*B, sin(NAME), e.g. x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2) (computed on the unscaled values, then scaled like any input)",
+        get: |e| list_or_none(&e.data.features), set: |e, t| { e.data.features = if is_off(t) { Vec::new() } else { split_list(t) }; Ok(()) }, unset: "none; the data's inputs"),
     key!("inputs", "data.inputs", Data, Table, "Input columns of a CSV or built-in table, comma-separated (text columns are encoded 0/1 or one-hot)",
         get: |e| list_or_none(&e.data.inputs), set: |e, t| { e.data.inputs = split_list(t); Ok(()) }, unset: "none; a built-in table's own"),
     key!("target", "data.target", Data, Table, "Target column of a CSV or built-in table",
@@ -229,24 +236,33 @@ pub static KEYS: &[Key] = &[
         get: |e| Some(e.data.test_fraction.to_string()), set: |e, t| { e.data.test_fraction = number(t)?; Ok(()) }),
     key!("rows", "data.generator.rows", Data, Generated, "Generated rows",
         get: |e| Some(e.data.generator.rows.to_string()), set: |e, t| { e.data.generator.rows = whole(t)?; Ok(()) }),
-    key!("x1", "data.generator.x1", Data, Generated, "Range [lo, hi) of x1, as LO,HI",
+    key!("x1", "data.generator.x1", Data, Quadratic, "Range [lo, hi) of x1, as LO,HI",
         get: |e| Some(show_range(e.data.generator.x1)), set: |e, t| { e.data.generator.x1 = range(t)?; Ok(()) }),
-    key!("x2", "data.generator.x2", Data, Generated, "Range [lo, hi) of x2, as LO,HI",
+    key!("x2", "data.generator.x2", Data, Quadratic, "Range [lo, hi) of x2, as LO,HI",
         get: |e| Some(show_range(e.data.generator.x2)), set: |e, t| { e.data.generator.x2 = range(t)?; Ok(()) }),
-    key!("noise", "data.generator.noise", Data, Generated, "Range [lo, hi) of the noise, as LO,HI",
-        get: |e| Some(show_range(e.data.generator.noise)), set: |e, t| { e.data.generator.noise = range(t)?; Ok(()) }),
-    key!("integer", "data.generator.integer", Data, Generated, "Integer draws (--no-integer: continuous)",
+    // One option, two settings: the quadratic rows' noise range and the two-class sets' noise
+    // amount (TOML `data.generator.class_noise`), told apart by the value's form.
+    key!("noise", "data.generator.noise", Data, Generated, "Noise: for generate a range [lo, hi) added to y, as LO,HI; for generate:circle|xor|gauss|spiral one number from 0 to 0.5 (TF Playground's noise, TOML data.generator.class_noise)",
+    get: |e| Some(match e.data.source.kind() {
+        DataKind::TwoClass => e.data.generator.class_noise.to_string(),
+        _ => show_range(e.data.generator.noise),
+    }),
+    set: |e, t| {
+        if t.contains(',') { e.data.generator.noise = range(t)?; } else { e.data.generator.class_noise = number(t)?; }
+        Ok(())
+    }),
+    key!("integer", "data.generator.integer", Data, Quadratic, "Integer draws (--no-integer: continuous)",
         get: |e| Some(e.data.generator.integer.to_string()), set: |e, t| { e.data.generator.integer = boolean(t)?; Ok(()) }, switch: true),
-    key!("distribution", "data.generator.distribution", Data, Generated, "Distribution of generated inputs",
+    key!("distribution", "data.generator.distribution", Data, Quadratic, "Distribution of generated inputs",
         get: |e| Some(e.data.generator.distribution.to_string()), set: |e, t| { e.data.generator.distribution = parse(t)?; Ok(()) },
         choices: || names(&[Distribution::Uniform, Distribution::Normal, Distribution::Skewed])),
-    key!("skew", "data.generator.skew", Data, Generated, "Skew exponent k (u^k): > 1 crowds points at the low end",
+    key!("skew", "data.generator.skew", Data, Quadratic, "Skew exponent k (u^k): > 1 crowds points at the low end",
         get: |e| Some(e.data.generator.skew.to_string()), set: |e, t| { e.data.generator.skew = number(t)?; Ok(()) }),
     key!("arch", "model.arch", Model, Any, "Layer sizes, input first, e.g. 2-8-8-1",
         get: |e| Some(e.model.arch.to_string()), set: |e, t| { e.model.arch = parse(t)?; Ok(()) }),
     key!("activation", "model.activation", Model, Any, "Activations: one for all layers or one per layer (leaky_relu takes :slope)",
         get: |e| Some(e.model.activation.to_string()), set: |e, t| { e.model.activation = parse(t)?; Ok(()) },
-        choices: || strings(&["relu", "leaky_relu", "sigmoid", "tanh", "identity"])),
+        choices: || strings(&["relu", "leaky_relu", "sigmoid", "tanh", "identity", "softmax"])),
     key!("init", "model.init", Model, Any, "A course preset for the 2-2-1 network (sets weights and biases)",
         get: |e| e.model.init.map(|p| p.to_string()), set: |e, t| { e.model.init = optional(t, parse::<Preset>)?; Ok(()) }, unset: "off",
         choices: || Preset::names().into_iter().map(String::from).collect()),
@@ -262,9 +278,13 @@ pub static KEYS: &[Key] = &[
         get: |e| Some(e.train.batch_size.to_string()), set: |e, t| { e.train.batch_size = parse(t)?; Ok(()) }),
     key!("shuffle", "train.shuffle", Train, Any, "Shuffle the rows every epoch (--no-shuffle: rows in file order)",
         get: |e| Some(e.train.shuffle.to_string()), set: |e, t| { e.train.shuffle = boolean(t)?; Ok(()) }, switch: true),
-    key!("loss", "train.loss", Train, Any, "Loss (huber takes :delta)",
+    key!("loss", "train.loss", Train, Any, "Loss (huber takes :delta; binary_cross_entropy needs a sigmoid output, categorical_cross_entropy a softmax one)",
         get: |e| Some(e.train.loss.to_string()), set: |e, t| { e.train.loss = parse(t)?; Ok(()) },
-        choices: || strings(&["squared_error", "absolute_error", "huber"])),
+        choices: || strings(&["squared_error", "absolute_error", "huber", "binary_cross_entropy", "categorical_cross_entropy"])),
+    key!("l1", "train.l1", Train, Any, "L1 penalty rate: loss += l1·Σ|w| over the weights, biases not penalized, once per update",
+        get: |e| Some(e.train.l1.to_string()), set: |e, t| { e.train.l1 = number(t)?; Ok(()) }),
+    key!("l2", "train.l2", Train, Any, "L2 penalty rate: loss += l2·Σw² over the weights (gradient 2·l2·w), biases not penalized, once per update",
+        get: |e| Some(e.train.l2.to_string()), set: |e, t| { e.train.l2 = number(t)?; Ok(()) }),
     key!("optimizer", "train.optimizer", Train, Any, "Optimizer: sgd, momentum[:m[,nesterov]], adam[:b1,b2,eps]",
         get: |e| Some(e.train.optimizer.to_string()), set: |e, t| { e.train.optimizer = parse(t)?; Ok(()) },
         choices: || strings(&["sgd", "momentum", "adam"])),

@@ -63,7 +63,8 @@ pub struct Experiment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DataConfig {
-    /// `generate` (the course's `y = x1² + x2 + noise`), `builtin:NAME`, or a CSV path.
+    /// `generate` (the course's `y = x1² + x2 + noise`), `generate:circle|xor|gauss|spiral`
+    /// (TF Playground's two-class sets), `builtin:NAME`, or a CSV path.
     pub source: Source,
     /// CSV input columns by name.
     #[serde(deserialize_with = "crate::serde_util::string_or_list")]
@@ -76,20 +77,29 @@ pub struct DataConfig {
     pub scale: ScaleKind,
     /// Share of rows held out as a test set (0 = none).
     pub test_fraction: f64,
-    /// The generator's settings (used when `source = "generate"`).
+    /// The generator's settings (used when `source = "generate"` or `"generate:PATTERN"`).
     pub generator: Generator,
+    /// The network's inputs as feature crosses of the loaded ones (`x1`, `x1^2`, `x1*x2`,
+    /// `sin(x1)`; see `nnlab_data::Feature`); empty: the loaded inputs as they are.
+    /// Left out of saved configurations while empty, so those of earlier runs read the same.
+    #[serde(
+        deserialize_with = "crate::serde_util::string_or_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub features: Vec<String>,
 }
 
 impl Default for DataConfig {
     fn default() -> Self {
         DataConfig {
-            source: Source::Generate,
+            source: Source::default(),
             inputs: Vec::new(),
             target: String::new(),
             skip_bad_rows: false,
             scale: ScaleKind::default(),
             test_fraction: 0.0,
             generator: Generator::default(),
+            features: Vec::new(),
         }
     }
 }
@@ -250,8 +260,9 @@ impl Experiment {
         self.check_train(&self.initial_network()?)
     }
 
-    /// The training settings' rules (`lr` above 0, `epochs` at least 1, frozen names that
-    /// exist on `net`), with errors naming the flat key.
+    /// The training settings' rules (`lr` above 0, `epochs` at least 1, `l1` and `l2` at
+    /// least 0, a cross-entropy after its output, frozen names that exist on `net`), with
+    /// errors naming the flat key.
     pub fn check_train(&self, net: &Network) -> Result<(), LabError> {
         self.train.validate(net).map_err(|e| match e {
             TrainError::InvalidConfig {
@@ -261,6 +272,13 @@ impl Experiment {
             } => LabError::Config {
                 key: field.into(),
                 message: format!("'{value}' {reason}"),
+            },
+            TrainError::LossNeedsOutput { loss, needs, found } => LabError::Conflict {
+                key: "loss".into(),
+                other: "activation".into(),
+                reason: format!(
+                    "loss {loss} needs a {needs} output layer (the last activation), not {found}"
+                ),
             },
             other => other.into(),
         })
@@ -279,6 +297,7 @@ pub fn not_for_data(key: &str, source: &Source) -> LabError {
 pub fn not_for_data_message(source: &Source) -> String {
     let what = match source.kind() {
         DataKind::Generated => "generated data",
+        DataKind::TwoClass => "a two-class set",
         DataKind::Builtin => "a built-in table",
         DataKind::Csv => "a CSV file",
     };

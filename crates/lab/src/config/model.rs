@@ -246,7 +246,10 @@ impl ModelConfig {
             }
         };
         // Count the lists here, where the option is known, rather than in the core.
-        let shape = Network::zeros(&sizes, &acts)?;
+        // The sizes are valid (`Arch` checked them): what the core can refuse here is softmax
+        // where it does not belong, an `activation` matter.
+        let shape =
+            Network::zeros(&sizes, &acts).map_err(|e| config("activation", e.to_string()))?;
         let (w_names, b_names): (Vec<_>, Vec<_>) = shape
             .named_param_ids()
             .into_iter()

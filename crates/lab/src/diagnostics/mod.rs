@@ -5,7 +5,8 @@
 //! digits (`nnlab_report::sig4`). Warnings point at a problem: divergence, an exploding
 //! loss, a constant output (and which neurons make it so), symmetry, a dead ReLU (and the
 //! update that killed it), a frozen parameter (and the gradient it would get), oscillation,
-//! overshooting (and the learning rate that would not overshoot), stagnation, slow learning.
+//! overshooting (and the learning rate that would not overshoot), stagnation, slow learning;
+//! for a classification run a class never predicted and all outputs saturated.
 //! The one `info` entry lists the parameters that moved most and least. A healthy run has
 //! no warnings.
 //!
@@ -16,6 +17,7 @@
 //! rows.
 
 mod cause;
+mod classes;
 mod death;
 mod loss;
 mod params;
@@ -27,6 +29,7 @@ use nnlab_train::{EpochRecord, Samples, TrainConfig, TrainStatus};
 
 use crate::verdict::Verdict;
 
+pub use classes::{saturated_logit, SATURATED_P};
 pub use loss::{
     overshoots, EXPLODING_FACTOR, OSCILLATION_SHARE, OVERSHOOT_RISE, STAGNATION_CHANGE,
 };
@@ -44,12 +47,14 @@ pub enum Kind {
     Stagnation,
     SlowLearning,
     Frozen,
+    NeverPredicted,
+    Saturated,
     LargestMovers,
 }
 
 impl Kind {
     /// Every kind (for reading `runs.csv` back and for counting kinds over runs).
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Symmetry,
         Kind::DeadRelu,
         Kind::ConstantOutput,
@@ -60,6 +65,8 @@ impl Kind {
         Kind::Stagnation,
         Kind::SlowLearning,
         Kind::Frozen,
+        Kind::NeverPredicted,
+        Kind::Saturated,
         Kind::LargestMovers,
     ];
 
@@ -76,6 +83,8 @@ impl Kind {
             Kind::Stagnation => "stagnation",
             Kind::SlowLearning => "slow_learning",
             Kind::Frozen => "frozen",
+            Kind::NeverPredicted => "never_predicted",
+            Kind::Saturated => "saturated",
             Kind::LargestMovers => "largest_movers",
         }
     }
@@ -204,6 +213,7 @@ pub fn diagnose(ev: &Evidence) -> Vec<Diagnostic> {
     loss::overshooting(ev, &mut out);
     loss::stagnation(ev, &mut out);
     loss::slow_learning(ev, &mut out);
+    classes::classes(ev, &mut out);
     params::largest_movers(ev, &mut out);
     out
 }

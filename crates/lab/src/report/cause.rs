@@ -149,6 +149,8 @@ mod tests {
             test_r2: None,
             train_mape: None,
             test_mape: None,
+            train_accuracy: None,
+            test_accuracy: None,
             diagnostics: vec![],
             epoch_loss: vec![loss],
             test_epoch_loss: None,

@@ -18,6 +18,7 @@ use super::detail::{RunDetail, Sink};
 use super::fast;
 use super::grid::{shard_indices, Shard, SweepSpec};
 use super::record::SweepRun;
+use crate::prepare::same_rows;
 use crate::{load_data, run_on, Experiment, LabError, Prepared};
 
 /// The records of a sweep (or of one shard), in grid order.
@@ -57,7 +58,8 @@ impl SweepData {
 }
 
 /// Each run's data set, as the index of the first run with the same data: runs whose data
-/// settings and data seed are equal load identical rows, so the rows are loaded once per
+/// settings (and loss, as far as the targets depend on it: [`same_rows`]) and data seed are
+/// equal load identical rows, so the rows are loaded once per
 /// distinct pair. (Compared with `==` after bucketing by seed: a string key per run, as
 /// this once was, cost more than the comparison. A NaN in a data setting only makes its
 /// runs load their rows separately.)
@@ -68,7 +70,7 @@ fn first_uses(experiments: &[Experiment]) -> Vec<usize> {
         .enumerate()
         .map(|(r, e)| {
             let firsts = by_seed.entry(e.seeds().0).or_default();
-            match firsts.iter().find(|&&f| experiments[f].data == e.data) {
+            match firsts.iter().find(|&&f| same_rows(&experiments[f], e)) {
                 Some(&f) => f,
                 None => {
                     firsts.push(r);

@@ -209,6 +209,7 @@ impl Finished<'_> {
             r2: metrics.r2,
             spread: Spread::of(&pred, &set.y),
             linear_r2: self.data.prepared.linear_r2,
+            accuracy: None,
         });
         let diagnostics = diagnose(&Evidence {
             initial: &plan.initial,
@@ -235,6 +236,8 @@ impl Finished<'_> {
             test_r2: None,
             train_mape: metrics.mape,
             test_mape: None,
+            train_accuracy: None,
+            test_accuracy: None,
             diagnostics: diagnostics.iter().map(|d| d.kind).collect(),
             epoch_loss,
             test_epoch_loss: None,
@@ -250,6 +253,7 @@ impl Finished<'_> {
                 train: SetMetrics {
                     scaled: compute(&pred, &set.y),
                     original: metrics,
+                    classification: None,
                 },
                 test: None,
             },

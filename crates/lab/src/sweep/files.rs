@@ -280,6 +280,8 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
             test_r2: optf(&rest[6])?,
             train_mape: optf(&rest[7])?,
             test_mape: optf(&rest[8])?,
+            train_accuracy: None,
+            test_accuracy: None,
             diagnostics,
             epoch_loss: Vec::new(),
             test_epoch_loss: None,

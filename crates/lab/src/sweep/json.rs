@@ -53,6 +53,11 @@ pub struct RunJson<'a> {
     pub test_r2: Option<f64>,
     pub train_mape: Option<f64>,
     pub test_mape: Option<f64>,
+    /// A classification run's accuracies (no key for regression).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train_accuracy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_accuracy: Option<f64>,
     pub diagnostics: Vec<&'static str>,
 }
 
@@ -93,6 +98,8 @@ impl<'a> RunJson<'a> {
             test_r2: r.test_r2,
             train_mape: r.train_mape,
             test_mape: r.test_mape,
+            train_accuracy: r.train_accuracy,
+            test_accuracy: r.test_accuracy,
             diagnostics: r.diagnostics.iter().map(|&k| kind_name(k)).collect(),
         }
     }

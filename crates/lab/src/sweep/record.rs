@@ -77,6 +77,13 @@ pub struct SweepRun {
     pub train_mape: Option<f64>,
     /// MAPE on the test set (`None` without a test set or when every target is 0).
     pub test_mape: Option<f64>,
+    /// A classification run's accuracy on the training set (`None` for regression; not a
+    /// column of `runs.csv`, so `None` when read back from it).
+    #[serde(default)]
+    pub train_accuracy: Option<f64>,
+    /// Its accuracy on the test set, when there is one.
+    #[serde(default)]
+    pub test_accuracy: Option<f64>,
     /// The kinds of the run's diagnostics, in `diagnose` order.
     pub diagnostics: Vec<Kind>,
     /// The mean train loss of every completed epoch.
@@ -105,6 +112,10 @@ impl SweepRun {
             test_r2: test.map(|t| t.original.r2),
             train_mape: r.metrics.train.original.mape,
             test_mape: test.and_then(|t| t.original.mape),
+            train_accuracy: r.metrics.train.classification.as_ref().map(|c| c.accuracy),
+            test_accuracy: test
+                .and_then(|t| t.classification.as_ref())
+                .map(|c| c.accuracy),
             diagnostics: r.diagnostics.iter().map(|d| d.kind).collect(),
             epoch_loss: r.epoch_loss(),
             test_epoch_loss: r.test_loss(),
@@ -120,6 +131,15 @@ impl SweepRun {
     /// training set (the set the outcome was judged on).
     pub fn judged_r2(&self) -> f64 {
         self.test_r2.unwrap_or(self.train_r2)
+    }
+
+    /// A classification run's accuracy on the judged set (see [`SweepRun::judged_r2`]).
+    pub fn judged_accuracy(&self) -> Option<f64> {
+        if self.has_test_set() {
+            self.test_accuracy
+        } else {
+            self.train_accuracy
+        }
     }
 
     /// MAPE on the judged set (see [`SweepRun::judged_r2`]).

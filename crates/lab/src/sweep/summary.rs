@@ -247,6 +247,8 @@ mod tests {
             test_r2: None,
             train_mape: None,
             test_mape: None,
+            train_accuracy: None,
+            test_accuracy: None,
             diagnostics: vec![],
             epoch_loss: vec![],
             test_epoch_loss: None,

@@ -17,6 +17,9 @@
 //! | `plateaued` | the loss has settled with R² < [`LEARNED_R2`], or more than [`LINE_MARGIN`] below a least-squares straight line's |
 //! | `learned` | none of the above |
 //!
+//! A classification run (a cross-entropy loss) is judged by its accuracy against the
+//! majority-class baseline instead of R² in the last four rules ([`accuracy`] has them).
+//!
 //! The judged set is the test set when there is one (R², the spread of the predictions),
 //! else the training set; the loss curve is always the training loss, the quantity
 //! gradient descent lowers.
@@ -27,9 +30,11 @@ use nnlab_train::TrainStatus;
 
 use nnlab_report::sig4;
 
+pub mod accuracy;
 mod counts;
 mod measures;
 
+pub use accuracy::Accuracy;
 pub use counts::OutcomeCounts;
 use measures::rises;
 pub use measures::{Pace, Spread};
@@ -172,6 +177,7 @@ pub fn explain_outcomes() -> String {
         s.push_str(line.trim_end());
         s.push('\n');
     }
+    s.push_str(&accuracy::EXPLAIN.replace("{gain}", &sig4(accuracy::LEARNED_GAIN * 100.0)));
     s
 }
 
@@ -205,6 +211,9 @@ pub struct Judge<'a> {
     /// R² of the least-squares straight line on the judged set (see
     /// [`crate::Prepared::linear_r2`]).
     pub linear_r2: Option<f64>,
+    /// A classification run's accuracy on the judged set: the last rules read it instead
+    /// of `r2`.
+    pub accuracy: Option<Accuracy>,
 }
 
 /// A run's outcome, the set it was judged on, and why, in one sentence (numbers to 4
@@ -221,6 +230,9 @@ pub struct Verdict {
     /// The straight line's R² on the same set, the baseline of `plateaued`.
     #[serde(default)]
     pub linear_r2: Option<f64>,
+    /// A classification run's accuracy and baseline (absent for regression).
+    #[serde(default)]
+    pub accuracy: Option<Accuracy>,
     pub reason: String,
 }
 
@@ -234,6 +246,8 @@ impl Serialize for Verdict {
             r2: f64,
             spread: &'a Spread,
             linear_r2: Option<f64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            accuracy: Option<Accuracy>,
             reason: &'a str,
         }
         Json {
@@ -243,6 +257,7 @@ impl Serialize for Verdict {
             r2: self.r2,
             spread: &self.spread,
             linear_r2: self.linear_r2,
+            accuracy: self.accuracy,
             reason: &self.reason,
         }
         .serialize(s)
@@ -252,13 +267,17 @@ impl Serialize for Verdict {
 /// The outcome of the run `j` describes (see the module doc for the rules).
 pub fn judge(j: &Judge) -> Verdict {
     let set = j.judged_on.name();
-    let r2 = sig4(j.r2);
+    // What the reasons quote of the fit: R², or a classifier's accuracy and baseline.
+    let r2 = j
+        .accuracy
+        .map_or_else(|| format!("R² {}", sig4(j.r2)), Accuracy::phrase);
     let verdict = |outcome: Outcome, reason: String| Verdict {
         outcome,
         judged_on: j.judged_on,
         r2: j.r2,
         spread: j.spread,
         linear_r2: j.linear_r2,
+        accuracy: j.accuracy,
         reason,
     };
     if let TrainStatus::Diverged {
@@ -295,7 +314,7 @@ pub fn judge(j: &Judge) -> Verdict {
         return verdict(
             Outcome::Stuck,
             format!(
-                "{}% of the {set} rows get the same prediction ({} in scaled units): the output is stuck; R² {r2} on the {set} set",
+                "{}% of the {set} rows get the same prediction ({} in scaled units): the output is stuck; {r2} on the {set} set",
                 sig4(sp.same_share * 100.0),
                 sig4(sp.same_value)
             ),
@@ -305,7 +324,7 @@ pub fn judge(j: &Judge) -> Verdict {
         return verdict(
             Outcome::Stuck,
             format!(
-                "the predictions on the {set} set vary {}% as much as the targets: the output is almost constant; R² {r2}",
+                "the predictions on the {set} set vary {}% as much as the targets: the output is almost constant; {r2}",
                 sig4(sp.ratio * 100.0)
             ),
         );
@@ -320,7 +339,7 @@ pub fn judge(j: &Judge) -> Verdict {
             return verdict(
                 Outcome::Oscillating,
                 format!(
-                    "the training loss went up in {n_rises} of {} epochs, by {} in all ({}% of its fall): the steps overshoot; R² {r2} on the {set} set",
+                    "the training loss went up in {n_rises} of {} epochs, by {} in all ({}% of its fall): the steps overshoot; {r2} on the {set} set",
                     loss.len() - 1,
                     sig4(total_rise),
                     sig4(total_rise / fall * 100.0)
@@ -331,31 +350,36 @@ pub fn judge(j: &Judge) -> Verdict {
     let stopped = matches!(j.status, TrainStatus::StoppedEarly { .. });
     if let (false, Some(pace)) = (stopped, Pace::of(loss)) {
         if pace.projected(loss.len()) >= STILL_IMPROVING_PROJECTED {
-            let so_far = if j.r2 > 0.0 {
-                String::new()
-            } else {
-                " (no better than the mean yet)".into()
+            let ahead = j.accuracy.map_or(j.r2 > 0.0, Accuracy::beats_baseline);
+            let so_far = match (ahead, j.accuracy) {
+                (true, _) => String::new(),
+                (false, None) => " (no better than the mean yet)".into(),
+                (false, Some(_)) => " (no better than the majority class yet)".into(),
             };
             return verdict(
                 Outcome::StillImproving,
                 format!(
-                    "the training loss still falls {}% an epoch (median of the last {} epochs): more epochs or a larger learning rate would help; R² {r2}{so_far} on the {set} set",
+                    "the training loss still falls {}% an epoch (median of the last {} epochs): more epochs or a larger learning rate would help; {r2}{so_far} on the {set} set",
                     sig4(pace.per_epoch * 100.0),
                     pace.window
                 ),
             );
         }
     }
+    if let Some(a) = j.accuracy {
+        let (outcome, reason) = accuracy::settled(j, a);
+        return verdict(outcome, reason);
+    }
     if j.r2.is_nan() || j.r2 <= 0.0 {
         return verdict(
             Outcome::NoBetterThanMean,
-            format!("R² {r2} on the {set} set: predicting the mean for every row does as well"),
+            format!("{r2} on the {set} set: predicting the mean for every row does as well"),
         );
     }
     if let TrainStatus::StoppedEarly { epoch, best_epoch } = j.status {
         return verdict(
             Outcome::StoppedEarly,
-            format!("early stopping ended the run at epoch {epoch} (best test loss at epoch {best_epoch}); R² {r2} on the {set} set"),
+            format!("early stopping ended the run at epoch {epoch} (best test loss at epoch {best_epoch}); {r2} on the {set} set"),
         );
     }
     let line = j
@@ -371,12 +395,15 @@ pub fn judge(j: &Judge) -> Verdict {
         };
         return verdict(
             Outcome::Plateaued,
-            format!("the loss has settled at R² {r2} on the {set} set{line}: {why}"),
+            format!("the loss has settled at {r2} on the {set} set{line}: {why}"),
         );
     }
     verdict(
         Outcome::Learned,
-        format!("the loss has settled and R² is {r2} on the {set} set{line}"),
+        format!(
+            "the loss has settled and R² is {} on the {set} set{line}",
+            sig4(j.r2)
+        ),
     )
 }
 

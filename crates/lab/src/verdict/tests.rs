@@ -34,6 +34,7 @@ fn verdict(
         r2,
         spread,
         linear_r2: line,
+        accuracy: None,
     })
 }
 
@@ -342,6 +343,7 @@ fn the_test_set_is_named_when_it_judges() {
         r2: 0.6452,
         spread: healthy_spread(),
         linear_r2: Some(0.6246),
+        accuracy: None,
     });
     assert_eq!((v.outcome, v.judged_on), (Outcome::Learned, JudgedOn::Test));
     assert!(v.reason.contains("0.6452 on the test set"), "{}", v.reason);

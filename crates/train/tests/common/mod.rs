@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod stepping;
+
 /// A 64-bit linear congruential generator (Knuth's MMIX constants), so the data does not
 /// depend on nnlab's own random numbers.
 pub struct Lcg(pub u64);

@@ -18,6 +18,10 @@
 //! assert_eq!(m.r2, 0.5);
 //! ```
 
+mod classes;
+
+pub use classes::{classify, n_classes, ClassMetrics, ClassScores};
+
 use nnlab_core::Network;
 use serde::{Deserialize, Serialize};
 
