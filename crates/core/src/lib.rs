@@ -34,7 +34,7 @@ mod regularize;
 pub mod rng;
 pub mod values;
 
-pub use activation::{Activation, DEFAULT_LEAKY_SLOPE};
+pub use activation::{softmax_dot, Activation, DEFAULT_LEAKY_SLOPE};
 pub use backprop::Backward;
 pub use error::CoreError;
 pub use gradcheck::{

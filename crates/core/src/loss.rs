@@ -107,7 +107,8 @@ impl Loss {
                 let p = clip_probability(y_hat);
                 (p - y) / (p * (1.0 - p))
             }
-            Loss::CategoricalCrossEntropy => -y / clip_probability(y_hat),
+            // `0 - y` rather than `-y`: a class that is not the target has slope 0, not -0.
+            Loss::CategoricalCrossEntropy => (0.0 - y) / clip_probability(y_hat),
         }
     }
 

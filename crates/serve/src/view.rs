@@ -167,8 +167,9 @@ impl Session {
         };
         let net = t.network().clone();
         let lr = t.lr();
-        let loss = t.config().loss;
-        let mut step = StepReport::new(&net, train.row(r), &train.y[r..r + 1], lr, loss)
+        let (loss, reg) = (t.config().loss, t.config().regularization());
+        let y = &train.y[r..r + 1];
+        let mut step = StepReport::regularized(&net, train.row(r), y, lr, loss, reg)
             .map_err(ApiError::internal)?;
         step.gradient_factors.retain(|g| opt.factors.keeps(&g.name));
         if !opt.sgd {
