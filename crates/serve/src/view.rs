@@ -177,8 +177,14 @@ impl Session {
                 values.0.clear();
             }
         }
-        let train_loss = mean_loss(&net, train, loss);
-        let test_loss = self.data.test.as_ref().map(|s| mean_loss(&net, s, loss));
+        // With the trainer's weight penalty (0 without one), as its losses are reported.
+        let penalty = reg.penalty(&net);
+        let train_loss = mean_loss(&net, train, loss) + penalty;
+        let test_loss = self
+            .data
+            .test
+            .as_ref()
+            .map(|s| mean_loss(&net, s, loss) + penalty);
         let verdict = (!t.history().is_empty())
             .then(|| verdict_for(&self.data, &net, t.status(), t.history()));
         let diagnostics = self.diagnostics(verdict.as_ref());
