@@ -117,6 +117,14 @@ def torch_train(x, y, layers, loss, lr, l1, l2):
 
 
 # ---------------------------------------------------------------- nnlab
+def run_json(cmd):
+    """Runs `cmd` and parses its stdout as JSON; a failure shows its stderr."""
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{cmd[0]} {cmd[1]} failed ({done.returncode}): {done.stderr.strip()}")
+    return json.loads(done.stdout)
+
+
 def nnlab_cli(nnlab, x, y, layers, lr, l1, l2, tmp):
     """`nnlab train` on a CSV of the rows (repr-exact text), the start given as --weights and
     --biases lists, no scaling."""
@@ -124,7 +132,7 @@ def nnlab_cli(nnlab, x, y, layers, lr, l1, l2, tmp):
     with open(csv, "w") as f:
         f.write("x1,x2,label\n")
         for (a, b), t in zip(x, y):
-            f.write(f"{a!r},{b!r},{int(t)}\n")
+            f.write(f"{float(a)!r},{float(b)!r},{int(t)}\n")
     weights = ",".join(repr(float(v)) for w, _, _ in layers for v in w.ravel())
     biases = ",".join(repr(float(v)) for _, b, _ in layers for v in b)
     arch = "-".join(str(n) for n in [layers[0][0].shape[1]] + [w.shape[0] for w, _, _ in layers])
@@ -133,7 +141,7 @@ def nnlab_cli(nnlab, x, y, layers, lr, l1, l2, tmp):
            "--scale", "none", "--arch", arch, "--activation", acts, "--weights", weights,
            "--biases", biases, "--loss", "binary_cross_entropy", "--epochs", str(EPOCHS),
            "--lr", repr(lr), "--l1", repr(l1), "--l2", repr(l2), "--json", "--no-store", "-q"]
-    out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    out = run_json(cmd)
     final = out["final"]
     return [r["train_loss"] for r in out["history"]], np.array(list(final.values()))
 
@@ -150,7 +158,7 @@ def nnlab_bench(bench, x, targets, layers, loss, lr, l1, l2, tmp):
     name = {"bce": "binary_cross_entropy", "cce": "categorical_cross_entropy"}[loss]
     cmd = [bench, "classify", "--data", str(d), "--epochs", str(EPOCHS), "--lr", repr(lr),
            "--loss", name, "--l1", repr(l1), "--l2", repr(l2), "--reps", "1"]
-    out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    out = run_json(cmd)
     return out["epoch_losses"], np.array(out["params"])
 
 
