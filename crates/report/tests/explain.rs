@@ -200,6 +200,14 @@ fn several_outputs_show_the_mean() {
     assert!(json["prediction"].is_array());
 }
 
+/// Sizes, activations, loss and target of one network.
+type Case = (
+    &'static [usize],
+    &'static [Activation],
+    Loss,
+    &'static [f64],
+);
+
 /// Sigmoid + BCE on the course network and on 3 outputs, softmax + CCE, softmax with
 /// squared error, each with an L1 and L2 penalty: the printed chain's product plus the
 /// penalty's part is each gradient to the bit, the shortcut nodes have `dL/dz = y_hat - y`
@@ -207,7 +215,7 @@ fn several_outputs_show_the_mean() {
 #[test]
 fn classification_outputs_explained() {
     let init = |s: &str| s.parse::<ParamValues>().unwrap();
-    let cases: [(&[usize], &[Activation], Loss, &[f64]); 4] = [
+    let cases: [Case; 4] = [
         (
             &[2, 2, 1],
             &[Activation::Relu, Activation::Sigmoid],
