@@ -44,6 +44,14 @@ pub fn course_params(all: &[f64]) -> Result<CourseParams> {
     Ok(p)
 }
 
+/// The network of `dir`: its shape `network.json` and its parameters `params.f64`.
+pub fn network_in(dir: &Path) -> Result<Network> {
+    network(
+        &read_json(&dir.join("network.json"))?,
+        &read_f64s(&dir.join("params.f64"))?,
+    )
+}
+
 /// A dense network from its shape `{"layers": [{"n_in": 8, "n_out": 64, "activation":
 /// "relu"}, ...]}` (any activation name nnlab reads: `relu`, `tanh`, `sigmoid`, `softmax`, ...) and its parameters `flat` in [`Network::params_flat`]
 /// order (each layer's weights row-major, one row per neuron, then its biases). The

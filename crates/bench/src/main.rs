@@ -127,10 +127,7 @@ fn main() -> Result<()> {
             kernel,
             reps,
         } => {
-            let net = files::network(
-                &files::read_json(&data.join("network.json"))?,
-                &files::read_f64s(&data.join("params.f64"))?,
-            )?;
+            let net = files::network_in(&data)?;
             let cfg = TrainConfig {
                 epochs,
                 lr,
@@ -150,10 +147,7 @@ fn main() -> Result<()> {
             l2,
             reps,
         } => {
-            let net = files::network(
-                &files::read_json(&data.join("network.json"))?,
-                &files::read_f64s(&data.join("params.f64"))?,
-            )?;
+            let net = files::network_in(&data)?;
             let cfg = TrainConfig {
                 epochs,
                 lr,

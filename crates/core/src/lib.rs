@@ -42,7 +42,7 @@ pub use gradcheck::{
     GradCheckEntry,
 };
 pub use linear_fit::LinearFit;
-pub use loss::{Loss, PROB_EPSILON};
+pub use loss::{sign, Loss, PROB_EPSILON};
 pub use named::NamedValues;
 pub use network::{Gradients, Layer, LayerGradients, Network, Trace};
 pub use output::{predicted_class, sample_loss};

@@ -147,7 +147,9 @@ impl Loss {
     }
 }
 
-fn sign(d: f64) -> f64 {
+/// `sign(d)`: 1 above 0, -1 below, 0 at 0 (and for NaN): the slope of `|d|`, with the
+/// subgradient 0 at its kink (PyTorch's `sign`; the absolute-error loss and the L1 penalty).
+pub fn sign(d: f64) -> f64 {
     if d > 0.0 {
         1.0
     } else if d < 0.0 {

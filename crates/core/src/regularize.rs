@@ -35,6 +35,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::loss::sign;
 use crate::{Gradients, Network};
 
 /// The L1 and L2 rates of the weight penalty (0 and 0: none).
@@ -106,18 +107,6 @@ impl Regularization {
                 *dw += self.weight_gradient(w);
             }
         }
-    }
-}
-
-/// `sign(w)`: 1, -1, or 0 at 0 (PyTorch's `sign`, and the subgradient TensorFlow's `abs`
-/// takes at 0).
-fn sign(w: f64) -> f64 {
-    if w > 0.0 {
-        1.0
-    } else if w < 0.0 {
-        -1.0
-    } else {
-        0.0
     }
 }
 

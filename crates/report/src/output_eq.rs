@@ -7,7 +7,7 @@
 //! intermediate numbers of a formula are spelled from those values.
 
 use nnlab_core::output::uses_logit_gradient;
-use nnlab_core::{softmax_dot, Activation, Backward, Loss, Network, Regularization, Trace};
+use nnlab_core::{sign, softmax_dot, Activation, Backward, Loss, Network, Regularization, Trace};
 
 use crate::labels::{self, term};
 use crate::num::num_short;
@@ -66,15 +66,8 @@ pub(crate) fn penalty_gradient(name: &str, w: f64, reg: Regularization) -> (Stri
     let mut symbols = Vec::new();
     let mut numbers = Vec::new();
     if reg.l1 != 0.0 {
-        let sign = if w > 0.0 {
-            1.0
-        } else if w < 0.0 {
-            -1.0
-        } else {
-            0.0
-        };
         symbols.push(format!("λ1·sign({name})"));
-        numbers.push(format!("{}·{}", term(reg.l1), term(sign)));
+        numbers.push(format!("{}·{}", term(reg.l1), term(sign(w))));
     }
     if reg.l2 != 0.0 {
         symbols.push(format!("2λ2·{name}"));
@@ -178,6 +171,32 @@ pub(crate) fn loss_equation(
     }
 }
 
+/// The names and printed values of output `j` that its equations share.
+struct OutputNode {
+    last: usize,
+    names: labels::NodeLabels,
+    /// `y_hat` or `y_hat[2]`, and `y` or `y[2]`.
+    y_hat: String,
+    y_name: String,
+    /// The prediction and the target as printed.
+    p: String,
+    yj: String,
+}
+
+impl OutputNode {
+    fn new(net: &Network, trace: &Trace, y: &[f64], j: usize) -> OutputNode {
+        let last = net.layers().len() - 1;
+        OutputNode {
+            last,
+            names: labels::node(net, last, j),
+            y_hat: labels::output(net, j, "y_hat"),
+            y_name: labels::output(net, j, "y"),
+            p: num_short(trace.output()[j]),
+            yj: term(y[j]),
+        }
+    }
+}
+
 /// `dL/dy_hat = 2(y_hat - y) = 2(2.5 - 2) = 1` (divided by the number of outputs when the
 /// loss is their mean), for output `j`.
 pub(crate) fn output_da_equation(
@@ -188,12 +207,10 @@ pub(crate) fn output_da_equation(
     loss: Loss,
     j: usize,
 ) -> String {
-    let last = net.layers().len() - 1;
-    let da = labels::node(net, last, j).da();
-    let value = num_short(back.dl_da[last][j]);
-    let (p, yj) = (num_short(trace.output()[j]), term(y[j]));
-    let y_hat = labels::output(net, j, "y_hat");
-    let y_name = labels::output(net, j, "y");
+    let o = OutputNode::new(net, trace, y, j);
+    let (y_hat, y_name, p, yj) = (&o.y_hat, &o.y_name, &o.p, &o.yj);
+    let da = o.names.da();
+    let value = num_short(back.dl_da[o.last][j]);
     let (formula, with_numbers) = match loss {
         Loss::BinaryCrossEntropy => (
             format!("({y_hat} - {y_name}) / ({y_hat}(1 - {y_hat}))"),
@@ -215,9 +232,10 @@ pub(crate) fn output_da_equation(
     }
 }
 
-/// `dL/dz` of output `j`: the shortcut line (`sigmoid + binary cross-entropy: dL/dz3 =
-/// y_hat - y = 0.7311 - 1 = -0.2689`), softmax's Jacobian, or `dL/da · f'(z)` as for every
-/// other node; `None` for the last, which [`crate::explain::dz_equation`] writes.
+/// `dL/dz` of output `j` where it is not `dL/da · f'(z)`: the shortcut line (`sigmoid +
+/// binary cross-entropy: dL/dz3 = y_hat - y = 0.7311 - 1 = -0.2689`) or softmax's Jacobian;
+/// `None` otherwise (an elementwise output, which [`crate::explain::dz_equation`] writes as
+/// it writes every other node).
 pub(crate) fn output_dz_equation(
     net: &Network,
     trace: &Trace,
@@ -226,13 +244,11 @@ pub(crate) fn output_dz_equation(
     loss: Loss,
     j: usize,
 ) -> Option<String> {
-    let last = net.layers().len() - 1;
+    let o = OutputNode::new(net, trace, y, j);
+    let (last, names) = (o.last, &o.names);
+    let (y_hat, y_name, p, yj) = (&o.y_hat, &o.y_name, &o.p, &o.yj);
     let act = net.layers()[last].activation;
-    let names = labels::node(net, last, j);
     let value = num_short(back.dl_dz[last][j]);
-    let (p, yj) = (num_short(trace.output()[j]), term(y[j]));
-    let y_hat = labels::output(net, j, "y_hat");
-    let y_name = labels::output(net, j, "y");
     let n = net.n_outputs();
     if uses_logit_gradient(loss, act) {
         let (pair, chain) = if act == Activation::Sigmoid {

@@ -7,20 +7,16 @@
 //! Each iteration is one run of 200 rows × 50 epochs = 10,000 sample-steps; criterion's
 //! throughput line reads in sample-steps per second.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+mod common;
+
+use common::run;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nnlab_core::rng::Rng;
 use nnlab_core::{Activation, Loss, Network};
-use nnlab_train::{train, Samples, TrainConfig, TrainStatus};
+use nnlab_train::{Samples, TrainConfig};
 
 const ROWS: usize = 200;
 const EPOCHS: usize = 50;
-
-fn run(net: &Network, data: &Samples, cfg: &TrainConfig) {
-    let mut net = net.clone();
-    let out = train(&mut net, data, None, cfg, &mut |_| {}).expect("valid run");
-    assert_eq!(out.status, TrainStatus::Completed);
-    black_box(out.history.last().map(|r| r.train_loss));
-}
 
 fn bench(c: &mut Criterion) {
     // Points in [-1, 1)², label 1 inside the circle of radius 0.7.
