@@ -4,7 +4,10 @@
 //! [`Activation`] per layer; a forward pass that records every node's `z` and `a`
 //! ([`Trace`]); backpropagation that records `dL/da`, `dL/dz` per node ([`Backward`]) and
 //! `dL/dp` per parameter ([`Gradients`]); a gradient-descent update; a finite-difference
-//! [`gradient_check`]. The course's 2-2-1 network is a named view ([`course`]).
+//! [`gradient_check`]. The course's 2-2-1 network is a named view ([`course`]). Where the
+//! output layer meets the loss (the cross-entropies from the logits, `dL/dz = y_hat - y`,
+//! which losses go with which outputs, the predicted class) is [`output`]; the L1/L2 weight
+//! penalty is [`Regularization`].
 //!
 //! ```
 //! use nnlab_core::{course, Loss};
