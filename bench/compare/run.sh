@@ -4,7 +4,8 @@
 # Creates bench/compare/.venv, installs NumPy and PyTorch from PyPI (PyTorch is skipped with a
 # note if it cannot be installed or imported), builds nnlab-bench in release, and runs
 # compare.py, which checks every side computes the same thing, then times them and
-# rewrites the generated section of BENCHMARKS.md (not with --quick). Exits non-zero if a
+# rewrites the generated section of BENCHMARKS.md (not with --quick); before that,
+# classification.py checks the classification losses against PyTorch. Exits non-zero if a
 # correctness check fails.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +26,8 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
 fi
 
 target="${CARGO_TARGET_DIR:-$root/target}"
-(cd "$root" && cargo build --release --quiet -p nnlab-bench)
+(cd "$root" && cargo build --release --quiet -p nnlab-bench -p nnlab)
 cd "$here"
+# The classification losses and penalties against PyTorch (a correctness check, no times).
+"$venv/bin/python" classification.py --nnlab "$target/release/nnlab" --bench-bin "$target/release/nnlab-bench"
 exec "$venv/bin/python" compare.py --bench-bin "$target/release/nnlab-bench" "$@"

@@ -44,8 +44,16 @@ pub fn course_params(all: &[f64]) -> Result<CourseParams> {
     Ok(p)
 }
 
+/// The network of `dir`: its shape `network.json` and its parameters `params.f64`.
+pub fn network_in(dir: &Path) -> Result<Network> {
+    network(
+        &read_json(&dir.join("network.json"))?,
+        &read_f64s(&dir.join("params.f64"))?,
+    )
+}
+
 /// A dense network from its shape `{"layers": [{"n_in": 8, "n_out": 64, "activation":
-/// "relu" | "identity"}, ...]}` and its parameters `flat` in [`Network::params_flat`]
+/// "relu"}, ...]}` (any activation name nnlab reads: `relu`, `tanh`, `sigmoid`, `softmax`, ...) and its parameters `flat` in [`Network::params_flat`]
 /// order (each layer's weights row-major, one row per neuron, then its biases). The
 /// numbers travel as raw `f64`, not JSON text, so both sides start from the same bits.
 pub fn network(shape: &Value, flat: &[f64]) -> Result<Network> {
@@ -70,10 +78,9 @@ pub fn network(shape: &Value, flat: &[f64]) -> Result<Network> {
         let (w, tail) = rest.split_at(n_out * n_in);
         let (b, tail) = tail.split_at(n_out);
         rest = tail;
-        let act = match l["activation"].as_str() {
-            Some("relu") => Activation::Relu,
-            Some("identity") => Activation::Identity,
-            other => bail!("layer {k}: unknown activation {other:?}"),
+        let act: Activation = match l["activation"].as_str() {
+            Some(name) => name.parse().with_context(|| format!("layer {k}"))?,
+            None => bail!("layer {k}: no activation"),
         };
         let rows = w.chunks_exact(n_in).map(<[f64]>::to_vec).collect();
         layers.push(Layer::new(rows, b.to_vec(), act).with_context(|| format!("layer {k}"))?);

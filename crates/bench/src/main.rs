@@ -9,6 +9,7 @@
 //! nnlab-bench course  --data DIR --epochs E --lr LR [--full-batch] --reps R
 //! nnlab-bench sweep   --data DIR --epochs E --threads T --reps R
 //! nnlab-bench general --data DIR --epochs E --lr LR --batch B [--kernel auto|general|batched] --reps R
+//! nnlab-bench classify --data DIR --epochs E --lr LR --loss LOSS [--l1 R] [--l2 R] --reps R
 //! ```
 
 mod files;
@@ -75,6 +76,24 @@ enum Cmd {
         #[arg(long, default_value_t = 3)]
         reps: usize,
     },
+    /// The network of DIR/network.json and DIR/params.f64 with a chosen loss and L1/L2
+    /// penalty: per-sample SGD in row order (bench/compare/classification.py).
+    Classify {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        epochs: usize,
+        #[arg(long)]
+        lr: f64,
+        #[arg(long)]
+        loss: nnlab_core::Loss,
+        #[arg(long, default_value_t = 0.0)]
+        l1: f64,
+        #[arg(long, default_value_t = 0.0)]
+        l2: f64,
+        #[arg(long, default_value_t = 1)]
+        reps: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -108,16 +127,33 @@ fn main() -> Result<()> {
             kernel,
             reps,
         } => {
-            let net = files::network(
-                &files::read_json(&data.join("network.json"))?,
-                &files::read_f64s(&data.join("params.f64"))?,
-            )?;
+            let net = files::network_in(&data)?;
             let cfg = TrainConfig {
                 epochs,
                 lr,
                 batch_size: BatchSize::Rows(batch),
                 optimizer: Optimizer::adam(),
                 kernel,
+                ..TrainConfig::default()
+            };
+            run_train(&data, &net, &cfg, reps)?
+        }
+        Cmd::Classify {
+            data,
+            epochs,
+            lr,
+            loss,
+            l1,
+            l2,
+            reps,
+        } => {
+            let net = files::network_in(&data)?;
+            let cfg = TrainConfig {
+                epochs,
+                lr,
+                loss,
+                l1,
+                l2,
                 ..TrainConfig::default()
             };
             run_train(&data, &net, &cfg, reps)?

@@ -55,6 +55,8 @@ impl KeySet for StepKeys {
         "biases",
         "lr",
         "loss",
+        "l1",
+        "l2",
     ]);
     const HEADING: &'static str =
         "Network and update (the options of the same name in nnlab train)";

@@ -22,7 +22,7 @@ pub enum Format {
     Markdown,
 }
 
-/// Flags of `nnlab step`. The network, `--seed`, `--lr` and `--loss` are the options of
+/// Flags of `nnlab step`. The network, `--seed`, `--lr`, `--loss`, `--l1` and `--l2` are the options of
 /// the same name in `nnlab train` (one table, one rule each, one route to the network);
 /// the example's flags are checked by `nnlab_report`. Every bad value gets one line naming
 /// the flag.
@@ -31,7 +31,9 @@ pub struct StepArgs {
     /// The input x, a comma list (the course's example by default)
     #[arg(long, default_value = COURSE_INPUT, allow_hyphen_values = true)]
     input: String,
-    /// The target y, a comma list, one value per output (the course's example by default)
+    /// The target y, a comma list, one value per output (the course's example by default);
+    /// a class: 0 or 1 with one sigmoid output (--loss binary_cross_entropy), one-hot with
+    /// softmax (--loss categorical_cross_entropy, e.g. 0,1,0)
     #[arg(long, default_value = COURSE_TARGET, allow_hyphen_values = true)]
     target: String,
     /// Run N steps on the same example and show how prediction and loss move
@@ -78,13 +80,13 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
     let (x, y) = parse_example(&net, ("--input", &args.input), ("--target", &args.target))?;
     exp.check_train(&net)
         .map_err(|e| e.in_syntax(Syntax::Flag))?;
-    let (lr, loss) = (exp.train.lr, exp.train.loss);
+    let (lr, loss, reg) = (exp.train.lr, exp.train.loss, exp.train.regularization());
     let steps = match &args.steps {
         Some(text) => Some(parse_count("--steps", text, 1)?),
         None => None,
     };
     let check = if args.check {
-        Some(CheckReport::new(&net, &x, &y, loss)?)
+        Some(CheckReport::regularized(&net, &x, &y, loss, reg)?)
     } else {
         None
     };
@@ -92,7 +94,7 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
         Some(n) => {
             let n =
                 usize::try_from(n).map_err(|_| anyhow::anyhow!("--steps: '{n}' is too many"))?;
-            let mut report = StepsReport::new(&net, &x, &y, lr, loss, n)?;
+            let mut report = StepsReport::regularized(&net, &x, &y, lr, (loss, reg), n)?;
             report.first.check = check;
             match (args.json, args.format) {
                 (true, _) => serde_json::to_string_pretty(&report)? + "\n",
@@ -101,7 +103,7 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
             }
         }
         None => {
-            let mut report = StepReport::new(&net, &x, &y, lr, loss)?;
+            let mut report = StepReport::regularized(&net, &x, &y, lr, loss, reg)?;
             report.check = check;
             match (args.json, args.format) {
                 (true, _) => serde_json::to_string_pretty(&report)? + "\n",

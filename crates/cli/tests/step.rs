@@ -296,12 +296,28 @@ fn bad_input_is_one_line_and_exit_code_2() {
             "--init and --weights cannot both be given: a preset sets both weights and biases".into(),
         ),
         (
+            vec!["--activation", "softmin"],
+            "--activation: unknown activation 'softmin' (expected relu, leaky_relu[:slope], sigmoid, tanh, identity or softmax)".into(),
+        ),
+        (
             vec!["--activation", "softmax"],
-            "--activation: unknown activation 'softmax' (expected relu, leaky_relu[:slope], sigmoid, tanh or identity)".into(),
+            "--activation: invalid architecture '2-2-1': softmax is only valid as the last layer's activation (layer 1 of 2)".into(),
+        ),
+        (
+            vec!["--activation", "relu,softmax"],
+            "--activation: invalid architecture '2-2-1': softmax needs at least 2 output neurons (for one output use sigmoid)".into(),
+        ),
+        (
+            vec!["--loss", "bce"],
+            "--loss and --activation cannot both be given: loss binary_cross_entropy needs a sigmoid output layer (the last activation), not relu".into(),
+        ),
+        (
+            vec!["--l2", "-0.5"],
+            "--l2: '-0.5' must be finite and at least 0".into(),
         ),
         (
             vec!["--loss", "hinge"],
-            "--loss: unknown loss 'hinge' (expected squared_error, absolute_error or huber[:delta])".into(),
+            "--loss: unknown loss 'hinge' (expected squared_error, absolute_error, huber[:delta], binary_cross_entropy (bce) or categorical_cross_entropy (cce))".into(),
         ),
         (vec!["--steps", "0"], "--steps: '0' is not a whole number of at least 1".into()),
         (vec!["--steps", "1000001"], "--steps: '1000001' is more than the 100000 steps a report can show".into()),

@@ -140,10 +140,7 @@ impl Activation {
     pub fn backward_layer(self, z: &[f64], a: &[f64], dl_da: &[f64], dl_dz: &mut [f64]) {
         match self {
             Activation::Softmax => {
-                let mut dot = 0.0;
-                for (aj, dj) in a.iter().zip(dl_da) {
-                    dot += aj * dj;
-                }
+                let dot = softmax_dot(a, dl_da);
                 for ((dz, ai), di) in dl_dz.iter_mut().zip(a).zip(dl_da) {
                     *dz = ai * (di - dot);
                 }
@@ -172,6 +169,16 @@ impl Activation {
             Activation::Softmax => "softmax",
         }
     }
+}
+
+/// `Σ_j a_j·dL/da_j`, summed in neuron order: the term softmax's backward pass subtracts
+/// from every `dL/da_i` (public so an explanation can show the very number).
+pub fn softmax_dot(a: &[f64], dl_da: &[f64]) -> f64 {
+    let mut dot = 0.0;
+    for (aj, dj) in a.iter().zip(dl_da) {
+        dot += aj * dj;
+    }
+    dot
 }
 
 impl fmt::Display for Activation {

@@ -4,7 +4,10 @@
 //! [`Activation`] per layer; a forward pass that records every node's `z` and `a`
 //! ([`Trace`]); backpropagation that records `dL/da`, `dL/dz` per node ([`Backward`]) and
 //! `dL/dp` per parameter ([`Gradients`]); a gradient-descent update; a finite-difference
-//! [`gradient_check`]. The course's 2-2-1 network is a named view ([`course`]).
+//! [`gradient_check`]. The course's 2-2-1 network is a named view ([`course`]). Where the
+//! output layer meets the loss (the cross-entropies from the logits, `dL/dz = y_hat - y`,
+//! which losses go with which outputs, the predicted class) is [`output`]; the L1/L2 weight
+//! penalty is [`Regularization`].
 //!
 //! ```
 //! use nnlab_core::{course, Loss};
@@ -34,7 +37,7 @@ mod regularize;
 pub mod rng;
 pub mod values;
 
-pub use activation::{Activation, DEFAULT_LEAKY_SLOPE};
+pub use activation::{softmax_dot, Activation, DEFAULT_LEAKY_SLOPE};
 pub use backprop::Backward;
 pub use error::CoreError;
 pub use gradcheck::{
@@ -42,7 +45,7 @@ pub use gradcheck::{
     GradCheckEntry,
 };
 pub use linear_fit::LinearFit;
-pub use loss::{Loss, PROB_EPSILON};
+pub use loss::{sign, Loss, PROB_EPSILON};
 pub use named::NamedValues;
 pub use network::{Gradients, Layer, LayerGradients, Network, Trace};
 pub use output::{predicted_class, sample_loss};

@@ -107,7 +107,8 @@ impl Loss {
                 let p = clip_probability(y_hat);
                 (p - y) / (p * (1.0 - p))
             }
-            Loss::CategoricalCrossEntropy => -y / clip_probability(y_hat),
+            // `0 - y` rather than `-y`: a class that is not the target has slope 0, not -0.
+            Loss::CategoricalCrossEntropy => (0.0 - y) / clip_probability(y_hat),
         }
     }
 
@@ -146,7 +147,9 @@ impl Loss {
     }
 }
 
-fn sign(d: f64) -> f64 {
+/// `sign(d)`: 1 above 0, -1 below, 0 at 0 (and for NaN): the slope of `|d|`, with the
+/// subgradient 0 at its kink (PyTorch's `sign`; the absolute-error loss and the L1 penalty).
+pub fn sign(d: f64) -> f64 {
     if d > 0.0 {
         1.0
     } else if d < 0.0 {

@@ -35,6 +35,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::loss::sign;
 use crate::{Gradients, Network};
 
 /// The L1 and L2 rates of the weight penalty (0 and 0: none).
@@ -56,9 +57,9 @@ impl Regularization {
         self.l1 != 0.0 || self.l2 != 0.0
     }
 
-    /// `l1·Σ|w| + l2·Σw²` over every weight of `net` in parameter order (each sum left to
-    /// right), no bias; a rate of 0 leaves its term out.
-    pub fn penalty(self, net: &Network) -> f64 {
+    /// `(Σ|w|, Σw²)` over every weight of `net` in parameter order, each summed left to
+    /// right (no biases).
+    pub fn weight_sums(net: &Network) -> (f64, f64) {
         let (mut abs, mut sq) = (0.0, 0.0);
         for layer in net.layers() {
             for &w in layer.weights_flat() {
@@ -66,6 +67,13 @@ impl Regularization {
                 sq += w * w;
             }
         }
+        (abs, sq)
+    }
+
+    /// `l1·Σ|w| + l2·Σw²` of [`Regularization::weight_sums`]; a rate of 0 leaves its term
+    /// out.
+    pub fn penalty(self, net: &Network) -> f64 {
+        let (abs, sq) = Regularization::weight_sums(net);
         let mut p = 0.0;
         if self.l1 != 0.0 {
             p += self.l1 * abs;
@@ -102,18 +110,6 @@ impl Regularization {
     }
 }
 
-/// `sign(w)`: 1, -1, or 0 at 0 (PyTorch's `sign`, and the subgradient TensorFlow's `abs`
-/// takes at 0).
-fn sign(w: f64) -> f64 {
-    if w > 0.0 {
-        1.0
-    } else if w < 0.0 {
-        -1.0
-    } else {
-        0.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,7 +129,8 @@ mod tests {
         assert_eq!(l2.penalty(&net), 2.625);
         let mut g = Gradients::zeros(&net);
         l2.add_gradient(&net, &mut g);
-        assert_eq!(g.layers[0].dw, vec![1.0, 0.5, 1.0, -1.0]);
+        // Layer 1 is stored row by row (neuron 1: w1, w3; neuron 2: w2, w4).
+        assert_eq!(g.layers[0].dw, vec![1.0, 1.0, 0.5, -1.0]);
         assert_eq!(g.layers[1].dw, vec![1.0, 1.0]);
         assert_eq!(g.layers[1].db, vec![0.0]);
         assert!(!Regularization::NONE.is_active());

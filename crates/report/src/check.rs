@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use nnlab_core::{gradient_check, Loss, Network};
+use nnlab_core::{gradient_check_regularized, Loss, Network, Regularization};
 
 use crate::ReportError;
 
@@ -57,7 +57,19 @@ impl CheckReport {
         y: &[f64],
         loss: Loss,
     ) -> Result<CheckReport, ReportError> {
-        let check = gradient_check(net, &[(x.to_vec(), y.to_vec())], loss, CHECK_EPS)?;
+        CheckReport::regularized(net, x, y, loss, Regularization::NONE)
+    }
+
+    /// [`CheckReport::new`] of the loss plus the L1/L2 penalty `reg`.
+    pub fn regularized(
+        net: &Network,
+        x: &[f64],
+        y: &[f64],
+        loss: Loss,
+        reg: Regularization,
+    ) -> Result<CheckReport, ReportError> {
+        let sample = [(x.to_vec(), y.to_vec())];
+        let check = gradient_check_regularized(net, &sample, loss, reg, CHECK_EPS)?;
         let mut entries = Vec::with_capacity(check.entries.len());
         let mut non_finite = Vec::new();
         for (name, id) in net.named_param_ids() {

@@ -8,10 +8,23 @@
 
 use serde::{Deserialize, Serialize};
 
-use nnlab_core::{Backward, Gradients, Loss, Network, ParamId, Trace};
+use nnlab_core::output::uses_logit_gradient;
+use nnlab_core::{Backward, Gradients, Loss, Network, ParamId, Regularization, Trace};
 
 use crate::labels::{self, term};
 use crate::num::num_short;
+use crate::output_eq::{output_da_equation, output_dz_equation, penalty_gradient};
+
+/// The weight penalty's part of one weight's gradient, added after the chain-rule product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PenaltyTerm {
+    /// `λ1·sign(w5) + 2λ2·w5` (the active rates only).
+    pub formula: String,
+    /// `0.01·1 + 2·0.1·1`.
+    pub numbers: String,
+    /// `λ1·sign(w) + 2·λ2·w`, as `nnlab_core::Regularization::weight_gradient` computes it.
+    pub value: f64,
+}
 
 /// One parameter's gradient as a chain-rule product.
 ///
@@ -28,12 +41,21 @@ pub struct GradientFactors {
     pub symbols: Vec<String>,
     /// The factors' values, in the order multiplied.
     pub factors: Vec<f64>,
-    /// The gradient `dL/dp` from backpropagation.
+    /// The gradient `dL/dp` from backpropagation (plus the penalty's part, when there is one).
     pub value: f64,
+    /// A weight's share of the L1/L2 penalty's gradient: `value = product() + penalty.value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub penalty: Option<PenaltyTerm>,
 }
 
 impl GradientFactors {
-    fn new(name: String, layer: usize, parts: Vec<(String, f64)>, value: f64) -> GradientFactors {
+    fn new(
+        name: String,
+        layer: usize,
+        parts: Vec<(String, f64)>,
+        value: f64,
+        penalty: Option<PenaltyTerm>,
+    ) -> GradientFactors {
         let (symbols, factors): (Vec<String>, Vec<f64>) = parts.into_iter().unzip();
         GradientFactors {
             name,
@@ -42,10 +64,12 @@ impl GradientFactors {
             symbols,
             factors,
             value,
+            penalty,
         }
     }
 
-    /// The factors multiplied left to right, as the backward pass did: equals `value`.
+    /// The factors multiplied left to right, as the backward pass did: equals `value` (its
+    /// data part, without the penalty).
     pub fn product(&self) -> f64 {
         let mut it = self.factors.iter();
         let first = it.next().copied().unwrap_or(f64::NAN);
@@ -53,18 +77,19 @@ impl GradientFactors {
     }
 
     /// `dL/dw5 = 2(y_hat - y) · relu'(z3) · a1 = 1 · 1 · 1.5 = 1.5` (the middle part is
-    /// left out when there is a single factor).
+    /// left out when there is a single factor); with a penalty, `... · a1 + 2λ2·w5 = 1 · 1 ·
+    /// 1.5 + 2·0.1·1 = 1.7`.
     pub fn equation(&self) -> String {
-        let lhs = format!("dL/d{} = {}", self.name, self.formula);
-        if self.factors.len() == 1 {
+        let mut lhs = format!("dL/d{} = {}", self.name, self.formula);
+        let factors: Vec<String> = self.factors.iter().map(|&f| term(f)).collect();
+        let mut numbers = factors.join(" · ");
+        if let Some(p) = &self.penalty {
+            lhs.push_str(&format!(" + {}", p.formula));
+            numbers = format!("{numbers} + {}", p.numbers);
+        } else if self.factors.len() == 1 {
             return format!("{lhs} = {}", num_short(self.value));
         }
-        let numbers: Vec<String> = self.factors.iter().map(|&f| term(f)).collect();
-        format!(
-            "{lhs} = {} = {}",
-            numbers.join(" · "),
-            num_short(self.value)
-        )
+        format!("{lhs} = {numbers} = {}", num_short(self.value))
     }
 }
 
@@ -87,7 +112,7 @@ pub(crate) fn gradient_factors(
     net: &Network,
     trace: &Trace,
     back: &Backward,
-    loss: Loss,
+    (loss, reg): (Loss, Regularization),
     id: ParamId,
     value: f64,
 ) -> GradientFactors {
@@ -99,11 +124,16 @@ pub(crate) fn gradient_factors(
         // the whole gradient is one product in the backward pass's order.
         let out = &net.layers()[1];
         let z3 = labels::node(net, 1, 0).z;
-        parts.push((loss.df_formula().to_string(), back.dl_da[1][0]));
-        parts.push((
-            format!("{}'({z3})", out.activation.symbol()),
-            out.activation.df(trace.z[1][0]),
-        ));
+        if uses_logit_gradient(loss, out.activation) {
+            // dL/dz3 = y_hat - y directly: one factor where the chain has two.
+            parts.push(("(y_hat - y)".to_string(), back.dl_dz[1][0]));
+        } else {
+            parts.push((loss.df_formula().to_string(), back.dl_da[1][0]));
+            parts.push((
+                format!("{}'({z3})", out.activation.symbol()),
+                out.activation.df(trace.z[1][0]),
+            ));
+        }
         if layer == 0 {
             let hidden = &net.layers()[0];
             let w_out = ParamId::Weight {
@@ -125,7 +155,15 @@ pub(crate) fn gradient_factors(
     if let Some(i) = input {
         parts.push((labels::input(net, layer, i), trace.input_of(layer)[i]));
     }
-    GradientFactors::new(name, layer + 1, parts, value)
+    let penalty = (reg.is_active() && input.is_some()).then(|| {
+        let (formula, numbers, value) = penalty_gradient(&name, net.get(id), reg);
+        PenaltyTerm {
+            formula,
+            numbers,
+            value,
+        }
+    });
+    GradientFactors::new(name, layer + 1, parts, value, penalty)
 }
 
 /// `z1 = 1·1 + 0·1 + 0.5 = 1.5 -> relu -> a1 = 1.5`: the inputs times the weights in input
@@ -166,30 +204,11 @@ pub(crate) fn da_equation(
     layer: usize,
     neuron: usize,
 ) -> String {
+    if layer + 1 == net.layers().len() {
+        return output_da_equation(net, trace, back, y, loss, neuron);
+    }
     let names = labels::node(net, layer, neuron);
     let value = num_short(back.dl_da[layer][neuron]);
-    if layer + 1 == net.layers().len() {
-        let y_hat = labels::output(net, neuron, "y_hat");
-        let y_name = labels::output(net, neuron, "y");
-        let diff = format!(
-            "{} - {}",
-            num_short(trace.output()[neuron]),
-            term(y[neuron])
-        );
-        let formula = loss
-            .df_formula()
-            .replace("y_hat - y", &format!("{y_hat} - {y_name}"));
-        let with_numbers = loss.df_formula().replace("y_hat - y", &diff);
-        let n = net.n_outputs();
-        return if n > 1 {
-            format!(
-                "{} = {formula} / {n} = {with_numbers} / {n} = {value}",
-                names.da()
-            )
-        } else {
-            format!("{} = {formula} = {with_numbers} = {value}", names.da())
-        };
-    }
     let next = &net.layers()[layer + 1];
     let mut symbols = Vec::new();
     let mut numbers = Vec::new();
@@ -218,14 +237,21 @@ pub(crate) fn da_equation(
     )
 }
 
-/// `dL/dz1 = dL/da1 · relu'(z1) = 1 · 1 = 1`.
+/// `dL/dz1 = dL/da1 · relu'(z1) = 1 · 1 = 1`; for the output, the shortcut or softmax's
+/// Jacobian where they apply (`crate::output_eq::output_dz_equation`).
 pub(crate) fn dz_equation(
     net: &Network,
     trace: &Trace,
     back: &Backward,
+    (y, loss): (&[f64], Loss),
     layer: usize,
     neuron: usize,
 ) -> String {
+    if layer + 1 == net.layers().len() {
+        if let Some(eq) = output_dz_equation(net, trace, back, y, loss, neuron) {
+            return eq;
+        }
+    }
     let names = labels::node(net, layer, neuron);
     let act = net.layers()[layer].activation;
     format!(
@@ -237,37 +263,5 @@ pub(crate) fn dz_equation(
         term(back.dl_da[layer][neuron]),
         term(act.df(trace.z[layer][neuron])),
         num_short(back.dl_dz[layer][neuron]),
-    )
-}
-
-/// The loss applied to `D`, as written: `(D)^2`, `|D|`, `huber(D)`.
-fn loss_of(loss: Loss, d: &str) -> String {
-    match loss {
-        Loss::SquaredError => format!("({d})^2"),
-        Loss::AbsoluteError => format!("|{d}|"),
-        Loss::Huber { .. } => format!("huber({d})"),
-        Loss::BinaryCrossEntropy => format!("bce({d})"),
-        Loss::CategoricalCrossEntropy => format!("cce({d})"),
-    }
-}
-
-/// `loss = (y_hat - y)^2 = (2.5 - 2)^2 = 0.25`; with several outputs, the mean over them.
-pub(crate) fn loss_equation(y_hat: &[f64], y: &[f64], loss: Loss, value: f64) -> String {
-    let diff = |j: usize| format!("{} - {}", num_short(y_hat[j]), term(y[j]));
-    if y_hat.len() == 1 {
-        return format!(
-            "loss = {} = {} = {}",
-            loss_of(loss, "y_hat - y"),
-            loss_of(loss, &diff(0)),
-            num_short(value)
-        );
-    }
-    let n = y_hat.len();
-    let terms: Vec<String> = (0..n).map(|j| loss_of(loss, &diff(j))).collect();
-    format!(
-        "loss = mean over j of {} = ({}) / {n} = {}",
-        loss_of(loss, "y_hat[j] - y[j]"),
-        terms.join(" + "),
-        num_short(value)
     )
 }

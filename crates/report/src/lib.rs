@@ -25,6 +25,7 @@ pub mod input;
 mod labels;
 mod named;
 mod num;
+mod output_eq;
 mod render;
 pub mod setup;
 mod step;
@@ -33,9 +34,10 @@ mod table;
 
 pub use check::{CheckReport, CheckRow, CHECK_EPS, CHECK_TOLERANCE};
 pub use error::ReportError;
-pub use explain::GradientFactors;
+pub use explain::{GradientFactors, PenaltyTerm};
 pub use named::NamedValues;
 pub use num::{num, num_short, sig4};
+pub use output_eq::PenaltyReport;
 pub use render::{
     render_markdown, render_steps_markdown, render_steps_text, render_text, STEPS_TABLE_MAX_PARAMS,
 };

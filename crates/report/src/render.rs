@@ -78,6 +78,10 @@ fn backward_lines(r: &StepReport) -> Vec<String> {
     let last = r.n_layers();
     if r.course_names {
         lines.extend(r.layer_nodes(last).map(|n| n.dl_da_equation.clone()));
+        // The shortcut dL/dz3 = y_hat - y, where it applies, before the products that use it.
+        if r.logit_gradient {
+            lines.extend(r.layer_nodes(last).map(|n| n.dl_dz_equation.clone()));
+        }
         lines.extend(r.gradient_factors.iter().map(|g| g.equation()));
         return lines;
     }

@@ -16,11 +16,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use nnlab_core::{Loss, Network};
+use nnlab_core::output::uses_logit_gradient;
+use nnlab_core::{Backward, Gradients, Loss, Network, Regularization, Trace};
 
 use crate::check::CheckReport;
 use crate::explain::{self, GradientFactors};
 use crate::named::{one_or_many, NamedValues};
+use crate::output_eq::{self, PenaltyReport};
 use crate::{labels, ReportError};
 
 /// One node's forward and backward values with their equations.
@@ -72,13 +74,22 @@ pub struct StepReport {
     pub nodes: Vec<NodeReport>,
     #[serde(with = "one_or_many")]
     pub prediction: Vec<f64>,
+    /// The sample's loss, plus the weight penalty when there is one (the objective the
+    /// update descends, as training reports it).
     pub loss: f64,
     /// `loss = (y_hat - y)^2 = (2.5 - 2)^2 = 0.25`.
     pub loss_equation: String,
+    /// The L1/L2 weight penalty, when `l1` or `l2` is above 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub penalty: Option<PenaltyReport>,
+    /// Backprop took `dL/dz = y_hat - y` at the output (sigmoid + binary cross-entropy,
+    /// softmax + categorical cross-entropy) instead of `dL/dy_hat · f'(z)`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub logit_gradient: bool,
     /// `dL/dy_hat` per output.
     #[serde(with = "one_or_many")]
     pub dl_dy_hat: Vec<f64>,
-    /// `dL/dp` per parameter.
+    /// `dL/dp` per parameter (the penalty's gradient included).
     pub gradients: NamedValues,
     /// Each gradient as a chain-rule product, in display order.
     pub gradient_factors: Vec<GradientFactors>,
@@ -96,6 +107,26 @@ pub struct StepReport {
     pub check: Option<CheckReport>,
 }
 
+/// One step's passes with the weight penalty: the trace, the objective (data loss plus
+/// penalty), the per-node derivatives, the update's gradient (data gradient plus the
+/// penalty's, as one update of the trainer forms it) and the data loss alone.
+pub(crate) fn penalized_backprop(
+    net: &Network,
+    x: &[f64],
+    y: &[f64],
+    loss: Loss,
+    reg: Regularization,
+) -> Result<(Trace, f64, Backward, Gradients, f64), ReportError> {
+    let (trace, data_loss, back, mut grads) = net.backprop(x, y, loss)?;
+    let objective = if reg.is_active() {
+        data_loss + reg.penalty(net)
+    } else {
+        data_loss
+    };
+    reg.add_gradient(net, &mut grads);
+    Ok((trace, objective, back, grads, data_loss))
+}
+
 impl StepReport {
     /// One [`Network::backprop`] on `(x, y)` and one [`Network::apply_gradients`] with `lr`.
     pub fn new(
@@ -105,7 +136,20 @@ impl StepReport {
         lr: f64,
         loss: Loss,
     ) -> Result<StepReport, ReportError> {
-        let (trace, loss_value, back, grads) = net.backprop(x, y, loss)?;
+        StepReport::regularized(net, x, y, lr, loss, Regularization::NONE)
+    }
+
+    /// [`StepReport::new`] with the L1/L2 penalty `reg` in the loss and the gradients.
+    pub fn regularized(
+        net: &Network,
+        x: &[f64],
+        y: &[f64],
+        lr: f64,
+        loss: Loss,
+        reg: Regularization,
+    ) -> Result<StepReport, ReportError> {
+        let (trace, loss_value, back, grads, data_loss) = penalized_backprop(net, x, y, loss, reg)?;
+        let penalty = PenaltyReport::new(net, reg, data_loss);
         let mut stepped = net.clone();
         stepped.apply_gradients(&grads, lr);
 
@@ -126,7 +170,7 @@ impl StepReport {
                     dl_da: back.dl_da[l][j],
                     dl_dz: back.dl_dz[l][j],
                     dl_da_equation: explain::da_equation(net, &trace, &back, y, loss, l, j),
-                    dl_dz_equation: explain::dz_equation(net, &trace, &back, l, j),
+                    dl_dz_equation: explain::dz_equation(net, &trace, &back, (y, loss), l, j),
                 });
             }
         }
@@ -146,7 +190,7 @@ impl StepReport {
             .iter()
             .map(|(_, id)| {
                 let g = explain::gradient_of(net, &grads, *id);
-                explain::gradient_factors(net, &trace, &back, loss, *id, g)
+                explain::gradient_factors(net, &trace, &back, (loss, reg), *id, g)
             })
             .collect();
         let last = net.layers().len() - 1;
@@ -160,7 +204,16 @@ impl StepReport {
             nodes,
             prediction: trace.output().to_vec(),
             loss: loss_value,
-            loss_equation: explain::loss_equation(trace.output(), y, loss, loss_value),
+            loss_equation: output_eq::loss_equation(
+                net,
+                &trace,
+                y,
+                loss,
+                loss_value,
+                penalty.as_ref(),
+            ),
+            penalty,
+            logit_gradient: uses_logit_gradient(loss, net.output_activation()),
             dl_dy_hat: back.dl_da[last].clone(),
             gradients,
             gradient_factors,

@@ -15,9 +15,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use nnlab_core::{Loss, Network};
+use nnlab_core::{Loss, Network, Regularization};
 
 use crate::named::{one_or_many, NamedValues};
+use crate::step::penalized_backprop;
 use crate::{ReportError, StepReport};
 
 /// The most steps one report holds: each keeps a row of every parameter, and longer runs are
@@ -55,6 +56,18 @@ impl StepsReport {
         loss: Loss,
         steps: usize,
     ) -> Result<StepsReport, ReportError> {
+        StepsReport::regularized(net, x, y, lr, (loss, Regularization::NONE), steps)
+    }
+
+    /// [`StepsReport::new`] with the L1/L2 penalty `reg` in every step's loss and gradients.
+    pub fn regularized(
+        net: &Network,
+        x: &[f64],
+        y: &[f64],
+        lr: f64,
+        (loss, reg): (Loss, Regularization),
+        steps: usize,
+    ) -> Result<StepsReport, ReportError> {
         if steps == 0 {
             return Err(ReportError::Invalid {
                 field: "--steps".into(),
@@ -67,12 +80,12 @@ impl StepsReport {
                 reason: format!("'{steps}' is more than the {MAX_STEPS} steps a report can show"),
             });
         }
-        let first = StepReport::new(net, x, y, lr, loss)?;
+        let first = StepReport::regularized(net, x, y, lr, loss, reg)?;
         let named = net.named_param_ids();
         let mut current = net.clone();
         let mut rows = Vec::with_capacity(steps + 1);
         for step in 0..=steps {
-            let (trace, loss_value, _, grads) = current.backprop(x, y, loss)?;
+            let (trace, loss_value, _, grads, _) = penalized_backprop(&current, x, y, loss, reg)?;
             rows.push(StepRow {
                 step,
                 prediction: trace.output().to_vec(),

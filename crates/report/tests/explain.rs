@@ -140,8 +140,12 @@ fn printed_factors_multiply_to_the_gradient() {
             assert_eq!(r.gradients.get(&g.name), Some(g.value));
             assert_eq!(g.symbols.len(), g.factors.len());
         }
-        // dL/dz = dL/da · f'(z) per node, with the core's own f'.
+        // dL/dz = dL/da · f'(z) per node, with the core's own f' (the output of a
+        // cross-entropy takes the shortcut instead: `classification_outputs_explained`).
         for (n, node) in r.nodes.iter().enumerate() {
+            if r.logit_gradient && node.layer == r.n_layers() {
+                continue;
+            }
             let act = net.layers()[node.layer - 1].activation;
             assert_eq!(
                 node.dl_da * act.df(node.z),
@@ -194,4 +198,84 @@ fn several_outputs_show_the_mean() {
         .starts_with("loss = mean over j of (y_hat[j] - y[j])^2 = (("));
     let json = serde_json::to_value(&r).unwrap();
     assert!(json["prediction"].is_array());
+}
+
+/// Sizes, activations, loss and target of one network.
+type Case = (
+    &'static [usize],
+    &'static [Activation],
+    Loss,
+    &'static [f64],
+);
+
+/// Sigmoid + BCE on the course network and on 3 outputs, softmax + CCE, softmax with
+/// squared error, each with an L1 and L2 penalty: the printed chain's product plus the
+/// penalty's part is each gradient to the bit, the shortcut nodes have `dL/dz = y_hat - y`
+/// (divided by the outputs for BCE), and the penalty is in the loss.
+#[test]
+fn classification_outputs_explained() {
+    let init = |s: &str| s.parse::<ParamValues>().unwrap();
+    let cases: [Case; 4] = [
+        (
+            &[2, 2, 1],
+            &[Activation::Relu, Activation::Sigmoid],
+            Loss::BinaryCrossEntropy,
+            &[1.0],
+        ),
+        (
+            &[2, 3, 3],
+            &[Activation::Tanh, Activation::Sigmoid],
+            Loss::BinaryCrossEntropy,
+            &[1.0, 0.0, 1.0],
+        ),
+        (
+            &[2, 3, 3],
+            &[Activation::Tanh, Activation::Softmax],
+            Loss::CategoricalCrossEntropy,
+            &[0.0, 0.0, 1.0],
+        ),
+        (
+            &[2, 3, 3],
+            &[Activation::Tanh, Activation::Softmax],
+            Loss::SquaredError,
+            &[0.0, 1.0, 0.0],
+        ),
+    ];
+    let reg = nnlab_core::Regularization { l1: 0.01, l2: 0.05 };
+    for (seed, (sizes, acts, loss, y)) in cases.into_iter().enumerate() {
+        let net = build_network(
+            sizes,
+            acts,
+            &init("uniform:-1.5,1.5"),
+            &init("uniform:-0.5,0.5"),
+            &mut Rng::new(40 + seed as u64),
+        )
+        .unwrap();
+        let x = [0.3, -0.8];
+        let r = StepReport::regularized(&net, &x, y, 0.1, loss, reg).unwrap();
+        let plain = StepReport::new(&net, &x, y, 0.1, loss).unwrap();
+        let p = r.penalty.as_ref().expect("a penalty");
+        assert_eq!(r.loss, plain.loss + p.value, "{loss}");
+        for g in &r.gradient_factors {
+            let extra = g.penalty.as_ref().map_or(0.0, |t| t.value);
+            assert_eq!(g.product() + extra, g.value, "{}", g.equation());
+            assert_eq!(
+                g.penalty.is_some(),
+                g.name.contains(".w[") || g.name.starts_with('w')
+            );
+        }
+        let last = r.n_layers();
+        let n = y.len() as f64;
+        for (j, node) in r.layer_nodes(last).enumerate() {
+            let shortcut = node.a - y[j];
+            match loss {
+                Loss::BinaryCrossEntropy if n > 1.0 => assert_eq!(node.dl_dz, shortcut / n),
+                Loss::BinaryCrossEntropy | Loss::CategoricalCrossEntropy => {
+                    assert_eq!(node.dl_dz, shortcut)
+                }
+                _ => assert!(node.dl_dz_equation.ends_with("(softmax's Jacobian)")),
+            }
+        }
+        assert_eq!(r.logit_gradient, loss.is_classification(), "{loss}");
+    }
 }

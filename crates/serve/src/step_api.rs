@@ -113,10 +113,11 @@ pub fn step_report(req: &StepApiRequest) -> Result<StepReport, ApiError> {
     )
     .map_err(ApiError::bad)?;
     exp.check_train(&net).map_err(named)?;
-    let (lr, loss) = (exp.train.lr, exp.train.loss);
-    let mut report = StepReport::new(&net, &x, &y, lr, loss).map_err(ApiError::bad)?;
+    let (lr, loss, reg) = (exp.train.lr, exp.train.loss, exp.train.regularization());
+    let mut report = StepReport::regularized(&net, &x, &y, lr, loss, reg).map_err(ApiError::bad)?;
     if req.check {
-        report.check = Some(CheckReport::new(&net, &x, &y, loss).map_err(ApiError::bad)?);
+        report.check =
+            Some(CheckReport::regularized(&net, &x, &y, loss, reg).map_err(ApiError::bad)?);
     }
     Ok(report)
 }

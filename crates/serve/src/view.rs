@@ -167,8 +167,9 @@ impl Session {
         };
         let net = t.network().clone();
         let lr = t.lr();
-        let loss = t.config().loss;
-        let mut step = StepReport::new(&net, train.row(r), &train.y[r..r + 1], lr, loss)
+        let (loss, reg) = (t.config().loss, t.config().regularization());
+        let y = &train.y[r..r + 1];
+        let mut step = StepReport::regularized(&net, train.row(r), y, lr, loss, reg)
             .map_err(ApiError::internal)?;
         step.gradient_factors.retain(|g| opt.factors.keeps(&g.name));
         if !opt.sgd {
@@ -176,8 +177,14 @@ impl Session {
                 values.0.clear();
             }
         }
-        let train_loss = mean_loss(&net, train, loss);
-        let test_loss = self.data.test.as_ref().map(|s| mean_loss(&net, s, loss));
+        // With the trainer's weight penalty (0 without one), as its losses are reported.
+        let penalty = reg.penalty(&net);
+        let train_loss = mean_loss(&net, train, loss) + penalty;
+        let test_loss = self
+            .data
+            .test
+            .as_ref()
+            .map(|s| mean_loss(&net, s, loss) + penalty);
         let verdict = (!t.history().is_empty())
             .then(|| verdict_for(&self.data, &net, t.status(), t.history()));
         let diagnostics = self.diagnostics(verdict.as_ref());

@@ -120,8 +120,8 @@ impl<'de> Deserialize<'de> for BatchSize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kernel {
-    /// The fast course kernels when they apply (ReLU 2-2-1 network, squared error, SGD,
-    /// batch size 1 or full, nothing frozen; the same bits as the general path), else the
+    /// The fast course kernels when they apply (ReLU 2-2-1 network, squared error, no L1/L2
+    /// penalty, SGD, batch size 1 or full, nothing frozen; the same bits as the general path), else the
     /// batched engine for mini-batches large enough to pay (see [`crate::train`]), else the
     /// general path.
     #[default]

@@ -143,7 +143,12 @@ impl Trainer {
             batch_sample: k + 1 - start,
             batch_size: size,
             updates,
-            batch_formula: batch_formula(k + 1 - start, size, &frozen_names(self)),
+            batch_formula: batch_formula(
+                k + 1 - start,
+                size,
+                &frozen_names(self),
+                s.cfg.regularization().is_active(),
+            ),
             formula: s.cfg.optimizer.rule(lr, t),
             status: st.status,
             params,
@@ -160,8 +165,9 @@ fn frozen_names(t: &Trainer) -> Vec<String> {
         .collect()
 }
 
-/// How the gradient of a batch of `size` rows is formed, at its sample `k` (1-based).
-fn batch_formula(k: usize, size: usize, frozen: &[String]) -> String {
+/// How the gradient of a batch of `size` rows is formed, at its sample `k` (1-based); with
+/// a `penalty`, its gradient joins once, when the batch completes.
+fn batch_formula(k: usize, size: usize, frozen: &[String], penalty: bool) -> String {
     let mut text = if size == 1 {
         "g = dL/dp of this sample (a batch of one row)".to_string()
     } else if k == size {
@@ -171,6 +177,9 @@ fn batch_formula(k: usize, size: usize, frozen: &[String]) -> String {
             "sample {k} of {size}: Σg = g_1 + ... + g_{k} so far; no update until sample {size}"
         )
     };
+    if penalty && k == size {
+        text.push_str("; + the L1/L2 penalty's gradient λ1·sign(w) + 2λ2·w on every weight");
+    }
     if !frozen.is_empty() {
         text.push_str(&format!("; frozen (g = 0): {}", frozen.join(", ")));
     }
