@@ -163,6 +163,12 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<std::path::PathBuf, St
     Ok(path)
 }
 
+/// The math panel's equations as shown: each with the server's text rebuilt from its parts
+/// (a number's exact text, an input's symbol) and its numbers as [shown, data-value, title].
+pub const EQUATIONS: &str = "return [...document.querySelectorAll('#math-panel .eq')].map((d) => ({
+    raw: [...d.childNodes].map((n) => n.nodeType === 3 ? n.textContent : (n.dataset.value ?? n.dataset.symbol)).join(''),
+    nums: [...d.querySelectorAll('.num')].map((s) => [s.textContent, s.dataset.value, s.title]) }))";
+
 /// Runs `script` (which returns a value) in the page.
 pub async fn js(c: &Client, script: &str) -> Result<Value, String> {
     c.execute(script, vec![]).await.map_err(|e| e.to_string())
