@@ -261,14 +261,16 @@ function morphInto(live, made) {
 }
 
 // A click on an edge or a weight's or bias's label selects its parameter, on a neuron that
-// neuron (the edges painted on the canvas have their own listener: edgeCanvas).
+// neuron (the edges painted on the canvas have their own listener: edgeCanvas). Heard on the
+// way down (capture), so that a click that does not bubble (a script's `new
+// MouseEvent("click")` on a node) still selects, as the element's own listener did.
 document.getElementById("net").addEventListener("click", (ev) => {
   const t = ev.target.closest("[data-name], [data-node]");
   if (!t || t.closest("#net") === null) return;
   if (t.dataset.name) return select({ kind: "param", name: t.dataset.name });
   const n = st.step.nodes.find((d) => d.name === t.dataset.node);
   if (n) select({ kind: "node", layer: n.layer, neuron: n.neuron - 1 });
-});
+}, true);
 
 // A big network's edges as SVG lines were most of its redraw: at 10-16-16-1 (465 edges) the
 // browser's layout after a step took 51 ms with them and 11 ms without, drawNetwork 21 ms

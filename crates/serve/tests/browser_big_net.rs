@@ -178,21 +178,6 @@ async fn node_equations(c: &Client, addr: std::net::SocketAddr) -> Result<(), St
         .as_array()
         .and_then(|n| n.iter().find(|n| n["name"] == "L1.n2"))
         .ok_or("L1.n2 in the API's state")?;
-    let eqs = js(c, browser_util::EQUATIONS).await?;
-    let raws: Vec<&Value> = eqs
-        .as_array()
-        .ok_or("equations")?
-        .iter()
-        .map(|e| &e["raw"])
-        .collect();
-    assert_eq!(
-        raws,
-        [
-            &node["equation"],
-            &node["dl_da_equation"],
-            &node["dl_dz_equation"]
-        ],
-        "{eqs}"
-    );
+    browser_util::node_equations_shown(c, node).await?;
     Ok(())
 }

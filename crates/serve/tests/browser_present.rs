@@ -58,22 +58,7 @@ async fn node1_equations(c: &Client, addr: SocketAddr, digits: usize) -> Result<
     .await
     .json();
     let node = &state["step"]["nodes"][0];
-    let eqs = js(c, browser_util::EQUATIONS).await?;
-    let raws: Vec<&Value> = eqs
-        .as_array()
-        .ok_or("equations")?
-        .iter()
-        .map(|e| &e["raw"])
-        .collect();
-    assert_eq!(
-        raws,
-        [
-            &node["equation"],
-            &node["dl_da_equation"],
-            &node["dl_dz_equation"]
-        ],
-        "{eqs}"
-    );
+    let eqs = browser_util::node_equations_shown(c, node).await?;
     let mut shortened = None;
     for e in eqs.as_array().ok_or("equations")? {
         for n in e["nums"].as_array().ok_or("numbers")? {
