@@ -207,16 +207,19 @@ async function applySetup() {
 
 // ---------- session actions ----------
 // What the page asks of every state (`sep` is the character before it: "?" or "&"): the row
-// the math explains (setup.js) and the chain-rule factors the math panel shows: every
-// parameter's on a network of up to PANEL_ROWS parameters (netedit.js; a selection then
-// needs no request), else the selected parameter's only (all 465 of 10-16-16-1 are 76 KB
-// of each 276 KB state). select() (draw.js) asks again for a parameter whose are missing.
+// the math explains (setup.js) and the chain-rule factors and backward equations the math
+// panel shows: every parameter's and node's on a network of up to PANEL_ROWS parameters
+// (netedit.js; a selection then needs no request), else the selected parameter's or node's
+// only (all 465 factors of 10-16-16-1 are 76 KB of each 276 KB state). select() (draw.js)
+// asks again for a parameter or node whose are missing.
 function stateQuery(sep) {
   const small = st && Object.keys(st.step.before).length <= PANEL_ROWS;
   const factors = small ? "all" : sel && sel.kind === "param" ? sel.name : "none";
+  const node = sel && sel.kind === "node" ? st.step.nodes.find((n) => n.layer === sel.layer && n.neuron === sel.neuron + 1) : null;
   // The step report's plain-SGD step is not shown (the tables show the trainer's next
   // step, `update`): a big network's states leave it out (38 KB at 10-16-16-1).
-  return `${sep}factors=${encodeURIComponent(factors)}${small ? "" : "&sgd=false"}${rowQuery("&")}`;
+  const lean = small ? "" : `&nodes=${encodeURIComponent(node ? node.name : "none")}&sgd=false`;
+  return `${sep}factors=${encodeURIComponent(factors)}${lean}${rowQuery("&")}`;
 }
 
 async function refresh(full) {

@@ -57,48 +57,79 @@ function flaggedNodes() {
 function select(what) {
   sel = what;
   render();
-  // A big network's states carry the selected parameter's chain-rule factors only (app.js
-  // stateQuery): another parameter's come with the state asked for again, or with the
-  // stream opened again while playing.
-  if (sel && sel.kind === "param" && !st.step.gradient_factors.some((g) => g.name === sel.name)) {
+  // A big network's states carry the selected parameter's chain-rule factors or node's
+  // backward equations only (app.js stateQuery): another one's come with the state asked
+  // for again, or with the stream opened again while playing.
+  const node = sel && sel.kind === "node" ? st.step.nodes.find((n) => n.layer === sel.layer && n.neuron === sel.neuron + 1) : null;
+  const missing = sel && sel.kind === "param" ? !st.step.gradient_factors.some((g) => g.name === sel.name) : Boolean(node && !node.dl_da_equation);
+  if (missing) {
     if (st.playing) listen(); else act("GET", "");
   }
 }
 
-// An equation of the server's, its numbers short (exact on hover and click: present.js).
-function eq(parent, text) {
-  parent.appendChild(eqElement(text));
+// The math panel is drawn again for every state, and most of it shows what it showed: its
+// children are written through `panelWriter`, which keeps a child whose key (all that it
+// shows) is the last drawing's at that place and makes the others anew, so the browser
+// styles, lays out and paints only what changed.
+function panelWriter(p) {
+  let k = 0;
+  // Whatever a key leaves out and every text depends on: the digits shown, the input names.
+  const view = `${digits()}|${(st.data.inputs || []).join(",")}|`;
+  return {
+    // The child for `key` (made by `make` where the last drawing had another there).
+    put(key, make) {
+      const old = p.children[k++];
+      if (old && old.panelKey === view + key) return old;
+      const e = make();
+      e.panelKey = view + key;
+      if (old) old.replaceWith(e); else p.appendChild(e);
+      return e;
+    },
+    // An equation of the server's, its numbers short (exact on hover and click: present.js).
+    eq(text) {
+      return this.put(`eq ${text}`, () => eqElement(text));
+    },
+    // A paragraph of texts and JSON numbers (shown as numSpan shows them).
+    para(cls, ...parts) {
+      return this.put(`p ${cls} ${JSON.stringify(parts)}`, () => {
+        const e = document.createElement("p");
+        if (cls) e.className = cls;
+        e.append(...parts.map((x) => (typeof x === "string" ? x : numSpan(x.num))));
+        return e;
+      });
+    },
+    // Drops the children past the last one put.
+    end() {
+      while (p.children.length > k) p.lastElementChild.remove();
+    },
+  };
 }
 
 function drawMath() {
-  const p = $("#math-panel");
-  p.innerHTML = "";
+  const w = panelWriter($("#math-panel"));
   const r = st.step;
   const ed = $("#editor");
   // The row explained, each input under its name in the data, original beside scaled.
-  p.appendChild(rowValues());
+  const target = Array.isArray(r.target) ? r.target[0] : r.target;
+  w.put(`row ${JSON.stringify([st.row, st.row_input, st.row_target, r.input, target, st.config.data.scale, st.data.target])}`, rowValues);
   if (!sel) {
-    eq(p, r.loss_equation);
-    const note = document.createElement("p");
-    note.className = "muted";
-    note.textContent = "Click a weight, a bias or a node to see its equations.";
-    p.appendChild(note);
-    drawUpdate(p, null);
+    w.eq(r.loss_equation);
+    w.para("muted", "Click a weight, a bias or a node to see its equations.");
+    drawUpdate(w, null);
     ed.hidden = true;
     return;
   }
   if (sel.kind === "node") {
     ed.hidden = true;
     const n = r.nodes.find((n) => n.layer === sel.layer && n.neuron === sel.neuron + 1);
-    if (!n) return;
-    const h = document.createElement("p");
-    h.textContent = `${n.name} (row ${st.row}, ${units()})`;
-    p.appendChild(h);
-    eq(p, n.equation);
-    if (n.layer === r.nodes[r.nodes.length - 1].layer) eq(p, r.loss_equation);
-    eq(p, n.dl_da_equation);
-    eq(p, n.dl_dz_equation);
-    return;
+    if (!n) return w.end();
+    w.para("", `${n.name} (row ${st.row}, ${units()})`);
+    w.eq(n.equation);
+    if (n.layer === r.nodes[r.nodes.length - 1].layer) w.eq(r.loss_equation);
+    // Empty until the state asked for again with this node's (select) arrives.
+    if (n.dl_da_equation) w.eq(n.dl_da_equation);
+    if (n.dl_dz_equation) w.eq(n.dl_dz_equation);
+    return w.end();
   }
   const name = sel.name;
   ed.hidden = false;
@@ -116,51 +147,51 @@ function drawMath() {
   }
   if (!dragging) slider.value = v;
   const g = r.gradient_factors.find((f) => f.name === name);
-  const h = document.createElement("p");
-  h.textContent = `${name}: its gradient on row ${st.row} (${units()})`;
-  p.appendChild(h);
+  w.para("", `${name}: its gradient on row ${st.row} (${units()})`);
   if (g) {
-    eq(p, `dL/d${name} = ${g.formula}`);
-    eq(p, `        = ${g.factors.map(full).join(" · ")}`);
-    eq(p, `        = ${full(g.value)}`);
+    w.eq(`dL/d${name} = ${g.formula}`);
+    w.eq(`        = ${g.factors.map(full).join(" · ")}`);
+    w.eq(`        = ${full(g.value)}`);
   }
-  eq(p, r.loss_equation);
-  drawUpdate(p, name);
+  w.eq(r.loss_equation);
+  drawUpdate(w, name);
 }
 
 // The next sample step as the trainer will take it (the session's `update`): how the
 // batch's gradient is formed, the optimizer's rule with its numbers, and per parameter
 // before, the batch's sum so far or the mean gradient the update uses, the optimizer's
-// state after it, and after. `name` limits the table to one parameter.
-function drawUpdate(p, name) {
+// state after it, and after. `name` limits the table to one parameter. `w` is the math
+// panel's writer (drawMath); the table is kept while its columns are, its rows updated.
+function drawUpdate(w, name) {
   const u = st.update;
-  const h = document.createElement("p");
-  p.appendChild(h);
   if (!u) {
-    h.textContent = "Training has ended: no next step (reset or undo).";
-    return;
+    w.para("", "Training has ended: no next step (reset or undo).");
+    return w.end();
   }
-  h.append(`The next step: epoch ${u.epoch}, sample ${u.sample} (row ${u.row}), sample ${u.batch_sample} of ${u.batch_size} in its batch; loss `, numSpan(u.loss));
-  eq(p, u.batch_formula);
-  eq(p, (u.updates ? "" : "at the batch's end: ") + u.formula);
+  w.para("", `The next step: epoch ${u.epoch}, sample ${u.sample} (row ${u.row}), sample ${u.batch_sample} of ${u.batch_size} in its batch; loss `, { num: u.loss });
+  w.eq(u.batch_formula);
+  w.eq((u.updates ? "" : "at the batch's end: ") + u.formula);
   const rows = u.params.filter((q) => name === null || q.name === name);
   const extra = ["velocity", "m", "v", "m_hat", "v_hat"].filter((k) => rows.some((q) => q[k] !== undefined));
   const grad = u.updates ? "g" : "Σg so far";
   const cols = ["p", "before", grad, ...extra, "after"];
-  const t = document.createElement("table");
-  t.id = "update";
-  const wrap = document.createElement("div");
-  wrap.className = "fit";
-  wrap.appendChild(t);
-  const head = t.createTHead().insertRow();
-  for (const c of cols) {
-    const th = document.createElement("th");
-    th.textContent = c;
-    head.appendChild(th);
-  }
-  t.createTBody();
-  p.appendChild(wrap);
-  fillRows(t, rows.map((q) => ({
+  const wrap = w.put(`update ${cols.join(" ")}`, () => {
+    const t = document.createElement("table");
+    t.id = "update";
+    const wrap = document.createElement("div");
+    wrap.className = "fit";
+    wrap.appendChild(t);
+    const head = t.createTHead().insertRow();
+    for (const c of cols) {
+      const th = document.createElement("th");
+      th.textContent = c;
+      head.appendChild(th);
+    }
+    t.createTBody();
+    return wrap;
+  });
+  w.end();
+  fillRows(wrap.firstChild, rows.map((q) => ({
     name: q.name,
     cells: [q.name + (q.frozen ? " (frozen)" : ""), ...[q.before, u.updates ? q.gradient : q.sum, ...extra.map((k) => q[k]), q.after].map((v) => ({ raw: full(v) }))],
   })), -1);
@@ -197,7 +228,6 @@ document.querySelector("#params tbody").addEventListener("click", (ev) => {
 
 function drawDiagnostics() {
   const ul = $("#diagnostics");
-  ul.innerHTML = "";
   // A copy: the status and outcome lines below are the panel's, not findings of the state
   // (pushed into st.diagnostics they lacked `involved` and broke the next redraw).
   const list = st.diagnostics.length ? [...st.diagnostics] : [{ severity: "info", message: "no findings yet" }];
@@ -206,6 +236,11 @@ function drawDiagnostics() {
   if (st.verdict) {
     list.unshift({ severity: st.verdict.healthy ? "info" : "warning", message: `outcome so far: ${st.verdict.outcome}: ${st.verdict.reason}`, outcome: true });
   }
+  // Redrawn only when the findings change (most states repeat the last one's).
+  const key = JSON.stringify(list.map((d) => [d.severity, d.message, Boolean(d.outcome)]));
+  if (ul.shownKey === key) return;
+  ul.shownKey = key;
+  ul.innerHTML = "";
   for (const d of list) {
     const li = document.createElement("li");
     li.className = d.outcome ? `${d.severity} outcome` : d.severity;

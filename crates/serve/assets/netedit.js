@@ -95,8 +95,13 @@ function drawNetEdit() {
     netObserver.observe($("#net"));
     netObserver.observe(bar);
   }
-  bar.replaceChildren();
   const hidden = hiddenSizes();
+  followShape();
+  // Rebuilt only when the shape (or the limits) changes: most states have the last one's.
+  const key = JSON.stringify([hidden, LIMITS]);
+  if (bar.shownKey === key) return placeLayerButtons();
+  bar.shownKey = key;
+  bar.replaceChildren();
   const atLayers = LIMITS !== null && hidden.length + 1 >= LIMITS.max_layers;
   let layers = document.getElementById("netedit-layers");
   if (!layers) {
@@ -112,7 +117,6 @@ function drawNetEdit() {
     editButton("−", "remove the last hidden layer", () => resizeTo(hidden.slice(0, -1)), hidden.length === 0),
     ` ${hidden.length} hidden`,
   );
-  followShape();
   hidden.forEach((n, l) => {
     const node = st.step.nodes.find((d) => d.layer === l + 1);
     if (!node) return;

@@ -66,6 +66,7 @@ class Placer {
 let netSize = "";
 let netBox = null;
 let labelsChecked = false;
+let netDrawings = 0; // drawings so far (the label check is the last one's)
 
 // Where the last drawing put things: the svg size and each layer's column x (layer 0 = the
 // inputs), for controls laid over the diagram.
@@ -73,13 +74,15 @@ let netGeometry = null;
 
 function drawNetwork() {
   $("#net-caption").replaceChildren(`row ${st.row}: loss `, numSpan(st.step.loss), ` (${units()}${scaled() ? "; inputs and target: original → scaled" : ""})`);
-  const svg = $("#net");
-  svg.innerHTML = "";
-  const rect = netBox || svg.getBoundingClientRect();
+  // Drawn into a detached svg, then written over the diagram's (morphInto), which keeps
+  // every element that shows the same.
+  const live = $("#net");
+  const svg = document.createElementNS(SVGNS, "svg");
+  const rect = netBox || live.getBoundingClientRect();
   const W = Math.max(240, Math.round(rect.width)), H = Math.max(160, Math.round(rect.height));
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  const fs = parseFloat(getComputedStyle(svg).fontSize) || 12;
-  const type = measureType(svg, fs);
+  live.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const fs = parseFloat(getComputedStyle(live).fontSize) || 12;
+  const type = measureType(live, fs);
   const lineH = type.height + 2;
   const sizes = [st.step.input.length].concat(st.network.layers.map((l) => l.biases.length));
   const last = sizes.length - 1;
@@ -145,7 +148,6 @@ function drawNetwork() {
         "stroke-width": 0.6 + (r / 3.5) * Math.min(1, Math.abs(w) / wmax), "stroke-opacity": 0.75, "data-name": name,
       }, svg);
       el("title", {}, line, `${name} = ${full(w)}`);
-      line.addEventListener("click", () => select({ kind: "param", name }));
       edges.push(e);
     }));
   });
@@ -165,7 +167,6 @@ function drawNetwork() {
     const c = el("circle", { cx: colX(l), cy: rowY(l, j), r, class: "node" + (bad ? " flag" : "") + (isSel ? " selected" : ""), fill: "var(--node-fill)", stroke: "var(--node-stroke)", "stroke-width": 1.5, "data-node": n.name }, svg);
     const bname = bName(l - 1, j);
     el("title", {}, c, `${n.name}: ${eqText(n.equation)}; ${bname} = ${full(st.network.layers[l - 1].biases[j])}` + (bad ? "  (flagged: see diagnostics)" : ""));
-    c.addEventListener("click", () => select({ kind: "node", layer: l, neuron: j }));
   });
 
   // Labels, most important first.
@@ -207,31 +208,69 @@ function drawNetwork() {
     const [x, y, anchor] = d.spot;
     const t = el("text", { x, y, "text-anchor": anchor }, svg, d.text);
     if (d.cls) t.setAttribute("class", d.cls + (d.name && isSelParam(d.name) ? " selected" : ""));
-    if (d.name) {
-      t.dataset.name = d.name;
-      t.addEventListener("click", () => select({ kind: "param", name: d.name }));
-    }
+    if (d.name) t.dataset.name = d.name;
     if (d.tip) el("title", {}, t, d.tip);
     return t;
   });
+  morphInto(live, svg);
+  const [liveTexts, liveBacks] = [texts, backs].map((list) => list.map((e) => e.live));
   netSize = `${W}x${H}`;
   labelsChecked = false;
   // The placement above estimates each label's box from the font's advance; the browser's
   // boxes have the last word: a label that would still overlap one before it is left out.
   // Checked before the next paint, when the browser lays the page out anyway (reading the
   // boxes now would lay it out once more).
+  // Only the last drawing's (a later one keeps these elements for its own labels).
+  const drawing = ++netDrawings;
   requestAnimationFrame(() => {
-    if (!texts.length || !texts[0].isConnected) return;
-    const boxes = texts.map((t) => t.getBBox());
+    if (drawing !== netDrawings || !liveTexts.length || !liveTexts[0].isConnected) return;
+    const boxes = liveTexts.map((t) => t.getBBox());
     const kept = [];
     boxes.forEach((b, k) => {
       const hit = b.x < 0 || b.y < 0 || b.x + b.width > W || b.y + b.height > H ||
         kept.some((o) => b.x < o.x + o.width && o.x < b.x + b.width && b.y < o.y + o.height && o.y < b.y + b.height);
-      if (hit) { texts[k].remove(); backs[k].remove(); } else kept.push(b);
+      if (hit) { liveTexts[k].remove(); liveBacks[k].remove(); } else kept.push(b);
     });
     labelsChecked = true;
   });
 }
+
+// Makes the children of `live` those of `made` (a detached drawing): an element of the same
+// kind at the same place is kept and given the new one's attributes and children, others
+// are moved in. Kept elements that show the same are not styled, laid out or painted again
+// (a step changes the numbers, not the nodes or most label boxes). Each element of `made`
+// gets `.live`, the element now in the page. Clicks are handled by one listener on the
+// diagram (below), so no element's listener is left behind.
+function morphInto(live, made) {
+  const next = [...made.childNodes];
+  next.forEach((n, k) => {
+    const old = live.childNodes[k];
+    if (old && n.nodeType === Node.TEXT_NODE && old.nodeType === Node.TEXT_NODE) {
+      if (old.data !== n.data) old.data = n.data;
+    } else if (old && n.nodeType === Node.ELEMENT_NODE && old.nodeName === n.nodeName) {
+      for (const a of [...old.attributes]) if (!n.hasAttribute(a.name)) old.removeAttribute(a.name);
+      for (const a of n.attributes) if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+      morphInto(old, n);
+      n.live = old;
+      return;
+    } else if (old) old.replaceWith(n);
+    else live.appendChild(n);
+    n.live = n;
+  });
+  while (live.childNodes.length > next.length) live.lastChild.remove();
+}
+
+// A click on an edge or a weight's or bias's label selects its parameter, on a neuron that
+// neuron (the edges painted on the canvas have their own listener: edgeCanvas). Heard on the
+// way down (capture), so that a click that does not bubble (a script's `new
+// MouseEvent("click")` on a node) still selects, as the element's own listener did.
+document.getElementById("net").addEventListener("click", (ev) => {
+  const t = ev.target.closest("[data-name], [data-node]");
+  if (!t || t.closest("#net") === null) return;
+  if (t.dataset.name) return select({ kind: "param", name: t.dataset.name });
+  const n = st.step.nodes.find((d) => d.name === t.dataset.node);
+  if (n) select({ kind: "node", layer: n.layer, neuron: n.neuron - 1 });
+}, true);
 
 // A big network's edges as SVG lines were most of its redraw: at 10-16-16-1 (465 edges) the
 // browser's layout after a step took 51 ms with them and 11 ms without, drawNetwork 21 ms

@@ -180,6 +180,42 @@ function rowElement(r) {
 // The text a cell shows (what fitTables counts).
 const cellText = (c) => (typeof c === "string" ? c : shownText(c.raw));
 
+// Makes the row element `tr` (rowElement's, with as many cells) show row `r`, writing only
+// what differs: a state's rows keep their names and shape, and rebuilding them made the
+// browser create, style and lay out every cell again (two tables of 40 rows a state).
+function rowInto(tr, r) {
+  if (tr.dataset.name !== r.name) tr.dataset.name = r.name;
+  if (tr.className !== (r.cls || "")) tr.className = r.cls || "";
+  r.cells.forEach((c, k) => {
+    const td = tr.cells[k];
+    if (typeof c === "string") {
+      if (td.textContent !== c) td.textContent = c;
+      return;
+    }
+    const cls = c.cls ? `${c.cls} num` : "num";
+    if (td.className !== cls) td.className = cls;
+    if (td.dataset.value !== c.raw) {
+      td.dataset.value = c.raw;
+      td.title = c.raw;
+    }
+    const text = shownText(c.raw);
+    if (td.textContent !== text) td.textContent = text;
+  });
+}
+
+// The body `body` made to show `rows` from its row `from` on, before its last `tail` rows
+// (a spacer), reusing the rows there (a spacer or a row of another shape is replaced).
+function syncRows(body, rows, from, tail) {
+  const end = () => body.rows.length - tail;
+  rows.forEach((r, k) => {
+    const tr = from + k < end() ? body.rows[from + k] : null;
+    if (tr && tr.className !== "gap" && tr.cells.length === r.cells.length) rowInto(tr, r);
+    else if (tr) tr.replaceWith(rowElement(r));
+    else body.insertBefore(rowElement(r), tail ? body.rows[end()] : null);
+  });
+  while (end() > from + rows.length) body.rows[from + rows.length].remove();
+}
+
 // Fills the table `t`'s body with `rows`: all of them, or for a long table the ones in view;
 // `show` is the index of a row to scroll into view (-1: none).
 function fillRows(t, rows, show) {
@@ -188,7 +224,7 @@ function fillRows(t, rows, show) {
   box.classList.toggle("long", long);
   t.longRows = long ? rows : null;
   if (!long) {
-    body.replaceChildren(...rows.map(rowElement));
+    syncRows(body, rows, 0, 0);
     return;
   }
   let top = longTop.get(t.id) || 0;
@@ -223,15 +259,27 @@ function drawWindow(t) {
   const end = Math.min(rows.length, first + VIEW_ROWS + 2 * OVERSCAN);
   if (first === box.drawn) return;
   box.drawn = first;
-  const gap = (n) => {
-    const tr = document.createElement("tr");
-    tr.className = "gap";
-    const td = tr.insertCell();
-    td.colSpan = rows[0].cells.length;
-    td.style.height = `calc(var(--row) * ${n})`;
-    return tr;
+  // The spacers are the body's first and last rows, kept from the last window.
+  const body = t.tBodies[0];
+  const isGap = (tr) => tr && tr.className === "gap";
+  if (body.rows.length < 2 || !isGap(body.rows[0]) || !isGap(body.rows[body.rows.length - 1])) {
+    const gap = () => {
+      const tr = document.createElement("tr");
+      tr.className = "gap";
+      tr.insertCell();
+      return tr;
+    };
+    body.replaceChildren(gap(), gap());
+  }
+  const setGap = (tr, n) => {
+    const td = tr.cells[0];
+    if (td.colSpan !== rows[0].cells.length) td.colSpan = rows[0].cells.length;
+    const h = `calc(var(--row) * ${n})`;
+    if (td.style.height !== h) td.style.height = h;
   };
-  t.tBodies[0].replaceChildren(gap(first), ...rows.slice(first, end).map(rowElement), gap(rows.length - end));
+  setGap(body.rows[0], first);
+  setGap(body.rows[body.rows.length - 1], rows.length - end);
+  syncRows(body, rows.slice(first, end), 1, 1);
 }
 
 // ---------- tables that fit their panel ----------

@@ -51,7 +51,7 @@ pub use save::{run_result, saved_run, SavedRun};
 pub use session::{ParamEdit, Session, StepRequest};
 pub use sessions::Sessions;
 pub use step_api::{step_report, StepApiRequest, Values};
-pub use view::{Factors, Replay, SessionState, StateOptions};
+pub use view::{Names, Replay, SessionState, StateOptions};
 
 /// The API's documentation (Markdown), as the README shows it.
 pub const API_DOC: &str = include_str!("../API.md");

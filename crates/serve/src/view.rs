@@ -78,8 +78,9 @@ pub struct Replay {
     pub log: String,
 }
 
-/// What a state request asks for (`?row=R&since=K&factors=F` on `GET`, on every change and
-/// on the event stream); the default is the whole state on the next sample step's row.
+/// What a state request asks for (`?row=R&since=K&factors=F&nodes=N&sgd=false` on `GET`, on
+/// every change and on the event stream); the default is the whole state on the next sample
+/// step's row.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StateOptions {
@@ -90,7 +91,13 @@ pub struct StateOptions {
     pub since: usize,
     /// Which parameters' chain-rule factors the step report carries.
     #[serde(default)]
-    pub factors: Factors,
+    pub factors: Names,
+    /// Which nodes' backward equations (`dl_da_equation`, `dl_dz_equation`) the step
+    /// report carries, by node name (`L1.n2`, `node 1`); the others' are empty strings.
+    /// The page shows one node's at a time (its forward `equation`, in every node's
+    /// tooltip, is always sent); at 10-16-16-1 the backward ones are 26 KB of every state.
+    #[serde(default)]
+    pub nodes: Names,
     /// `sgd=false` leaves the step report's plain-SGD step out (its `update`, `after` and
     /// `change` empty): the page shows the trainer's real next step (`update` of the state)
     /// instead, and at 10-16-16-1 the three are 38 KB of every state.
@@ -104,7 +111,8 @@ impl Default for StateOptions {
         StateOptions {
             row: None,
             since: 0,
-            factors: Factors::All,
+            factors: Names::All,
+            nodes: Names::All,
             sgd: yes(),
         }
     }
@@ -115,37 +123,38 @@ fn yes() -> bool {
     true
 }
 
-/// `factors=all` (the default: the step report as `nnlab step --json` gives it),
-/// `factors=none`, or `factors=NAME` (that parameter's only, `w5` or `L2.w[3][1]`). The
-/// factors are most of a state on a big network (207 KB of 270 at 10-16-16-1, thirty states
-/// a second while playing) and the page shows one parameter's at a time. A name the network
-/// lacks gives none: a page whose selected parameter a resize removed still gets its state.
+/// Whose parts of the step report a state carries (`factors=`, `nodes=`): `all` (the
+/// default: the step report as `nnlab step --json` gives it), `none`, or one name (a
+/// parameter's, `w5` or `L2.w[3][1]`; a node's, `L1.n2`). The factors are most of a state on
+/// a big network (207 KB of 270 at 10-16-16-1, thirty states a second while playing) and
+/// the page shows one parameter's (or node's) at a time. A name the network lacks gives
+/// none: a page whose selection a resize removed still gets its state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(from = "String")]
-pub enum Factors {
+pub enum Names {
     #[default]
     All,
     None,
     Only(String),
 }
 
-impl From<String> for Factors {
+impl From<String> for Names {
     fn from(s: String) -> Self {
         match s.as_str() {
-            "all" => Factors::All,
-            "none" => Factors::None,
-            _ => Factors::Only(s),
+            "all" => Names::All,
+            "none" => Names::None,
+            _ => Names::Only(s),
         }
     }
 }
 
-impl Factors {
-    /// Whether the parameter `name`'s factors are sent.
+impl Names {
+    /// Whether the part of `name` (a parameter's factors, a node's equations) is sent.
     pub fn keeps(&self, name: &str) -> bool {
         match self {
-            Factors::All => true,
-            Factors::None => false,
-            Factors::Only(n) => n == name,
+            Names::All => true,
+            Names::None => false,
+            Names::Only(n) => n == name,
         }
     }
 }
@@ -172,6 +181,10 @@ impl Session {
         let mut step = StepReport::regularized(&net, train.row(r), y, lr, loss, reg)
             .map_err(ApiError::internal)?;
         step.gradient_factors.retain(|g| opt.factors.keeps(&g.name));
+        for node in step.nodes.iter_mut().filter(|n| !opt.nodes.keeps(&n.name)) {
+            node.dl_da_equation.clear();
+            node.dl_dz_equation.clear();
+        }
         if !opt.sgd {
             for values in [&mut step.update, &mut step.after, &mut step.change] {
                 values.0.clear();

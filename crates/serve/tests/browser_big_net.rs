@@ -1,7 +1,9 @@
 //! A big network's edges in headless Chromium: past 60 edges they are painted on one canvas
 //! under the diagram's nodes and labels (as SVG lines they were most of a 10-16-16-1 redraw),
 //! and still do what a line did: the pixel on an edge has its sign's colour, a click on it
-//! selects its weight, hovering names it. Small networks keep one SVG line per edge.
+//! selects its weight, hovering names it. Small networks keep one SVG line per edge. A click
+//! on a neuron shows its equations, which the page's lean states (`nodes=`) then carry for it
+//! alone.
 //!
 //! Skips as `browser.rs` does (a message outside CI, a failure under `CI=true`).
 
@@ -145,5 +147,37 @@ async fn checks(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
         "the selected edge's colour: {px:?}"
     );
     screenshot(c, "big-net-edges.png").await?;
+    node_equations(c, addr).await
+}
+
+/// A click on neuron L1.n2 shows its forward and backward equations exactly as the API's
+/// full state has them on that row; the page's own state then carries that neuron's
+/// backward equations only (`nodes=L1.n2`: 16 neurons' would be most of them).
+async fn node_equations(c: &Client, addr: std::net::SocketAddr) -> Result<(), String> {
+    browser_util::click_css(c, "#net circle[data-node='L1.n2']").await?;
+    until(
+        c,
+        "return sel && sel.kind === 'node' && st.step.nodes.find((n) => n.name === 'L1.n2').dl_da_equation !== '' \
+         && document.querySelectorAll('#math-panel .eq').length === 3",
+    )
+    .await;
+    let explained = js(
+        c,
+        "return st.step.nodes.filter((n) => n.dl_da_equation || n.dl_dz_equation).map((n) => n.name)",
+    )
+    .await?;
+    assert_eq!(explained, json!(["L1.n2"]));
+    let (sid, row) = (js(c, "return sid").await?, js(c, "return st.row").await?);
+    let state = common::get(
+        addr,
+        &format!("/api/sessions/{}?row={row}", sid.as_str().ok_or("sid")?),
+    )
+    .await
+    .json();
+    let node = state["step"]["nodes"]
+        .as_array()
+        .and_then(|n| n.iter().find(|n| n["name"] == "L1.n2"))
+        .ok_or("L1.n2 in the API's state")?;
+    browser_util::node_equations_shown(c, node).await?;
     Ok(())
 }

@@ -286,7 +286,9 @@ async fn link_checks(c: &Client, addr: SocketAddr) -> Result<(), String> {
 
 /// Milliseconds from a click on Step epoch to the frame after the repaint, `n` times, with
 /// the time each drawing function took, the request (`api`: the server's answer and its
-/// JSON) and the layout after the render (forced at once, to time it); the median of each.
+/// JSON; of it `server`, from the request sent to the answer's first byte, and `download`,
+/// to its last, from the browser's resource timing) and the layout after the render (forced
+/// at once, to time it); the median of each.
 const CLICK_TIMES: &str = r##"
 const done = arguments[arguments.length - 1];
 const n = arguments[0];
@@ -308,14 +310,15 @@ window.render = function (...a) {
   spent.layout += performance.now() - t;
 };
 const med = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const clicks = [], split = Object.fromEntries(parts.map((p) => [p, []]));
+const clicks = [], split = Object.fromEntries(parts.concat(["server", "download"]).map((p) => [p, []]));
 const one = (k) => {
   if (k === n) {
     for (const p of parts) if (originals[p]) window[p] = originals[p];
-    done({ click: med(clicks), max: Math.max(...clicks), split: Object.fromEntries(parts.map((p) => [p, med(split[p])])) });
+    done({ click: med(clicks), max: Math.max(...clicks), split: Object.fromEntries(Object.keys(split).map((p) => [p, med(split[p])])) });
     return;
   }
   for (const p of parts) spent[p] = 0;
+  performance.clearResourceTimings();
   const before = st.epoch, t0 = performance.now();
   document.querySelector("#btn-epoch").click();
   const wait = () => {
@@ -323,6 +326,11 @@ const one = (k) => {
     requestAnimationFrame(() => setTimeout(() => {
       clicks.push(performance.now() - t0);
       for (const p of parts) split[p].push(spent[p]);
+      const step = performance.getEntriesByType("resource").find((e) => e.name.includes("/step"));
+      if (step) {
+        split.server.push(step.responseStart - step.requestStart);
+        split.download.push(step.responseEnd - step.responseStart);
+      }
       setTimeout(() => one(k + 1), 150);
     }, 0));
   };

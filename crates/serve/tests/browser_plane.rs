@@ -150,9 +150,12 @@ async fn an_overflowing_plane_says_so(c: &Client, addr: SocketAddr) -> Result<()
         .await
         .json();
     assert_eq!(numbers(&grid["z"]), Vec::<f64>::new(), "no finite output");
+    // The note once the grid has come (before it, the chart says "loading": a full-suite
+    // run, the first grid slower to come, once compared that note's text).
     until(
         c,
-        "return document.querySelector('#chart-plane .chart-note')",
+        "const note = [...document.querySelectorAll('#chart-plane .chart-note')].map((t) => t.textContent).join(' '); \
+         return note !== '' && !note.endsWith('loading')",
     )
     .await;
     assert_eq!(

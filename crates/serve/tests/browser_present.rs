@@ -47,12 +47,6 @@ fn significant_digits_are_counted_as_written() {
     }
 }
 
-/// The math panel's equations as shown: each with the server's text rebuilt from its parts
-/// (a number's exact text, an input's symbol) and its numbers as [shown, data-value, title].
-const EQUATIONS: &str = "return [...document.querySelectorAll('#math-panel .eq')].map((d) => ({
-    raw: [...d.childNodes].map((n) => n.nodeType === 3 ? n.textContent : (n.dataset.value ?? n.dataset.symbol)).join(''),
-    nums: [...d.querySelectorAll('.num')].map((s) => [s.textContent, s.dataset.value, s.title]) }))";
-
 /// Node 1's equations are the API's, every number at most `digits` significant digits with
 /// its exact text in data-value and title; returns the first number that was shortened.
 async fn node1_equations(c: &Client, addr: SocketAddr, digits: usize) -> Result<String, String> {
@@ -64,22 +58,7 @@ async fn node1_equations(c: &Client, addr: SocketAddr, digits: usize) -> Result<
     .await
     .json();
     let node = &state["step"]["nodes"][0];
-    let eqs = js(c, EQUATIONS).await?;
-    let raws: Vec<&Value> = eqs
-        .as_array()
-        .ok_or("equations")?
-        .iter()
-        .map(|e| &e["raw"])
-        .collect();
-    assert_eq!(
-        raws,
-        [
-            &node["equation"],
-            &node["dl_da_equation"],
-            &node["dl_dz_equation"]
-        ],
-        "{eqs}"
-    );
+    let eqs = browser_util::node_equations_shown(c, node).await?;
     let mut shortened = None;
     for e in eqs.as_array().ok_or("equations")? {
         for n in e["nums"].as_array().ok_or("numbers")? {

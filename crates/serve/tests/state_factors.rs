@@ -1,6 +1,7 @@
 //! `?factors=` on the session's state (issue 13, speed): the step report's chain-rule factors
 //! for every parameter (the default, as `nnlab step --json`), for none, or for one, on `GET`,
 //! on a change's answer and on the event stream; everything else in the state unchanged.
+//! `?nodes=` does the same for the nodes' backward equations.
 
 mod common;
 
@@ -73,6 +74,57 @@ async fn factors_all_none_or_one_parameter() {
     assert_eq!(factor_names(&gone), Vec::<String>::new());
 }
 
+/// The names of the nodes whose backward equations a state carries.
+fn nodes_explained(state: &Value) -> Vec<String> {
+    let nodes = state["step"]["nodes"].as_array().expect("nodes");
+    nodes
+        .iter()
+        .filter(|n| n["dl_da_equation"] != "" || n["dl_dz_equation"] != "")
+        .map(|n| n["name"].as_str().expect("a name").to_string())
+        .collect()
+}
+
+/// `state` with its nodes' backward equations left out, to compare the rest.
+fn without_backward(mut state: Value) -> Value {
+    for n in state["step"]["nodes"].as_array_mut().expect("nodes") {
+        n["dl_da_equation"] = json!("");
+        n["dl_dz_equation"] = json!("");
+    }
+    state
+}
+
+#[tokio::test]
+async fn nodes_all_none_or_one() {
+    let addr = common::start().await;
+    // The course network's three neurons, named as `nnlab step` names them.
+    let id = common::session(addr, &json!({})).await;
+    let all = common::get(addr, &format!("/api/sessions/{id}?row=1"))
+        .await
+        .json();
+    assert_eq!(nodes_explained(&all), ["node 1", "node 2", "node 3"]);
+    let explicit = common::get(addr, &format!("/api/sessions/{id}?row=1&nodes=all"))
+        .await
+        .json();
+    assert_eq!(explicit, all);
+    let none = common::get(addr, &format!("/api/sessions/{id}?row=1&nodes=none"))
+        .await
+        .json();
+    assert_eq!(nodes_explained(&none), Vec::<String>::new());
+    // The forward equations stay (the diagram's tooltips), and everything else.
+    assert_eq!(
+        none["step"]["nodes"][0]["equation"],
+        all["step"]["nodes"][0]["equation"]
+    );
+    assert_eq!(without_backward(none), without_backward(all.clone()));
+    // One node: exactly its equations of the full report.
+    let two = common::get(addr, &format!("/api/sessions/{id}?row=1&nodes=node%202"))
+        .await
+        .json();
+    assert_eq!(nodes_explained(&two), ["node 2"]);
+    assert_eq!(two["step"]["nodes"][1], all["step"]["nodes"][1]);
+    assert_eq!(without_backward(two), without_backward(all));
+}
+
 #[tokio::test]
 async fn a_change_answers_with_the_factors_asked_for() {
     let addr = common::start().await;
@@ -101,7 +153,8 @@ async fn a_change_answers_with_the_factors_asked_for() {
 
 /// At 10-16-16-1 on `builtin:diabetes` (465 parameters) the factors and the plain-SGD step
 /// are 40% of a state: 276 KB, 200 KB with `factors=none`, 162 KB also with `sgd=false`
-/// when measured for BENCHMARKS.md (the rest: the node equations, the update preview).
+/// when measured for BENCHMARKS.md (the rest: the node equations, the update preview); the
+/// nodes' backward equations (`nodes=none` leaves them out) are a tenth of what is left.
 #[tokio::test]
 async fn a_big_state_without_factors_and_sgd_step() {
     let addr = common::start().await;
@@ -123,10 +176,11 @@ async fn a_big_state_without_factors_and_sgd_step() {
         .await
         .json();
     assert_eq!(factor_names(&all).len(), 465);
-    let (full, none, lean) = (
+    let (full, none, lean, leaner) = (
         size("").await,
         size("&factors=none").await,
         size("&factors=none&sgd=false").await,
+        size("&factors=none&sgd=false&nodes=none").await,
     );
     assert!(
         10 * none < 8 * full,
@@ -135,6 +189,12 @@ async fn a_big_state_without_factors_and_sgd_step() {
     assert!(
         10 * lean < 65 * full / 10,
         "{lean} bytes lean, {full} in full"
+    );
+    // The 33 neurons' backward equations: 18 KB of this 147 KB state before any step (26 KB
+    // of 170 after three epochs, when measured for API.md).
+    assert!(
+        10 * leaner < 9 * lean,
+        "{leaner} bytes without the backward equations, {lean} with"
     );
 }
 

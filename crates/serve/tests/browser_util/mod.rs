@@ -163,6 +163,34 @@ pub async fn screenshot(c: &Client, name: &str) -> Result<std::path::PathBuf, St
     Ok(path)
 }
 
+/// The math panel's equations as shown: each with the server's text rebuilt from its parts
+/// (a number's exact text, an input's symbol) and its numbers as [shown, data-value, title].
+const EQUATIONS: &str = "return [...document.querySelectorAll('#math-panel .eq')].map((d) => ({
+    raw: [...d.childNodes].map((n) => n.nodeType === 3 ? n.textContent : (n.dataset.value ?? n.dataset.symbol)).join(''),
+    nums: [...d.querySelectorAll('.num')].map((s) => [s.textContent, s.dataset.value, s.title]) }))";
+
+/// The math panel's equations (as `EQUATIONS` reads them), which must be the API's state's
+/// `node` (a neuron of `step.nodes`) shown: its forward and both backward equations.
+pub async fn node_equations_shown(c: &Client, node: &Value) -> Result<Value, String> {
+    let eqs = js(c, EQUATIONS).await?;
+    let raws: Vec<&Value> = eqs
+        .as_array()
+        .ok_or("equations")?
+        .iter()
+        .map(|e| &e["raw"])
+        .collect();
+    assert_eq!(
+        raws,
+        [
+            &node["equation"],
+            &node["dl_da_equation"],
+            &node["dl_dz_equation"]
+        ],
+        "{eqs}"
+    );
+    Ok(eqs)
+}
+
 /// Runs `script` (which returns a value) in the page.
 pub async fn js(c: &Client, script: &str) -> Result<Value, String> {
     c.execute(script, vec![]).await.map_err(|e| e.to_string())
