@@ -29,6 +29,7 @@ pub mod experiments;
 pub mod files;
 pub mod flat;
 pub mod output;
+mod predict;
 mod prepare;
 pub mod report;
 pub mod rerun;

@@ -1,0 +1,111 @@
+//! `nnlab._native`: the Rust side of the Python package `nnlab` (python/nnlab), a thin
+//! layer over `nnlab_lab` as the CLI is. Settings arrive as `(key, text)` pairs, the text
+//! a user would type after the flag, and go through the same key table
+//! ([`nnlab_lab::Experiment::apply`]) with errors naming the keyword (`lr: 'abc' is not a
+//! number`), raised as `ValueError`. Results leave as the JSON that `nnlab train --json`
+//! prints (floats as the shortest text that reads back to the same f64, so Python's
+//! `json.loads` gives the same bits); the Python side turns them into DataFrames.
+//!
+//! Training releases the GIL: other Python threads run meanwhile.
+
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+
+use nnlab_lab::{CsvText, Experiment, LabError, RunOptions, Syntax};
+
+/// A user's mistake (a keyword's value, a file, the data) as `ValueError`, anything else
+/// as `RuntimeError`, with the library's message.
+fn py_err(e: LabError) -> PyErr {
+    if e.is_input_error() {
+        PyValueError::new_err(e.to_string())
+    } else {
+        PyRuntimeError::new_err(e.to_string())
+    }
+}
+
+fn json_err(e: serde_json::Error) -> PyErr {
+    PyRuntimeError::new_err(format!("JSON: {e}"))
+}
+
+/// The experiment of `settings` over the defaults, checked and resolved, errors naming
+/// the keyword.
+fn experiment(settings: &[(String, String)]) -> Result<Experiment, LabError> {
+    let mut exp = Experiment::default();
+    exp.apply(settings, Syntax::Flat)?;
+    exp.validate().map_err(|e| e.in_syntax(Syntax::Flat))?;
+    Ok(exp.resolved())
+}
+
+/// The resolved configuration of `settings` as JSON (checked, not run).
+#[pyfunction]
+fn config(settings: Vec<(String, String)>) -> PyResult<String> {
+    let exp = experiment(&settings).map_err(py_err)?;
+    serde_json::to_string(&exp).map_err(json_err)
+}
+
+/// A finished run, held on the Rust side so that `predict` uses its networks and scaler
+/// as they are.
+#[pyclass(frozen)]
+struct RunResult(nnlab_lab::RunResult);
+
+#[pymethods]
+impl RunResult {
+    /// The whole result as `nnlab train --json` prints it.
+    fn json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.0).map_err(json_err)
+    }
+
+    /// The summary `nnlab train` prints (outcome, parameters, metrics, diagnostics), its
+    /// text plot `width` characters wide.
+    fn summary(&self, width: usize) -> String {
+        nnlab_lab::summary::render_summary(&self.0, width)
+    }
+
+    /// The loss chart of `loss.svg` as SVG text; `None` when no loss is finite (a run that
+    /// diverged in its first epoch).
+    fn loss_svg(&self, width: u32, height: u32) -> PyResult<Option<String>> {
+        match nnlab_lab::output::loss_chart(&self.0, false).to_svg(width, height) {
+            Ok(svg) => Ok(Some(svg)),
+            Err(nnlab_plot::PlotError::NoFiniteValues { .. }) => Ok(None),
+            Err(e) => Err(PyRuntimeError::new_err(e.to_string())),
+        }
+    }
+
+    /// The final network's predictions for `rows` (inputs in original units), in original
+    /// units ([`nnlab_lab::RunResult::predict`]).
+    fn predict(&self, rows: Vec<Vec<f64>>) -> PyResult<Vec<f64>> {
+        self.0.predict(&rows).map_err(py_err)
+    }
+}
+
+/// Trains the experiment of `settings` (on the rows of `csv` when given: CSV text named by
+/// the `data` setting), the GIL released meanwhile.
+#[pyfunction]
+#[pyo3(signature = (settings, csv=None))]
+fn train(
+    py: Python<'_>,
+    settings: Vec<(String, String)>,
+    csv: Option<String>,
+) -> PyResult<RunResult> {
+    py.allow_threads(|| {
+        let exp = experiment(&settings)?;
+        RunOptions::default().run_with(&exp, csv.as_deref().map(CsvText), &mut |_| {})
+    })
+    .map(RunResult)
+    .map_err(py_err)
+}
+
+/// The key table (`nnlab train --help`'s options, `GET /api/schema`) as JSON.
+#[pyfunction]
+fn schema() -> PyResult<String> {
+    serde_json::to_string(&nnlab_lab::schema()).map_err(json_err)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(config, m)?)?;
+    m.add_function(wrap_pyfunction!(train, m)?)?;
+    m.add_function(wrap_pyfunction!(schema, m)?)?;
+    m.add_class::<RunResult>()?;
+    Ok(())
+}
