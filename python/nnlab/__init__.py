@@ -13,9 +13,10 @@ import json
 
 from . import _native
 from ._run import Run
+from ._step import Step, step
 from ._settings import settings as _settings
 
-__all__ = ["Run", "config", "schema", "train"]
+__all__ = ["Run", "Step", "config", "schema", "step", "train"]
 
 
 def train(**kw):

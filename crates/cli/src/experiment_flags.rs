@@ -45,16 +45,7 @@ impl KeySet for AllKeys {
 #[derive(Debug, Clone, Default)]
 pub struct StepKeys;
 impl KeySet for StepKeys {
-    const KEYS: Option<&'static [&'static str]> = Some(&[
-        "seed",
-        "arch",
-        "activation",
-        "init",
-        "weights",
-        "biases",
-        "lr",
-        "loss",
-    ]);
+    const KEYS: Option<&'static [&'static str]> = Some(&nnlab_lab::config::keys::STEP_KEYS);
     const HEADING: &'static str =
         "Network and update (the options of the same name in nnlab train)";
 }

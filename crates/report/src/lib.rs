@@ -23,6 +23,7 @@ mod error;
 mod explain;
 pub mod input;
 mod labels;
+mod latex;
 mod named;
 mod num;
 mod render;
@@ -34,6 +35,7 @@ mod table;
 pub use check::{CheckReport, CheckRow, CHECK_EPS, CHECK_TOLERANCE};
 pub use error::ReportError;
 pub use explain::GradientFactors;
+pub use latex::{latex, render_latex, render_steps_latex};
 pub use named::NamedValues;
 pub use num::{num, num_short, sig4};
 pub use render::{

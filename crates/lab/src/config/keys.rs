@@ -140,6 +140,19 @@ pub enum Syntax {
     Flat,
 }
 
+/// The options of one explained step on one example (`nnlab step`, `nnlab.step()`): the
+/// model section, its seed, `lr` and `loss`.
+pub const STEP_KEYS: [&str; 8] = [
+    "seed",
+    "arch",
+    "activation",
+    "init",
+    "weights",
+    "biases",
+    "lr",
+    "loss",
+];
+
 /// The key by flat name, flag spelling (`test-fraction`, `--test-fraction`) or TOML path.
 pub fn find(name: &str) -> Option<&'static Key> {
     let name = name.trim().trim_start_matches("--");
