@@ -14,9 +14,13 @@ import json
 from . import _native
 from ._run import Run
 from ._step import Step, step
+from ._sweep import Sweep, experiment, experiments, sweep
 from ._settings import settings as _settings
 
-__all__ = ["Run", "Step", "config", "schema", "step", "train"]
+__all__ = [
+    "Run", "Step", "Sweep", "config", "experiment", "experiments", "schema", "step", "sweep",
+    "train",
+]
 
 
 def train(**kw):

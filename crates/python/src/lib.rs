@@ -12,6 +12,10 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use nnlab_lab::config::keys::STEP_KEYS;
+use nnlab_lab::experiments::{run_entry, Options, CATALOGUE};
+use nnlab_lab::report::Report;
+use nnlab_lab::sweep::json::SweepJson;
+use nnlab_lab::sweep::{run_sweep, SweepResult, SweepSpec};
 use nnlab_lab::{CsvText, Experiment, LabError, RunOptions, Syntax};
 use nnlab_report::input::parse_count;
 use nnlab_report::setup::{parse_example, COURSE_INPUT, COURSE_TARGET};
@@ -44,7 +48,7 @@ fn json_err(e: serde_json::Error) -> PyErr {
 
 /// The experiment of `settings` over the defaults, checked and resolved, errors naming
 /// the keyword.
-fn experiment(settings: &[(String, String)]) -> Result<Experiment, LabError> {
+fn checked(settings: &[(String, String)]) -> Result<Experiment, LabError> {
     let mut exp = Experiment::default();
     exp.apply(settings, Syntax::Flat)?;
     exp.validate().map_err(|e| e.in_syntax(Syntax::Flat))?;
@@ -54,7 +58,7 @@ fn experiment(settings: &[(String, String)]) -> Result<Experiment, LabError> {
 /// The resolved configuration of `settings` as JSON (checked, not run).
 #[pyfunction]
 fn config(settings: Vec<(String, String)>) -> PyResult<String> {
-    let exp = experiment(&settings).map_err(py_err)?;
+    let exp = checked(&settings).map_err(py_err)?;
     serde_json::to_string(&exp).map_err(json_err)
 }
 
@@ -103,7 +107,7 @@ fn train(
     csv: Option<String>,
 ) -> PyResult<RunResult> {
     py.allow_threads(|| {
-        let exp = experiment(&settings)?;
+        let exp = checked(&settings)?;
         RunOptions::default().run_with(&exp, csv.as_deref().map(CsvText), &mut |_| {})
     })
     .map(RunResult)
@@ -123,7 +127,10 @@ fn step(
     steps: Option<String>,
     check: bool,
 ) -> PyResult<(String, String, String)> {
-    if let Some((key, _)) = settings.iter().find(|(k, _)| !STEP_KEYS.contains(&k.as_str())) {
+    if let Some((key, _)) = settings
+        .iter()
+        .find(|(k, _)| !STEP_KEYS.contains(&k.as_str()))
+    {
         return Err(PyValueError::new_err(format!(
             "{key}: not an option of step (its options: input, target, steps, check, {})",
             STEP_KEYS.join(", ")
@@ -152,7 +159,11 @@ fn step(
             let mut report = StepsReport::new(&net, &x, &y, lr, loss, n).map_err(report_err)?;
             report.first.check = check;
             let json = serde_json::to_string(&report).map_err(json_err)?;
-            Ok((json, render_steps_text(&report), render_steps_latex(&report)))
+            Ok((
+                json,
+                render_steps_text(&report),
+                render_steps_latex(&report),
+            ))
         }
         None => {
             let mut report = StepReport::new(&net, &x, &y, lr, loss).map_err(report_err)?;
@@ -161,6 +172,82 @@ fn step(
             Ok((json, render_text(&report), render_latex(&report)))
         }
     }
+}
+
+/// A finished sweep or experiment: its runs and, for an experiment, the report the CLI
+/// prints and writes.
+#[pyclass(frozen)]
+struct Sweep {
+    result: SweepResult,
+    report: Option<Report>,
+}
+
+impl Sweep {
+    fn report(&self) -> std::borrow::Cow<'_, Report> {
+        match &self.report {
+            Some(r) => std::borrow::Cow::Borrowed(r),
+            None => std::borrow::Cow::Owned(Report::of_sweep(&self.result, None)),
+        }
+    }
+}
+
+#[pymethods]
+impl Sweep {
+    /// What `nnlab sweep --json` prints: `judged_on`, `groups` (the summary), `runs`.
+    fn json(&self) -> PyResult<String> {
+        serde_json::to_string(&SweepJson::of(&self.result)).map_err(json_err)
+    }
+
+    /// The report as Markdown (`report.md` of `--report` / `nnlab experiment run`).
+    fn markdown(&self) -> String {
+        nnlab_lab::report::render_markdown(&self.report())
+    }
+}
+
+/// The sweep of `vary` (`key=v1,v2` or `key=A..B` each, as `--vary`) over the experiment
+/// of `settings`, run on every core with the GIL released, as `nnlab sweep`.
+#[pyfunction]
+fn sweep(py: Python<'_>, settings: Vec<(String, String)>, vary: Vec<String>) -> PyResult<Sweep> {
+    py.allow_threads(|| {
+        let mut base = Experiment::default();
+        base.apply(&settings, Syntax::Flat)?;
+        let spec = SweepSpec::parse(base, &vary)?;
+        spec.validate().map_err(|e| e.in_syntax(Syntax::Flat))?;
+        run_sweep(&spec, None)
+    })
+    .map(|result| Sweep {
+        result,
+        report: None,
+    })
+    .map_err(py_err)
+}
+
+/// The catalogue's experiment `name` (`nnlab experiment list`), as `nnlab experiment run
+/// NAME [--epochs N] [--data PATH]`, the GIL released.
+#[pyfunction]
+#[pyo3(signature = (name, epochs=None, data=None))]
+fn experiment(
+    py: Python<'_>,
+    name: String,
+    epochs: Option<usize>,
+    data: Option<String>,
+) -> PyResult<Sweep> {
+    let opts = Options {
+        epochs,
+        data: data.map(Into::into),
+    };
+    py.allow_threads(|| run_entry(&name, &opts))
+        .map(|ran| Sweep {
+            result: ran.result,
+            report: Some(ran.report),
+        })
+        .map_err(py_err)
+}
+
+/// The catalogue: `(name, what it asks)` per experiment.
+#[pyfunction]
+fn experiments() -> Vec<(&'static str, &'static str)> {
+    CATALOGUE.to_vec()
 }
 
 /// The key table (`nnlab train --help`'s options, `GET /api/schema`) as JSON.
@@ -174,6 +261,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(config, m)?)?;
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(step, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(experiment, m)?)?;
+    m.add_function(wrap_pyfunction!(experiments, m)?)?;
+    m.add_class::<Sweep>()?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
     m.add_class::<RunResult>()?;
     Ok(())
