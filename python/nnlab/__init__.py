@@ -13,22 +13,28 @@ import json
 
 from . import _native
 from ._run import Run
+from ._runs import Runs, runs
 from ._step import Step, step
 from ._sweep import Sweep, experiment, experiments, sweep
 from ._settings import settings as _settings
 
 __all__ = [
-    "Run", "Step", "Sweep", "config", "experiment", "experiments", "schema", "step", "sweep",
+    "Run", "Runs", "Step", "Sweep", "config", "experiment", "experiments", "runs", "schema", "step", "sweep",
     "train",
 ]
 
 
-def train(**kw):
+def train(record=False, store=None, experiment=None, **kw):
     """Trains one run, as ``nnlab train`` with the same options, and returns a
     :class:`Run`. ``data=`` takes a CSV path, ``builtin:NAME``, a pandas DataFrame (with
-    ``inputs=`` and ``target=``, as for a CSV) or NumPy arrays ``(X, y)``."""
+    ``inputs=`` and ``target=``, as for a CSV) or NumPy arrays ``(X, y)``. With
+    ``record=True`` (or a ``store`` path) the run is recorded in the run store, tagged
+    ``experiment``, as ``nnlab train`` records it (``Run.run_id``; see :data:`runs`);
+    off by default, so trying things in a notebook leaves no trace."""
     pairs, csv = _settings(kw)
-    return Run(_native.train(pairs, csv))
+    record = record or store is not None
+    store = None if store is None else str(store)
+    return Run(_native.train(pairs, csv, record, store, experiment))
 
 
 def config(**kw):

@@ -17,11 +17,13 @@ class Run:
     ``original`` units), ``outcome`` (``learned``, ``stuck``, ...), ``verdict`` (why),
     ``diagnostics`` (list of dicts), ``predictions`` (DataFrame ``set, row, <inputs>,
     target, prediction`` in original units), ``config`` (the resolved configuration),
-    ``data`` (where the rows came from), ``status``, ``result`` (the whole JSON as a dict).
+    ``data`` (where the rows came from), ``status``, ``result`` (the whole JSON as a dict),
+    ``run_id`` (its id in the run store when recorded, else ``None``).
     """
 
     def __init__(self, native):
         self._native = native
+        self.run_id = native.run_id
         r = json.loads(native.json())
         self.result = r
         self.config = r["config"]

@@ -8,14 +8,13 @@
 //!
 //! Training releases the GIL: other Python threads run meanwhile.
 
+mod runs;
+mod sweep;
+
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use nnlab_lab::config::keys::STEP_KEYS;
-use nnlab_lab::experiments::{run_entry, Options, CATALOGUE};
-use nnlab_lab::report::Report;
-use nnlab_lab::sweep::json::SweepJson;
-use nnlab_lab::sweep::{run_sweep, SweepResult, SweepSpec};
 use nnlab_lab::{CsvText, Experiment, LabError, RunOptions, Syntax};
 use nnlab_report::input::parse_count;
 use nnlab_report::setup::{parse_example, COURSE_INPUT, COURSE_TARGET};
@@ -23,10 +22,11 @@ use nnlab_report::{
     render_latex, render_steps_latex, render_steps_text, render_text, CheckReport, ReportError,
     StepReport, StepsReport,
 };
+use nnlab_store::Recorder;
 
 /// A user's mistake (a keyword's value, a file, the data) as `ValueError`, anything else
 /// as `RuntimeError`, with the library's message.
-fn py_err(e: LabError) -> PyErr {
+pub(crate) fn py_err(e: LabError) -> PyErr {
     if e.is_input_error() {
         PyValueError::new_err(e.to_string())
     } else {
@@ -42,7 +42,7 @@ fn report_err(e: ReportError) -> PyErr {
     }
 }
 
-fn json_err(e: serde_json::Error) -> PyErr {
+pub(crate) fn json_err(e: serde_json::Error) -> PyErr {
     PyRuntimeError::new_err(format!("JSON: {e}"))
 }
 
@@ -65,10 +65,16 @@ fn config(settings: Vec<(String, String)>) -> PyResult<String> {
 /// A finished run, held on the Rust side so that `predict` uses its networks and scaler
 /// as they are.
 #[pyclass(frozen)]
-struct RunResult(nnlab_lab::RunResult);
+struct RunResult(nnlab_lab::RunResult, Option<i64>);
 
 #[pymethods]
 impl RunResult {
+    /// The id of the run in the store, when it was recorded.
+    #[getter]
+    fn run_id(&self) -> Option<i64> {
+        self.1
+    }
+
     /// The whole result as `nnlab train --json` prints it.
     fn json(&self) -> PyResult<String> {
         serde_json::to_string(&self.0).map_err(json_err)
@@ -98,20 +104,39 @@ impl RunResult {
 }
 
 /// Trains the experiment of `settings` (on the rows of `csv` when given: CSV text named by
-/// the `data` setting), the GIL released meanwhile.
+/// the `data` setting), the GIL released meanwhile. With `record`, the run is recorded in
+/// the run store (`store`, else the CLI's default) as `nnlab train` records it, tagged
+/// `experiment`; a run that fails before training is removed again.
 #[pyfunction]
-#[pyo3(signature = (settings, csv=None))]
+#[pyo3(signature = (settings, csv=None, record=false, store=None, experiment=None))]
 fn train(
     py: Python<'_>,
     settings: Vec<(String, String)>,
     csv: Option<String>,
+    record: bool,
+    store: Option<String>,
+    experiment: Option<String>,
 ) -> PyResult<RunResult> {
-    py.allow_threads(|| {
-        let exp = checked(&settings)?;
+    let exp = checked(&settings).map_err(py_err)?;
+    let recorder = match record {
+        true => Some(
+            Recorder::start(&runs::store_path(store)?, &exp, experiment.as_deref())
+                .map_err(runs::store_err)?,
+        ),
+        false => None,
+    };
+    let result = py.allow_threads(|| {
         RunOptions::default().run_with(&exp, csv.as_deref().map(CsvText), &mut |_| {})
-    })
-    .map(RunResult)
-    .map_err(py_err)
+    });
+    let id = match (recorder, &result) {
+        (Some(r), Ok(result)) => Some(r.finish(result).map_err(runs::store_err)?),
+        (Some(r), Err(_)) => {
+            r.abandon().map_err(runs::store_err)?;
+            None
+        }
+        (None, _) => None,
+    };
+    result.map(|r| RunResult(r, id)).map_err(py_err)
 }
 
 /// One gradient-descent step (or `steps` steps) on one example, as `nnlab step`: the step
@@ -174,82 +199,6 @@ fn step(
     }
 }
 
-/// A finished sweep or experiment: its runs and, for an experiment, the report the CLI
-/// prints and writes.
-#[pyclass(frozen)]
-struct Sweep {
-    result: SweepResult,
-    report: Option<Report>,
-}
-
-impl Sweep {
-    fn report(&self) -> std::borrow::Cow<'_, Report> {
-        match &self.report {
-            Some(r) => std::borrow::Cow::Borrowed(r),
-            None => std::borrow::Cow::Owned(Report::of_sweep(&self.result, None)),
-        }
-    }
-}
-
-#[pymethods]
-impl Sweep {
-    /// What `nnlab sweep --json` prints: `judged_on`, `groups` (the summary), `runs`.
-    fn json(&self) -> PyResult<String> {
-        serde_json::to_string(&SweepJson::of(&self.result)).map_err(json_err)
-    }
-
-    /// The report as Markdown (`report.md` of `--report` / `nnlab experiment run`).
-    fn markdown(&self) -> String {
-        nnlab_lab::report::render_markdown(&self.report())
-    }
-}
-
-/// The sweep of `vary` (`key=v1,v2` or `key=A..B` each, as `--vary`) over the experiment
-/// of `settings`, run on every core with the GIL released, as `nnlab sweep`.
-#[pyfunction]
-fn sweep(py: Python<'_>, settings: Vec<(String, String)>, vary: Vec<String>) -> PyResult<Sweep> {
-    py.allow_threads(|| {
-        let mut base = Experiment::default();
-        base.apply(&settings, Syntax::Flat)?;
-        let spec = SweepSpec::parse(base, &vary)?;
-        spec.validate().map_err(|e| e.in_syntax(Syntax::Flat))?;
-        run_sweep(&spec, None)
-    })
-    .map(|result| Sweep {
-        result,
-        report: None,
-    })
-    .map_err(py_err)
-}
-
-/// The catalogue's experiment `name` (`nnlab experiment list`), as `nnlab experiment run
-/// NAME [--epochs N] [--data PATH]`, the GIL released.
-#[pyfunction]
-#[pyo3(signature = (name, epochs=None, data=None))]
-fn experiment(
-    py: Python<'_>,
-    name: String,
-    epochs: Option<usize>,
-    data: Option<String>,
-) -> PyResult<Sweep> {
-    let opts = Options {
-        epochs,
-        data: data.map(Into::into),
-    };
-    py.allow_threads(|| run_entry(&name, &opts))
-        .map(|ran| Sweep {
-            result: ran.result,
-            report: Some(ran.report),
-        })
-        .map_err(py_err)
-}
-
-/// The catalogue: `(name, what it asks)` per experiment.
-#[pyfunction]
-fn experiments() -> Vec<(&'static str, &'static str)> {
-    CATALOGUE.to_vec()
-}
-
 /// The key table (`nnlab train --help`'s options, `GET /api/schema`) as JSON.
 #[pyfunction]
 fn schema() -> PyResult<String> {
@@ -261,10 +210,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(config, m)?)?;
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(step, m)?)?;
-    m.add_function(wrap_pyfunction!(sweep, m)?)?;
-    m.add_function(wrap_pyfunction!(experiment, m)?)?;
-    m.add_function(wrap_pyfunction!(experiments, m)?)?;
-    m.add_class::<Sweep>()?;
+    m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep::experiment, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep::experiments, m)?)?;
+    m.add_class::<sweep::Sweep>()?;
+    m.add_function(wrap_pyfunction!(runs::runs_list, m)?)?;
+    m.add_function(wrap_pyfunction!(runs::runs_show, m)?)?;
+    m.add_function(wrap_pyfunction!(runs::runs_delete, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
     m.add_class::<RunResult>()?;
     Ok(())
