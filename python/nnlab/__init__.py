@@ -12,14 +12,14 @@ Keyword names are the configuration keys (the CLI flag with ``-`` as ``_``: ``lr
 import json
 
 from . import _native
-from ._run import Run
+from ._run import Run, predict
 from ._runs import Runs, runs
 from ._step import Step, step
 from ._sweep import Sweep, experiment, experiments, sweep
 from ._settings import settings as _settings
 
 __all__ = [
-    "Run", "Runs", "Step", "Sweep", "config", "experiment", "experiments", "runs", "schema", "step", "sweep",
+    "Run", "Runs", "Step", "Sweep", "config", "experiment", "experiments", "predict", "runs", "schema", "step", "sweep",
     "train",
 ]
 

@@ -8,6 +8,32 @@ import json
 import numpy as np
 import pandas as pd
 
+from . import _native
+
+
+def rows_of(rows, inputs):
+    """``rows`` (a DataFrame, whose columns ``inputs`` are taken by name, an array or a list
+    of rows, or one flat row) as a list of float rows."""
+    if isinstance(rows, pd.DataFrame):
+        rows = rows[list(inputs)].to_numpy(dtype=float)
+    rows = np.asarray(rows, dtype=float)
+    if rows.ndim == 1:
+        rows = rows.reshape(1, -1)
+    return rows.tolist()
+
+
+def predict(run, rows):
+    """Predictions in original units for ``rows`` from ``run``: a :class:`Run` or the folder
+    of one (``nnlab train --out DIR``, read as ``nnlab predict DIR`` reads it)."""
+    if isinstance(run, Run):
+        return run.predict(rows)
+    if isinstance(rows, pd.DataFrame):
+        inputs, _ = _native.predict_dir(str(run), [])
+        rows = rows_of(rows, inputs)
+    else:
+        rows = rows_of(rows, [])
+    return np.asarray(_native.predict_dir(str(run), rows)[1])
+
 
 class Run:
     """One training run.
@@ -51,12 +77,7 @@ class Run:
         """The final network's predictions in original units for ``rows``: a DataFrame
         (its input columns are picked by name), a 2-D array or a list of rows in the order
         of ``data["inputs"]``; one row may be a flat list. Returns a NumPy array."""
-        if isinstance(rows, pd.DataFrame):
-            rows = rows[self.data["inputs"]].to_numpy(dtype=float)
-        rows = np.asarray(rows, dtype=float)
-        if rows.ndim == 1:
-            rows = rows.reshape(1, -1)
-        return np.asarray(self._native.predict(rows.tolist()))
+        return np.asarray(self._native.predict(rows_of(rows, self.data["inputs"])))
 
     def summary(self, width=50):
         """The summary ``nnlab train`` prints."""

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import nnlab
-from conftest import INSURANCE
+from conftest import INSURANCE, ROOT, read_csv_exact
 
 # The final epoch's loss of the default run: what `nnlab train` prints (README, and the
 # CLI's tests hold it bit-identical to a scalar implementation of the course's equations).
@@ -71,10 +71,7 @@ def test_a_dataframe_trains_to_the_same_bits_as_the_csv_file():
     cols = dict(inputs=["age", "bmi", "children", "smoker"], target="charges",
                 arch="4-3-1", activation="relu,identity", epochs=5, test_fraction=0.2)
     from_file = nnlab.train(data=str(INSURANCE), **cols)
-    # Before pandas 3 its default fast parser may miss a decimal by one unit in the last
-    # place (nnlab, as Python's float(), reads each number correctly rounded).
-    exact = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
-    frame = pd.read_csv(INSURANCE, **exact)
+    frame = read_csv_exact(INSURANCE)
     from_frame = nnlab.train(data=frame, **cols)
     pd.testing.assert_frame_equal(from_file.history, from_frame.history, check_exact=True)
     assert from_file.final == from_frame.final
@@ -101,7 +98,7 @@ def test_predict_gives_the_runs_own_predictions():
     np.testing.assert_array_equal(r.predict(p), p.prediction.to_numpy())
     np.testing.assert_array_equal(r.predict(p[["x1", "x2"]].to_numpy()), p.prediction)
     assert r.predict([p.x1[0], p.x2[0]])[0] == p.prediction[0]
-    with pytest.raises(ValueError, match="row 1 has 3 values but the network takes 2"):
+    with pytest.raises(ValueError, match="^row: row 1 has 3 values but the network takes 2"):
         r.predict([[1, 2, 3]])
 
 
@@ -133,3 +130,24 @@ def test_training_releases_the_gil():
     t.join()
     assert elapsed > 0.2, "the run was too short to tell"
     assert longest_gap < elapsed / 2, (longest_gap, elapsed)
+
+
+def test_predict_from_a_run_folder_as_nnlab_predict(tmp_path):
+    # A folder as `nnlab train --out DIR` writes it: the CLI's own run, when the binary is
+    # at hand; its predictions.csv holds the predictions for its rows.
+    import shutil
+
+    cli = shutil.which("nnlab") or next(
+        (str(p) for p in [ROOT / "target" / "release" / "nnlab", ROOT / "target" / "debug" / "nnlab"]
+         if p.exists()), None)
+    if cli is None:
+        pytest.skip("no nnlab binary built (cargo build)")
+    subprocess.run([cli, "train", "-q", "--epochs", "5", "--out", str(tmp_path / "run"),
+                    "--no-store"], check=True)
+    p = read_csv_exact(tmp_path / "run" / "predictions.csv")
+    got = nnlab.predict(tmp_path / "run", p)
+    np.testing.assert_array_equal(got, p.prediction.to_numpy())
+    one = p[["x1", "x2"]].head(1)
+    assert nnlab.predict(tmp_path / "run", one.to_numpy()[0])[0] == p.prediction[0]
+    with pytest.raises(ValueError, match="params.json"):
+        nnlab.predict(tmp_path / "nope", [[1, 2]])

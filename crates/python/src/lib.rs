@@ -139,6 +139,15 @@ fn train(
     result.map(|r| RunResult(r, id)).map_err(py_err)
 }
 
+/// The final network of the run folder `dir` (`train --out DIR`) on `rows`, in original
+/// units, as `nnlab predict DIR` ([`nnlab_lab::Predictor`]); also the input names.
+#[pyfunction]
+fn predict_dir(dir: String, rows: Vec<Vec<f64>>) -> PyResult<(Vec<String>, Vec<f64>)> {
+    let p = nnlab_lab::Predictor::from_dir(dir.as_ref()).map_err(py_err)?;
+    let inputs = p.inputs().into_iter().map(String::from).collect();
+    Ok((inputs, p.predict(&rows).map_err(py_err)?))
+}
+
 /// One gradient-descent step (or `steps` steps) on one example, as `nnlab step`: the step
 /// options of `settings` ([`STEP_KEYS`]), the example's input and target as text (the
 /// course's `1,0` and `2` by default). Returns the report as JSON, its text (what `nnlab
@@ -210,6 +219,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(config, m)?)?;
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(step, m)?)?;
+    m.add_function(wrap_pyfunction!(predict_dir, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::experiment, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::experiments, m)?)?;
