@@ -60,7 +60,7 @@ pub use crate::builtin::{
 pub use crate::csv::{load_csv, load_csv_from_reader, CsvOptions};
 pub use crate::dataset::{Dataset, LoadReport};
 pub use crate::error::DataError;
-pub use crate::generate::{Distribution, Generator, MAX_GENERATED_ROWS};
+pub use crate::generate::{DataRng, Distribution, Generator, Mt19937, MAX_GENERATED_ROWS};
 pub use crate::range::Range;
 pub use crate::scale::{ColumnStats, ScaleKind, Scaler};
 pub use crate::source::DataSource;

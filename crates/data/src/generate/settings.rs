@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::DataRng;
 use crate::{DataError, Distribution, Range};
 
 /// The largest number of rows the generator makes, so a typo cannot exhaust memory.
@@ -29,6 +30,10 @@ pub struct Generator {
     pub skew: f64,
     /// Seed of the `"data"` random stream; default: 0.
     pub seed: u64,
+    /// The random stream: nnlab's, or NumPy's legacy one (seeds up to 2^32 - 1, uniform
+    /// draws); default: nnlab. Left out of the TOML while it is the default.
+    #[serde(skip_serializing_if = "DataRng::is_nnlab")]
+    pub rng: DataRng,
 }
 
 impl Default for Generator {
@@ -42,6 +47,7 @@ impl Default for Generator {
             distribution: Distribution::Uniform,
             skew: 2.0,
             seed: 0,
+            rng: DataRng::Nnlab,
         }
     }
 }
@@ -80,6 +86,23 @@ impl Generator {
         if !(self.skew.is_finite() && self.skew > 0.0) {
             return invalid("skew", format!("is {}, must be a number > 0", self.skew));
         }
+        if self.rng == DataRng::Numpy {
+            if self.distribution != Distribution::Uniform {
+                return invalid(
+                    "rng",
+                    format!(
+                        "numpy draws uniform values only (randint, uniform), not {} ones",
+                        self.distribution
+                    ),
+                );
+            }
+            if u32::try_from(self.seed).is_err() {
+                return invalid(
+                    "rng",
+                    format!("numpy takes seeds 0 to 2^32 - 1, not {}", self.seed),
+                );
+            }
+        }
         Ok(())
     }
 
@@ -94,8 +117,12 @@ impl Generator {
             Distribution::Skewed => format!(" (skew {})", self.skew),
             _ => String::new(),
         };
+        let stream = match self.rng {
+            DataRng::Numpy => " (numpy's np.random.seed stream)",
+            DataRng::Nnlab => "",
+        };
         format!(
-            "generated: {} rows of y = x1^2 + x2 + noise, x1 in {}, x2 in {}, noise in {}, {kind} {}{skew} draws, seed {}",
+            "generated: {} rows of y = x1^2 + x2 + noise, x1 in {}, x2 in {}, noise in {}, {kind} {}{skew} draws, seed {}{stream}",
             self.rows, self.x1, self.x2, self.noise, self.distribution, self.seed
         )
     }

@@ -19,7 +19,7 @@
 //! assert_eq!(spell("lr", Syntax::Toml), "train.lr");
 //! ```
 
-use nnlab_data::{Distribution, ScaleKind, BUILTIN_NAMES};
+use nnlab_data::{DataRng, Distribution, ScaleKind, BUILTIN_NAMES};
 use nnlab_train::Kernel;
 use serde::Serialize;
 
@@ -253,6 +253,9 @@ pub static KEYS: &[Key] = &[
     key!("distribution", "data.generator.distribution", Data, Generated, "Distribution of generated inputs",
         get: |e| Some(e.data.generator.distribution.to_string()), set: |e, t| { e.data.generator.distribution = parse(t)?; Ok(()) },
         choices: || names(&[Distribution::Uniform, Distribution::Normal, Distribution::Skewed])),
+    key!("rng", "data.generator.rng", Data, Generated, "The generator's random stream: nnlab, or numpy (np.random.seed(SEED) then randint/uniform per row, x1, x2, noise, as the course notebook draws)",
+        get: |e| Some(e.data.generator.rng.to_string()), set: |e, t| { e.data.generator.rng = parse(t)?; Ok(()) },
+        choices: || names(&[DataRng::Nnlab, DataRng::Numpy])),
     key!("skew", "data.generator.skew", Data, Generated, "Skew exponent k (u^k): > 1 crowds points at the low end",
         get: |e| Some(e.data.generator.skew.to_string()), set: |e, t| { e.data.generator.skew = number(t)?; Ok(()) }),
     key!("arch", "model.arch", Model, Any, "Layer sizes, input first, e.g. 2-8-8-1",
