@@ -37,12 +37,6 @@ pub enum DataRng {
     Numpy,
 }
 
-impl DataRng {
-    pub fn is_nnlab(&self) -> bool {
-        *self == DataRng::Nnlab
-    }
-}
-
 impl fmt::Display for DataRng {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

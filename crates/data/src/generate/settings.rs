@@ -31,8 +31,7 @@ pub struct Generator {
     /// Seed of the `"data"` random stream; default: 0.
     pub seed: u64,
     /// The random stream: nnlab's, or NumPy's legacy one (seeds up to 2^32 - 1, uniform
-    /// draws); default: nnlab. Left out of the TOML while it is the default.
-    #[serde(skip_serializing_if = "DataRng::is_nnlab")]
+    /// draws); default: nnlab.
     pub rng: DataRng,
 }
 
