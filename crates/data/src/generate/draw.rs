@@ -13,7 +13,7 @@ impl Generator {
         self.validate()?;
         let mut rng = Rng::for_purpose(self.seed, "data");
         // Validated: a numpy seed fits 32 bits.
-        let mut numpy = (self.rng == DataRng::Numpy).then(|| Mt19937::new(self.seed as u32));
+        let mut numpy = (self.rng == Some(DataRng::Numpy)).then(|| Mt19937::new(self.seed as u32));
         let mut draw = |range| match &mut numpy {
             Some(g) => numpy::draw(g, range, self.integer),
             None => self.draw(range, &mut rng),
@@ -135,7 +135,7 @@ mod tests {
                         distribution,
                         skew,
                         seed: 9,
-                        rng: DataRng::Nnlab,
+                        rng: None,
                     };
                     let d = g.generate().unwrap();
                     assert_eq!(d.n_rows(), 3000);

@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn the_generator_draws_numpys_rows() {
         let g = crate::Generator {
-            rng: DataRng::Numpy,
+            rng: Some(DataRng::Numpy),
             ..crate::Generator::default()
         };
         let d = g.generate().unwrap();

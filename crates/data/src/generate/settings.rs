@@ -30,9 +30,10 @@ pub struct Generator {
     pub skew: f64,
     /// Seed of the `"data"` random stream; default: 0.
     pub seed: u64,
-    /// The random stream: nnlab's, or NumPy's legacy one (seeds up to 2^32 - 1, uniform
-    /// draws); default: nnlab.
-    pub rng: DataRng,
+    /// The random stream: nnlab's (unset, or `nnlab`), or NumPy's legacy one (seeds up to
+    /// 2^32 - 1, uniform draws); default: unset. Optional so that configurations written
+    /// before it existed, and the default one, read and write without it.
+    pub rng: Option<DataRng>,
 }
 
 impl Default for Generator {
@@ -46,7 +47,7 @@ impl Default for Generator {
             distribution: Distribution::Uniform,
             skew: 2.0,
             seed: 0,
-            rng: DataRng::Nnlab,
+            rng: None,
         }
     }
 }
@@ -85,7 +86,7 @@ impl Generator {
         if !(self.skew.is_finite() && self.skew > 0.0) {
             return invalid("skew", format!("is {}, must be a number > 0", self.skew));
         }
-        if self.rng == DataRng::Numpy {
+        if self.rng == Some(DataRng::Numpy) {
             if self.distribution != Distribution::Uniform {
                 return invalid(
                     "rng",
@@ -117,8 +118,8 @@ impl Generator {
             _ => String::new(),
         };
         let stream = match self.rng {
-            DataRng::Numpy => " (numpy's np.random.seed stream)",
-            DataRng::Nnlab => "",
+            Some(DataRng::Numpy) => " (numpy's np.random.seed stream)",
+            Some(DataRng::Nnlab) | None => "",
         };
         format!(
             "generated: {} rows of y = x1^2 + x2 + noise, x1 in {}, x2 in {}, noise in {}, {kind} {}{skew} draws, seed {}{stream}",
