@@ -7,7 +7,6 @@
 
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
-use nnlab_lab::config::not_for_data;
 use nnlab_lab::{Experiment, LabError, Syntax, KEYS};
 
 /// The id of a switch's negation: `no_shuffle`.
@@ -46,18 +45,7 @@ impl KeySet for AllKeys {
 #[derive(Debug, Clone, Default)]
 pub struct StepKeys;
 impl KeySet for StepKeys {
-    const KEYS: Option<&'static [&'static str]> = Some(&[
-        "seed",
-        "arch",
-        "activation",
-        "init",
-        "weights",
-        "biases",
-        "lr",
-        "loss",
-        "l1",
-        "l2",
-    ]);
+    const KEYS: Option<&'static [&'static str]> = Some(&nnlab_lab::config::keys::STEP_KEYS);
     const HEADING: &'static str =
         "Network and update (the options of the same name in nnlab train)";
 }
@@ -76,16 +64,7 @@ impl<S: KeySet> Flags<S> {
     /// Applies every flag over `exp`; an error names the flag and the value. A flag that
     /// does not apply to the chosen data (`--rows` with a CSV) is an error naming it.
     pub fn apply(&self, exp: &mut Experiment) -> Result<(), LabError> {
-        for (key, value) in &self.values {
-            exp.set(key, value).map_err(|e| e.in_syntax(Syntax::Flag))?;
-        }
-        let kind = exp.data.source.kind();
-        for k in KEYS.iter().filter(|k| self.gives(k.key)) {
-            if !k.applies_to.allows(kind) {
-                return Err(not_for_data(k.key, &exp.data.source).in_syntax(Syntax::Flag));
-            }
-        }
-        Ok(())
+        exp.apply(&self.values, Syntax::Flag)
     }
 
     /// True when the command line sets `key`.

@@ -15,6 +15,7 @@ use nnlab_report::ReportError;
 
 mod experiment;
 mod experiment_flags;
+mod predict;
 mod runs;
 mod serve;
 mod step;
@@ -55,6 +56,9 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// The catalogue of ready-made experiments, each with a report.
     Experiment(experiment::ExperimentArgs),
+    /// Predictions for new rows, in original units, from a run's folder (`train --out DIR`).
+    #[command(after_help = EXIT_CODES)]
+    Predict(predict::PredictArgs),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +90,7 @@ fn run() -> anyhow::Result<ExitCode> {
         Command::Runs(args) => runs::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Experiment(args) => experiment::run(&args),
+        Command::Predict(args) => predict::run(&args),
     }
 }
 

@@ -72,7 +72,8 @@ pub use crate::dataset::{Dataset, LoadReport};
 pub use crate::error::DataError;
 pub use crate::features::Feature;
 pub use crate::generate::{
-    Distribution, Generator, Pattern, TwoClass, MAX_CLASS_NOISE, MAX_GENERATED_ROWS,
+    DataRng, Distribution, Generator, Mt19937, Pattern, TwoClass, MAX_CLASS_NOISE,
+    MAX_GENERATED_ROWS,
 };
 pub use crate::range::Range;
 pub use crate::scale::{ColumnStats, ScaleKind, Scaler};

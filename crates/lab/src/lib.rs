@@ -30,6 +30,7 @@ pub mod experiments;
 pub mod files;
 pub mod flat;
 pub mod output;
+pub mod predict;
 mod prepare;
 pub mod report;
 pub mod rerun;
@@ -43,6 +44,7 @@ pub mod verdict;
 pub use compare::{compare, Compared, Comparison};
 pub use config::{schema, DataConfig, Experiment, ModelConfig, Source, Syntax, KEYS};
 pub use error::LabError;
+pub use predict::{predict, Predictor};
 pub use prepare::{
     data_source, load, load_data, targets_for_loss, CsvText, LoadedData, Original, Prepared,
 };

@@ -17,7 +17,7 @@ use nnlab_train::{
 
 use crate::config::Experiment;
 use crate::diagnostics::{diagnose, Depth, Evidence};
-use crate::prepare::{load_data, Prepared};
+use crate::prepare::{load, CsvText, Prepared};
 use crate::result::{MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
 use crate::verdict::{judge, Accuracy, Judge, JudgedOn, Spread, Verdict};
 use crate::LabError;
@@ -71,9 +71,21 @@ impl RunOptions {
         exp: &Experiment,
         on_event: &mut dyn FnMut(&Event),
     ) -> Result<RunResult, LabError> {
+        self.run_with(exp, None, on_event)
+    }
+
+    /// [`RunOptions::run`] on the rows of `csv` when given (see [`load`]: CSV text the
+    /// caller holds, such as a pandas DataFrame written as CSV), else on the experiment's
+    /// own data source.
+    pub fn run_with(
+        &self,
+        exp: &Experiment,
+        csv: Option<CsvText>,
+        on_event: &mut dyn FnMut(&Event),
+    ) -> Result<RunResult, LabError> {
         let exp = exp.resolved();
         exp.validate()?;
-        let prepared = Prepared::from_loaded(&exp, load_data(&exp)?, self.predictions)?;
+        let prepared = Prepared::from_loaded(&exp, load(&exp, csv)?, self.predictions)?;
         run_on(&exp, &prepared, on_event)
     }
 }

@@ -23,6 +23,7 @@ fn other_value(key: &str) -> &'static str {
         "integer" => "false",
         "distribution" => "skewed",
         "skew" => "3",
+        "rng" => "numpy",
         "arch" => "2-8-8-1",
         "activation" => "relu,tanh,identity",
         "init" => "mixed",

@@ -34,7 +34,7 @@ fn one_or_tuple(values: &[f64]) -> String {
     }
 }
 
-fn summary(r: &StepReport) -> String {
+pub(crate) fn summary(r: &StepReport) -> String {
     format!(
         "{} ({}), loss {}, learning rate {}",
         r.arch,
@@ -44,7 +44,7 @@ fn summary(r: &StepReport) -> String {
     )
 }
 
-fn example(r: &StepReport) -> String {
+pub(crate) fn example(r: &StepReport) -> String {
     format!(
         "input x = {}, target y = {}",
         tuple(&r.input),
@@ -73,7 +73,7 @@ fn prediction_lines(r: &StepReport) -> Vec<String> {
 /// Course network: `dL/dy_hat`, then each gradient as one product from the loss down.
 /// Elsewhere, layer by layer from the output: each node's `dL/da` and `dL/dz`, then the
 /// gradients of that layer's parameters.
-fn backward_lines(r: &StepReport) -> Vec<String> {
+pub(crate) fn backward_lines(r: &StepReport) -> Vec<String> {
     let mut lines = Vec::new();
     let last = r.n_layers();
     if r.course_names {
@@ -98,7 +98,7 @@ fn backward_lines(r: &StepReport) -> Vec<String> {
     lines
 }
 
-fn update_table(r: &StepReport) -> Table {
+pub(crate) fn update_table(r: &StepReport) -> Table {
     let mut t = Table::new(&[
         "param",
         "before",
@@ -144,7 +144,7 @@ fn check_table(c: &CheckReport) -> Table {
     t
 }
 
-fn check_verdict(c: &CheckReport) -> String {
+pub(crate) fn check_verdict(c: &CheckReport) -> String {
     let verdict = if c.passed {
         "PASS, backpropagation agrees with finite differences".to_string()
     } else if !c.non_finite.is_empty() {
@@ -163,7 +163,7 @@ fn check_verdict(c: &CheckReport) -> String {
     )
 }
 
-fn steps_table(s: &StepsReport) -> Table {
+pub(crate) fn steps_table(s: &StepsReport) -> Table {
     let params = s.rows.first().map_or(0, |r| r.params.len());
     let show_params = params <= STEPS_TABLE_MAX_PARAMS;
     let mut headers = vec!["step".to_string(), "prediction".into(), "loss".into()];

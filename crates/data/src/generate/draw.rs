@@ -3,6 +3,7 @@
 
 use nnlab_core::rng::Rng;
 
+use super::numpy::{self, DataRng, Mt19937};
 use crate::{DataError, Dataset, Generator, Range};
 
 impl Generator {
@@ -11,12 +12,18 @@ impl Generator {
     pub fn generate(&self) -> Result<Dataset, DataError> {
         self.validate()?;
         let mut rng = Rng::for_purpose(self.seed, "data");
+        // Validated: a numpy seed fits 32 bits.
+        let mut numpy = (self.rng == Some(DataRng::Numpy)).then(|| Mt19937::new(self.seed as u32));
+        let mut draw = |range| match &mut numpy {
+            Some(g) => numpy::draw(g, range, self.integer),
+            None => self.draw(range, &mut rng),
+        };
         let mut x = Vec::with_capacity(2 * self.rows);
         let mut y = Vec::with_capacity(self.rows);
         for _ in 0..self.rows {
-            let x1 = self.draw(self.x1, &mut rng);
-            let x2 = self.draw(self.x2, &mut rng);
-            let noise = self.draw(self.noise, &mut rng);
+            let x1 = draw(self.x1);
+            let x2 = draw(self.x2);
+            let noise = draw(self.noise);
             x.extend([x1, x2]);
             y.push(x1 * x1 + x2 + noise);
         }
@@ -130,6 +137,7 @@ mod tests {
                         skew,
                         seed: 9,
                         class_noise: 0.0,
+                        rng: None,
                     };
                     let d = g.generate().unwrap();
                     assert_eq!(d.n_rows(), 3000);

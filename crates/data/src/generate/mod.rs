@@ -15,7 +15,10 @@
 //!
 //! Draw order, fixed so that a seed always gives the same rows: one generator
 //! `Rng::for_purpose(seed, "data")`; for each row in turn `x1`, then `x2`, then `noise`
-//! (each taking as many draws as its distribution needs).
+//! (each taking as many draws as its distribution needs). With `rng = "numpy"` the rows
+//! come from NumPy's legacy stream instead, in the same order, exactly as
+//! `np.random.seed(seed)` then `np.random.randint(lo, hi)` (or `uniform`) draws them
+//! ([`numpy`]).
 //!
 //! ```
 //! use nnlab_data::{Distribution, Generator, Range};
@@ -33,10 +36,12 @@
 mod distribution;
 mod draw;
 mod pattern;
+pub mod numpy;
 mod settings;
 mod two_class;
 
 pub use distribution::Distribution;
 pub use pattern::Pattern;
+pub use numpy::{DataRng, Mt19937};
 pub use settings::{Generator, MAX_GENERATED_ROWS};
 pub use two_class::{TwoClass, MAX_CLASS_NOISE};

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::DataRng;
 use crate::{DataError, Distribution, Pattern, Range, TwoClass};
 
 /// The largest number of rows the generator makes, so a typo cannot exhaust memory.
@@ -36,6 +37,10 @@ pub struct Generator {
     /// saved settings of quadratic runs read as before.
     #[serde(skip_serializing_if = "is_zero")]
     pub class_noise: f64,
+    /// The random stream: nnlab's (unset, or `nnlab`), or NumPy's legacy one (seeds up to
+    /// 2^32 - 1, uniform draws); default: unset. Optional so that configurations written
+    /// before it existed, and the default one, read and write without it.
+    pub rng: Option<DataRng>,
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -54,6 +59,7 @@ impl Default for Generator {
             skew: 2.0,
             seed: 0,
             class_noise: 0.0,
+            rng: None,
         }
     }
 }
@@ -92,6 +98,23 @@ impl Generator {
         if !(self.skew.is_finite() && self.skew > 0.0) {
             return invalid("skew", format!("is {}, must be a number > 0", self.skew));
         }
+        if self.rng == Some(DataRng::Numpy) {
+            if self.distribution != Distribution::Uniform {
+                return invalid(
+                    "rng",
+                    format!(
+                        "numpy draws uniform values only (randint, uniform), not {} ones",
+                        self.distribution
+                    ),
+                );
+            }
+            if u32::try_from(self.seed).is_err() {
+                return invalid(
+                    "rng",
+                    format!("numpy takes seeds 0 to 2^32 - 1, not {}", self.seed),
+                );
+            }
+        }
         Ok(())
     }
 
@@ -116,8 +139,12 @@ impl Generator {
             Distribution::Skewed => format!(" (skew {})", self.skew),
             _ => String::new(),
         };
+        let stream = match self.rng {
+            Some(DataRng::Numpy) => " (numpy's np.random.seed stream)",
+            Some(DataRng::Nnlab) | None => "",
+        };
         format!(
-            "generated: {} rows of y = x1^2 + x2 + noise, x1 in {}, x2 in {}, noise in {}, {kind} {}{skew} draws, seed {}",
+            "generated: {} rows of y = x1^2 + x2 + noise, x1 in {}, x2 in {}, noise in {}, {kind} {}{skew} draws, seed {}{stream}",
             self.rows, self.x1, self.x2, self.noise, self.distribution, self.seed
         )
     }

@@ -19,7 +19,7 @@
 //! assert_eq!(spell("lr", Syntax::Toml), "train.lr");
 //! ```
 
-use nnlab_data::{Distribution, Pattern, ScaleKind, BUILTIN_NAMES};
+use nnlab_data::{DataRng, Distribution, Pattern, ScaleKind, BUILTIN_NAMES};
 use nnlab_train::Kernel;
 use serde::Serialize;
 
@@ -143,6 +143,21 @@ pub enum Syntax {
     Flat,
 }
 
+/// The options of one explained step on one example (`nnlab step`, `nnlab.step()`): the
+/// model section, its seed, `lr`, `loss` and the penalties `l1`, `l2`.
+pub const STEP_KEYS: [&str; 10] = [
+    "seed",
+    "arch",
+    "activation",
+    "init",
+    "weights",
+    "biases",
+    "lr",
+    "loss",
+    "l1",
+    "l2",
+];
+
 /// The key by flat name, flag spelling (`test-fraction`, `--test-fraction`) or TOML path.
 pub fn find(name: &str) -> Option<&'static Key> {
     let name = name.trim().trim_start_matches("--");
@@ -256,6 +271,9 @@ pub static KEYS: &[Key] = &[
     key!("distribution", "data.generator.distribution", Data, Quadratic, "Distribution of generated inputs",
         get: |e| Some(e.data.generator.distribution.to_string()), set: |e, t| { e.data.generator.distribution = parse(t)?; Ok(()) },
         choices: || names(&[Distribution::Uniform, Distribution::Normal, Distribution::Skewed])),
+    key!("rng", "data.generator.rng", Data, Quadratic, "The generator's random stream: nnlab, or numpy (np.random.seed(SEED) then randint/uniform per row, x1, x2, noise, as the course notebook draws)",
+        get: |e| e.data.generator.rng.map(|r| r.to_string()), set: |e, t| { e.data.generator.rng = optional(t, parse)?; Ok(()) },
+        unset: "nnlab's own stream", choices: || names(&[DataRng::Nnlab, DataRng::Numpy])),
     key!("skew", "data.generator.skew", Data, Quadratic, "Skew exponent k (u^k): > 1 crowds points at the low end",
         get: |e| Some(e.data.generator.skew.to_string()), set: |e, t| { e.data.generator.skew = number(t)?; Ok(()) }),
     key!("arch", "model.arch", Model, Any, "Layer sizes, input first, e.g. 2-8-8-1",

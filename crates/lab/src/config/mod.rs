@@ -206,6 +206,30 @@ impl Experiment {
         })
     }
 
+    /// Sets each `(key, text)` in order with [`Experiment::set`], then refuses a given key
+    /// that does not apply to the chosen data (`rows` with a CSV), even at its default;
+    /// errors name the option in `syntax` (`--lr` for flags, `lr` for Python keywords).
+    /// The one way a face applies what its user typed: CLI flags and `nnlab.train(**kw)`.
+    pub fn apply<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        values: &[(K, V)],
+        syntax: Syntax,
+    ) -> Result<(), LabError> {
+        for (key, value) in values {
+            self.set(key.as_ref(), value.as_ref())
+                .map_err(|e| e.in_syntax(syntax))?;
+        }
+        let kind = self.data.source.kind();
+        for (key, _) in values {
+            if let Some(k) = keys::find(key.as_ref()) {
+                if !k.applies_to.allows(kind) {
+                    return Err(not_for_data(k.key, &self.data.source).in_syntax(syntax));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The seeds in force: (data, init, shuffle).
     pub fn seeds(&self) -> (u64, u64, u64) {
         (
