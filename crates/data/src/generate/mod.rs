@@ -35,13 +35,13 @@
 
 mod distribution;
 mod draw;
-mod pattern;
 pub mod numpy;
+mod pattern;
 mod settings;
 mod two_class;
 
 pub use distribution::Distribution;
-pub use pattern::Pattern;
 pub use numpy::{DataRng, Mt19937};
+pub use pattern::Pattern;
 pub use settings::{Generator, MAX_GENERATED_ROWS};
 pub use two_class::{TwoClass, MAX_CLASS_NOISE};
