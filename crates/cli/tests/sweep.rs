@@ -113,8 +113,11 @@ fn experiment_list_and_run() {
     let d = tmp.path();
     let out = nnlab(d, &["experiment", "list"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), 13);
+    // The catalogue's 15 experiments, one line each (13 regression ones, then issue 14's
+    // `xor` and `regularization`).
+    assert_eq!(text.lines().count(), 15);
     assert!(text.contains("dead-relu"));
+    assert!(text.contains("xor") && text.contains("regularization"));
     let out = nnlab(
         d,
         &[
