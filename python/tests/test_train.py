@@ -116,8 +116,10 @@ def test_plot_and_html():
 
 def test_training_releases_the_gil():
     # While a long run trains in a thread, this thread keeps running: with the GIL held it
-    # would stand still for the whole run, one gap as long as the run.
-    t = threading.Thread(target=lambda: nnlab.train(rows=1000, epochs=5000))
+    # would stand still for the whole run, one gap as long as the run. 50 million sample-steps
+    # of the course network: about 0.75 s in the release build pip makes (0.09 s was too
+    # short to tell with 5 million).
+    t = threading.Thread(target=lambda: nnlab.train(rows=5000, epochs=10000))
     start = time.perf_counter()
     t.start()
     last, longest_gap = start, 0.0
