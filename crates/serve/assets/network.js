@@ -212,7 +212,11 @@ function drawNetwork() {
     if (d.tip) el("title", {}, t, d.tip);
     return t;
   });
-  morphInto(live, svg);
+  // A big diagram (edges on the canvas) is written over the shown one, which keeps what
+  // shows the same; a small one is cheaper to swap in whole (morphing cost 2 ms more script
+  // than it saved at 2-2-1: BENCHMARKS.md, "A repaint that keeps what shows the same").
+  if (painted) morphInto(live, svg);
+  else swapInto(live, svg);
   const [liveTexts, liveBacks] = [texts, backs].map((list) => list.map((e) => e.live));
   netSize = `${W}x${H}`;
   labelsChecked = false;
@@ -258,6 +262,14 @@ function morphInto(live, made) {
     n.live = n;
   });
   while (live.childNodes.length > next.length) live.lastChild.remove();
+}
+
+// Makes the children of `live` those of `made`, moved over whole; each gets `.live` as in
+// morphInto.
+function swapInto(live, made) {
+  const next = [...made.childNodes];
+  next.forEach((n) => { n.live = n; });
+  live.replaceChildren(...next);
 }
 
 // A click on an edge or a weight's or bias's label selects its parameter, on a neuron that
