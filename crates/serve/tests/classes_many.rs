@@ -46,6 +46,13 @@ async fn a_three_class_session_trains_as_nnlab_train_does() {
         .expect("a hot index");
     assert_eq!(state["row_target"], json!(hot as f64));
     assert!(state["train_loss"].as_f64().is_some_and(f64::is_finite));
+    // The math panel's loss line is the categorical cross-entropy itself (the report's
+    // `loss_equation`), not a regression form of `y_hat - y`.
+    let equation = state["step"]["loss_equation"].as_str().unwrap();
+    assert!(
+        equation.starts_with("loss = -Σ_k y[k]·ln(y_hat[k]) = -("),
+        "{equation}"
+    );
 
     let r = common::post(
         addr,

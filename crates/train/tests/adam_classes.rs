@@ -64,7 +64,10 @@ fn adam_on_bce_is_the_formula_by_hand() {
     // Adam's first step moves each parameter by lr·sign(g) (m_hat/sqrt(v_hat) = g/|g|), so
     // six steps move w by at most 0.6; here every step pushes w up (both rows' gradients
     // have dL/dw < 0 while w·x separates them), so w ends near 0.5 + 0.6.
-    let got = (net.layers()[0].weights_flat()[0], net.layers()[0].biases()[0]);
+    let got = (
+        net.layers()[0].weights_flat()[0],
+        net.layers()[0].biases()[0],
+    );
     assert!((got.0 - w).abs() < 1e-12, "w {} by hand {w}", got.0);
     assert!((got.1 - b).abs() < 1e-12, "b {} by hand {b}", got.1);
     assert!(w > 1.0 && w < 1.1, "{w}");
