@@ -1,22 +1,19 @@
 //! `nnlab step --features`: the network's inputs crossed from the raw `--input` by the data
 //! crate's features (as `nnlab train --features` computes them) and named in the trace.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 use serde_json::{json, Value};
 
+/// `nnlab ARGS` (a step records nothing; the temporary folder keeps the user's store out).
 fn nnlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnlab"))
-        .args(args)
-        .output()
-        .expect("the nnlab binary runs")
+    common::nnlab(&std::env::temp_dir(), args)
 }
 
 fn stdout_of(args: &[&str]) -> String {
-    let out = nnlab(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{args:?} failed: {stderr}");
-    String::from_utf8(out.stdout).unwrap()
+    common::ok(&std::env::temp_dir(), args)
 }
 
 /// One linear neuron with every weight 1 and bias 0: `y_hat` is the sum of its inputs.
