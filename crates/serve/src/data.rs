@@ -65,6 +65,8 @@ pub struct PredictionRow {
     pub set: &'static str,
     /// 1-based row within its set.
     pub row: usize,
+    /// As [`nnlab_lab::result::Prediction`]'s: for more than two classes the true and the
+    /// predicted class index; for two the 0/1 target and `p`.
     pub target: f64,
     pub prediction: f64,
 }
