@@ -27,8 +27,7 @@ const PAD: f64 = 0.05;
 /// otherwise, or when the plane cannot be scaled). With feature crosses the plane is the two
 /// raw inputs the features are computed from (`x1, x2` of generated rows, else
 /// `data.inputs`); the features must list both raw inputs themselves (`x1,x2,x1*x2`), whose
-/// columns place the points and give the plane's range. With more than two classes the
-/// chart has the field but no points (see below).
+/// columns place the points and give the plane's range.
 pub fn decision_chart(result: &RunResult) -> Option<DecisionChart> {
     let net = &result.final_network;
     let k = net.n_outputs();
@@ -42,17 +41,17 @@ pub fn decision_chart(result: &RunResult) -> Option<DecisionChart> {
     // The columns of the network's inputs that are the raw inputs themselves.
     let column = |j: usize| features.iter().position(|f| *f == Feature::Input(j));
     let (cx, cy) = (column(0)?, column(1)?);
-    // A prediction row holds one target number: the class itself for two classes. With more
-    // (a one-hot target) it does not say the row's class, so those charts show no points.
     let points: Vec<ClassPoint> = result
         .predictions
         .iter()
-        .filter(|p| k == 1 && p.inputs.len() == features.len())
-        .map(|p| ClassPoint {
-            x: p.inputs[cx],
-            y: p.inputs[cy],
-            class: predicted_class(std::slice::from_ref(&p.target)),
-            test: p.set == "test",
+        .filter(|p| p.inputs.len() == features.len())
+        .filter_map(|p| {
+            Some(ClassPoint {
+                x: p.inputs[cx],
+                y: p.inputs[cy],
+                class: p.class.as_ref()?.actual,
+                test: p.set == "test",
+            })
         })
         .collect();
     let x_range = span(&result.scaler, cx, points.iter().map(|p| p.x))?;

@@ -51,6 +51,6 @@ pub use prepare::{
 pub use rerun::{rerun, Recorded, RerunReport};
 pub use result::{RunOptions, RunResult};
 pub use run::{
-    assemble, diverged, evaluate, prediction_rows, run, run_on, samples, train_prepared,
-    verdict_for, verdict_of, Trained,
+    assemble, class_probabilities, diverged, evaluate, prediction_rows, run, run_on, samples,
+    train_prepared, verdict_for, verdict_of, Trained,
 };

@@ -5,7 +5,7 @@
 //! | `config.toml` | the resolved configuration; `nnlab train DIR/config.toml` reruns it to the same bits |
 //! | `history.csv` | `epoch,train_loss,test_loss,lr` (pandas: `pd.read_csv`) |
 //! | `params.json` | initial and final parameters by name, both networks, the fitted scaler |
-//! | `predictions.csv` | `set,row,<inputs>,target,prediction` in original units |
+//! | `predictions.csv` | `set,row,<inputs>,target,prediction` in original units; a classification run's `set,row,<inputs>,<target>,predicted,p(<class>)...` (class names, then each class's probability) |
 //! | `result.json` | the whole result, as `nnlab train --json` prints it |
 //! | `loss.png`, `loss.svg` | the loss curves, titled, with labelled axes |
 //! | `decision.png`, `decision.svg` | a classification run with two raw inputs: the class probability over the input plane with the points and a colour bar ([`crate::decision`]) |
@@ -119,20 +119,44 @@ pub fn history_csv(result: &RunResult) -> String {
     s
 }
 
-/// `set,row,<input names>,target,prediction` in the data's original units.
+/// `set,row,<input names>,target,prediction` in the data's original units; for a class
+/// target `set,row,<input names>,<target>,predicted,p(<class>)...`: the true and the predicted
+/// class by name and each class's probability, in class order.
 pub fn predictions_csv(result: &RunResult) -> String {
+    let classes = &result.data.classes;
     let mut s = String::from("set,row");
     for name in &result.data.inputs {
         s.push(',');
         s.push_str(&csv_field(name));
     }
-    let _ = writeln!(s, ",{},prediction", csv_field(&result.data.target));
+    let _ = write!(s, ",{}", csv_field(&result.data.target));
+    if classes.is_empty() {
+        s.push_str(",prediction");
+    } else {
+        s.push_str(",predicted");
+        for c in classes {
+            let _ = write!(s, ",{}", csv_field(&format!("p({c})")));
+        }
+    }
+    s.push('\n');
+    let name = |i: usize| csv_field(classes.get(i).map_or("", String::as_str));
     for p in &result.predictions {
         let _ = write!(s, "{},{}", p.set, p.row);
         for v in &p.inputs {
             let _ = write!(s, ",{}", cell(Some(*v)));
         }
-        let _ = writeln!(s, ",{},{}", cell(Some(p.target)), cell(Some(p.prediction)));
+        match &p.class {
+            None => {
+                let _ = write!(s, ",{},{}", cell(Some(p.target)), cell(Some(p.prediction)));
+            }
+            Some(c) => {
+                let _ = write!(s, ",{},{}", name(c.actual), name(c.predicted));
+                for v in &c.probabilities {
+                    let _ = write!(s, ",{}", cell(Some(*v)));
+                }
+            }
+        }
+        s.push('\n');
     }
     s
 }

@@ -48,6 +48,11 @@ pub struct MetricsBySet {
 }
 
 /// One row's prediction in original units.
+///
+/// A regression row has the target and the prediction. A classification row also has
+/// [`Prediction::class`]; its `target` is the true class index (for two classes that is the
+/// 0/1 target itself), its `prediction` the network's output `p` (the probability of class 1)
+/// for two classes and the predicted class index for more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
     pub set: String,
@@ -55,6 +60,21 @@ pub struct Prediction {
     pub inputs: Vec<f64>,
     pub target: f64,
     pub prediction: f64,
+    /// Every class's probability and the true and predicted class (classification only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<ClassPrediction>,
+}
+
+/// A classification row's classes: indices into [`DataSummary::classes`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassPrediction {
+    /// [`nnlab_core::predicted_class`] of the row's target (0/1 or one-hot).
+    pub actual: usize,
+    /// [`nnlab_core::predicted_class`] of the network's outputs.
+    pub predicted: usize,
+    /// One probability per class, in class order: `[1 - p, p]` for one sigmoid output, the
+    /// softmax outputs for more.
+    pub probabilities: Vec<f64>,
 }
 
 /// What a run keeps of its rows, and how to run with it: `RunOptions { predictions: false

@@ -9,7 +9,7 @@
 //! println!("final loss {}", result.epoch_loss().last().unwrap());
 //! ```
 
-use nnlab_core::{Network, Trace};
+use nnlab_core::{predicted_class, Network, Trace};
 use nnlab_data::{Dataset, Scaler};
 use nnlab_train::{
     classify, compute, compute_by, predict_all, train, EpochRecord, Event, Samples, TrainStatus,
@@ -18,7 +18,7 @@ use nnlab_train::{
 use crate::config::Experiment;
 use crate::diagnostics::{diagnose, Depth, Evidence};
 use crate::prepare::{load, CsvText, Prepared};
-use crate::result::{MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
+use crate::result::{ClassPrediction, MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
 use crate::verdict::{judge, Accuracy, Judge, JudgedOn, Spread, Verdict};
 use crate::LabError;
 
@@ -310,17 +310,46 @@ pub fn evaluate(
     (m, Vec::new())
 }
 
-/// One [`Prediction`] per row of `raw` (the set's rows in original units), named `set`.
+/// One [`Prediction`] per row of `raw` (the set's rows in original units), named `set`;
+/// `pred` is the network's outputs for those rows, row-major (one per row, or one per class
+/// of a class target with more than two classes).
 pub fn prediction_rows(set: &str, raw: &Dataset, pred: &[f64]) -> Vec<Prediction> {
-    (0..raw.n_rows())
-        .map(|i| Prediction {
-            set: set.to_string(),
-            row: i + 1,
-            inputs: raw.row(i).to_vec(),
-            target: raw.y[i],
-            prediction: pred[i],
+    let k = raw.n_targets();
+    let classes = raw.classes().is_some();
+    (0..raw.n_rows().min(pred.len() / k))
+        .map(|i| {
+            let outputs = &pred[i * k..(i + 1) * k];
+            let target = raw.target_row(i);
+            let class = classes.then(|| ClassPrediction {
+                actual: predicted_class(target),
+                predicted: predicted_class(outputs),
+                probabilities: class_probabilities(outputs),
+            });
+            // One output (regression, or two classes): the target and the output as they
+            // are; K classes: the true and the predicted class index.
+            let (target, prediction) = match &class {
+                Some(c) if k > 1 => (c.actual as f64, c.predicted as f64),
+                _ => (target[0], outputs[0]),
+            };
+            Prediction {
+                set: set.to_string(),
+                row: i + 1,
+                inputs: raw.row(i).to_vec(),
+                target,
+                prediction,
+                class,
+            }
         })
         .collect()
+}
+
+/// Each class's probability from a row's outputs: `[1 - p, p]` for one sigmoid output (the
+/// probability of class 1), the softmax outputs themselves for more.
+pub fn class_probabilities(outputs: &[f64]) -> Vec<f64> {
+    match outputs {
+        [p] => vec![1.0 - p, *p],
+        _ => outputs.to_vec(),
+    }
 }
 
 /// True when the run ended with a non-finite loss.

@@ -44,9 +44,28 @@ pub(crate) fn summary(r: &StepReport) -> String {
     )
 }
 
+/// `input x = (1.0, 0.0), target y = 2.0`; with feature crosses the input is followed by
+/// where it came from: `input x = (1.0, 0.0, 1.0) from the raw input (1.0, 0.0): x1 = 1,
+/// x2 = 0, x1^2 = 1, target y = 2.0`.
 pub(crate) fn example(r: &StepReport) -> String {
+    let from = match &r.features {
+        None => String::new(),
+        Some(f) => {
+            let named: Vec<String> = f
+                .names
+                .iter()
+                .zip(&r.input)
+                .map(|(n, v)| format!("{n} = {}", crate::num_short(*v)))
+                .collect();
+            format!(
+                " from the raw input {}: {}",
+                tuple(&f.raw),
+                named.join(", ")
+            )
+        }
+    };
     format!(
-        "input x = {}, target y = {}",
+        "input x = {}{from}, target y = {}",
         tuple(&r.input),
         one_or_tuple(&r.target)
     )

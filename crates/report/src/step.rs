@@ -51,6 +51,14 @@ pub struct NodeReport {
     pub dl_dz_equation: String,
 }
 
+/// The network's inputs as feature crosses of a raw input: `raw` is the input as typed,
+/// `names[i]` names `input[i]` of the report (`x1`, `x1^2`, `x1*x2`, `sin(x1)`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureInputs {
+    pub raw: Vec<f64>,
+    pub names: Vec<String>,
+}
+
 /// Everything about one step: forward pass, loss, backward pass and update.
 ///
 /// Parameter maps (`gradients`, `before`, `update`, `after`, `change`) are keyed by
@@ -69,6 +77,10 @@ pub struct StepReport {
     /// The loss function's name (`squared_error`, `huber:1.0`, ...).
     pub loss_function: String,
     pub input: Vec<f64>,
+    /// Where the inputs came from when they are feature crosses of a raw input
+    /// (`nnlab step --features`); `None` when the input is the network's input as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<FeatureInputs>,
     #[serde(with = "one_or_many")]
     pub target: Vec<f64>,
     pub nodes: Vec<NodeReport>,
@@ -200,6 +212,7 @@ impl StepReport {
             activations: net.layers().iter().map(|l| l.activation.name()).collect(),
             loss_function: loss.to_string(),
             input: x.to_vec(),
+            features: None,
             target: y.to_vec(),
             nodes,
             prediction: trace.output().to_vec(),

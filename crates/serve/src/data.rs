@@ -65,6 +65,8 @@ pub struct PredictionRow {
     pub set: &'static str,
     /// 1-based row within its set.
     pub row: usize,
+    /// As [`nnlab_lab::result::Prediction`]'s: for more than two classes the true and the
+    /// predicted class index; for two the 0/1 target and `p`.
     pub target: f64,
     pub prediction: f64,
 }
@@ -230,10 +232,7 @@ pub fn grid(data: &Prepared, net: &Network, n: usize, parts: GridParts) -> Resul
                     set,
                     x1: s.row(r)[0],
                     x2: s.row(r)[1],
-                    y: match s.classes() {
-                        Some(_) => nnlab_core::predicted_class(s.target_row(r)) as f64,
-                        None => s.y[r],
-                    },
+                    y: row_target(s, r),
                 })
             })
             .collect()
@@ -249,4 +248,13 @@ pub fn grid(data: &Prepared, net: &Network, n: usize, parts: GridParts) -> Resul
         class: classes.is_some().then_some(class),
         classes,
     })
+}
+
+/// Row `r`'s target as one number: the target, or for a class target its class index (the
+/// hot index of a one-hot row): the plane's points and the state's `row_target`.
+pub(crate) fn row_target(set: &Dataset, r: usize) -> f64 {
+    match set.classes() {
+        Some(_) => nnlab_core::predicted_class(set.target_row(r)) as f64,
+        None => set.y[r],
+    }
 }

@@ -347,11 +347,15 @@ pub(crate) fn new_trainer(
     data: &Prepared,
     net: Network,
 ) -> Result<Trainer, ApiError> {
-    if data.train.n_inputs() != net.n_inputs() || net.n_outputs() != 1 {
+    // One output per target: one, or one per class of a one-hot class target.
+    let targets = data.train.n_targets();
+    if data.train.n_inputs() != net.n_inputs() || net.n_outputs() != targets {
         return Err(ApiError::bad(format!(
-            "arch: the network {} does not fit data with {} inputs and 1 target",
+            "arch: the network {} does not fit data with {} inputs and {} target{}",
             net.arch_string(),
-            data.train.n_inputs()
+            data.train.n_inputs(),
+            targets,
+            if targets == 1 { "" } else { "s" }
         )));
     }
     let test = data.test.as_ref().map(samples);

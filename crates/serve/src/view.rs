@@ -44,7 +44,8 @@ pub struct SessionState {
     /// What the next sample step will really do (the configured optimizer, the batch's
     /// accumulated gradient); `null` once training has ended.
     pub update: Option<UpdatePreview>,
-    /// The selected row's input and target in original units.
+    /// The selected row's input and target in original units; for a class target the row's
+    /// class index (the 0/1 target itself for two classes).
     pub row_input: Vec<f64>,
     pub row_target: f64,
     /// History records from `history_from` (0-based) on.
@@ -177,7 +178,7 @@ impl Session {
         let net = t.network().clone();
         let lr = t.lr();
         let (loss, reg) = (t.config().loss, t.config().regularization());
-        let y = &train.y[r..r + 1];
+        let y = train.target_row(r);
         let mut step = StepReport::regularized(&net, train.row(r), y, lr, loss, reg)
             .map_err(ApiError::internal)?;
         step.gradient_factors.retain(|g| opt.factors.keeps(&g.name));
@@ -220,7 +221,7 @@ impl Session {
             step,
             update,
             row_input: original.row(r).to_vec(),
-            row_target: original.y[r],
+            row_target: crate::data::row_target(original, r),
             history_from: from,
             history: history[from..].to_vec(),
             train_loss,
@@ -270,7 +271,7 @@ fn mean_loss(net: &Network, set: &Dataset, loss: nnlab_core::Loss) -> f64 {
     let mut sum = 0.0;
     for r in 0..set.n_rows() {
         net.forward_into(set.row(r), &mut trace);
-        sum += trace.loss(loss, &set.y[r..r + 1]);
+        sum += trace.loss(loss, set.target_row(r));
     }
     sum / set.n_rows() as f64
 }

@@ -2,8 +2,8 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `runs.csv` | one row per run: `index`, the varied keys, `status`, `outcome`, `diverged_epoch`, `epochs_run`, `train_loss`, `test_loss` (last epoch), `train_r2`, `test_r2`, `train_mape`, `test_mape` (original units; the test columns empty without a test set), `diagnostics` (kinds joined by `;`) |
-//! | `summary.csv` | one row per combination of the non-seed factors: the spread over seeds ([`super::summary`]) |
+//! | `runs.csv` | one row per run: `index`, the varied keys, `status`, `outcome`, `diverged_epoch`, `epochs_run`, `train_loss`, `test_loss` (last epoch), `train_r2`, `test_r2`, `train_mape`, `test_mape` (original units; the test columns empty without a test set), for a classification sweep `train_accuracy`, `test_accuracy`, then `diagnostics` (kinds joined by `;`) |
+//! | `summary.csv` | one row per combination of the non-seed factors: the spread over seeds ([`super::summary`]); a classification sweep's ends with `median_accuracy` |
 //! | `curves.csv` | `index,epoch,train_loss,test_loss`: every run's loss curves (`test_loss` empty without a test set) (long format, `pd.read_csv`) |
 //! | `sweep.toml` | the base experiment and the factors: `nnlab sweep DIR/sweep.toml` reruns it |
 //! | `loss_by_<key>.png`, `.svg` | per non-seed factor, its values' median curves with min–max bands |
@@ -95,18 +95,23 @@ pub fn runs_csv(spec: &SweepSpec, runs: &[SweepRun]) -> String {
         s.push(',');
         s.push_str(&field(&f.key));
     }
+    let classes = spec.is_classification();
     s.push_str(
-        ",status,outcome,diverged_epoch,epochs_run,train_loss,test_loss,train_r2,test_r2,train_mape,test_mape,diagnostics\n",
+        ",status,outcome,diverged_epoch,epochs_run,train_loss,test_loss,train_r2,test_r2,train_mape,test_mape",
     );
+    if classes {
+        s.push_str(",train_accuracy,test_accuracy");
+    }
+    s.push_str(",diagnostics\n");
     for r in runs {
         let _ = write!(s, "{}", r.index);
         for v in &r.values {
             let _ = write!(s, ",{}", field(v));
         }
         let kinds: Vec<&str> = r.diagnostics.iter().map(|&k| kind_name(k)).collect();
-        let _ = writeln!(
+        let _ = write!(
             s,
-            ",{},{},{},{},{},{},{},{},{},{},{}",
+            ",{},{},{},{},{},{},{},{},{},{}",
             r.status.name(),
             r.outcome.name(),
             r.diverged_epoch.map(|e| e.to_string()).unwrap_or_default(),
@@ -117,8 +122,11 @@ pub fn runs_csv(spec: &SweepSpec, runs: &[SweepRun]) -> String {
             opt(r.test_r2),
             opt(r.train_mape),
             opt(r.test_mape),
-            kinds.join(";")
         );
+        if classes {
+            let _ = write!(s, ",{},{}", opt(r.train_accuracy), opt(r.test_accuracy));
+        }
+        let _ = writeln!(s, ",{}", kinds.join(";"));
     }
     s
 }
@@ -133,7 +141,12 @@ pub fn summary_csv(spec: &SweepSpec, groups: &[GroupSummary]) -> String {
     for o in Outcome::ALL {
         let _ = write!(s, "{o},");
     }
-    s.push_str("min,median,max,mean,std,median_diverged_epoch\n");
+    s.push_str("min,median,max,mean,std,median_diverged_epoch");
+    let classes = spec.is_classification();
+    if classes {
+        s.push_str(",median_accuracy");
+    }
+    s.push('\n');
     for g in groups {
         for (_, v) in &g.settings {
             let _ = write!(s, "{},", field(v));
@@ -143,7 +156,7 @@ pub fn summary_csv(spec: &SweepSpec, groups: &[GroupSummary]) -> String {
         for (_, n) in t.outcomes.all() {
             let _ = write!(s, "{n},");
         }
-        let _ = writeln!(
+        let _ = write!(
             s,
             "{},{},{},{},{},{}",
             num(t.min),
@@ -155,6 +168,10 @@ pub fn summary_csv(spec: &SweepSpec, groups: &[GroupSummary]) -> String {
                 .map(|e| e.to_string())
                 .unwrap_or_default()
         );
+        if classes {
+            let _ = write!(s, ",{}", opt(t.median_accuracy));
+        }
+        s.push('\n');
     }
     s
 }
@@ -227,14 +244,17 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
             ))
         }
     }
+    // The accuracy columns of a classification sweep sit before `diagnostics`.
+    let extra = if spec.is_classification() { 2 } else { 0 };
+    let width = k + 12 + extra;
     for (i, line) in lines {
         let n = i + 1;
         let f = parse_line(line);
-        if f.len() != k + 12 {
+        if f.len() != width {
             return Err(bad(
                 &path,
                 n,
-                format!("{} fields, expected {}", f.len(), k + 12),
+                format!("{} fields, expected {width}", f.len()),
             ));
         }
         let int = |s: &str| {
@@ -252,7 +272,7 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
         let outcome = Outcome::parse(&f[k + 2])
             .ok_or_else(|| bad(&path, n, format!("unknown outcome '{}'", f[k + 2])))?;
         let rest = &f[k + 2..];
-        let diagnostics = rest[9]
+        let diagnostics = rest[9 + extra]
             .split(';')
             .filter(|s| !s.is_empty())
             .map(|s| {
@@ -280,8 +300,8 @@ pub fn read_runs(dir: &Path, spec: &SweepSpec) -> Result<Vec<SweepRun>, LabError
             test_r2: optf(&rest[6])?,
             train_mape: optf(&rest[7])?,
             test_mape: optf(&rest[8])?,
-            train_accuracy: None,
-            test_accuracy: None,
+            train_accuracy: if extra > 0 { optf(&rest[9])? } else { None },
+            test_accuracy: if extra > 0 { optf(&rest[10])? } else { None },
             diagnostics,
             epoch_loss: Vec::new(),
             test_epoch_loss: None,

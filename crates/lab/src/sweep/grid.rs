@@ -232,6 +232,14 @@ impl SweepSpec {
             .join(", ")
     }
 
+    /// Whether the sweep classifies (a cross-entropy loss): its files then have accuracy
+    /// columns. Read off the first grid point, as a sweep cannot mix classes and numbers as
+    /// targets (each point's loss must fit the one data set).
+    pub fn is_classification(&self) -> bool {
+        self.experiment(&self.point(0))
+            .is_ok_and(|e| e.train.loss.is_classification())
+    }
+
     /// The indices of the factors that are not seeds (the summary groups by these).
     pub fn setting_factors(&self) -> Vec<usize> {
         (0..self.vary.len())

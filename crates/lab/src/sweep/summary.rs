@@ -11,6 +11,8 @@
 //! mean         m = Σ L_i / c             over the c runs that ended finite only
 //! std          sqrt(Σ (L_i - m)² / c)    population standard deviation, same runs
 //! outcomes     how many runs had each outcome (learned, stuck, diverged, ...)
+//! median_accuracy   the median, as above, of the accuracies on the judged set of the
+//!                   runs that have one (classification runs; none for regression)
 //! ```
 //!
 //! Mean and std leave diverged runs out because one `inf` would make both meaningless; they
@@ -40,6 +42,20 @@ pub struct Stats {
     pub outcomes: OutcomeCounts,
     /// The median epoch in which the diverged runs diverged (lower middle for even counts).
     pub median_diverged_epoch: Option<usize>,
+    /// The median accuracy on the judged set of a classification sweep's runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_accuracy: Option<f64>,
+}
+
+/// The middle of the sorted `v`, or the mean of the two middle ones for an even count; NaN
+/// for none.
+fn median(v: &[f64]) -> f64 {
+    let n = v.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => v[n / 2],
+        _ => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
 }
 
 impl Stats {
@@ -48,11 +64,8 @@ impl Stats {
         let mut losses: Vec<f64> = runs.iter().map(|r| r.judged_loss()).collect();
         losses.sort_by(f64::total_cmp);
         let n = losses.len();
-        let median = match n {
-            0 => f64::NAN,
-            _ if n % 2 == 1 => losses[n / 2],
-            _ => (losses[n / 2 - 1] + losses[n / 2]) / 2.0,
-        };
+        let mut accuracies: Vec<f64> = runs.iter().filter_map(|r| r.judged_accuracy()).collect();
+        accuracies.sort_by(f64::total_cmp);
         let ok: Vec<f64> = runs
             .iter()
             .filter(|r| r.finite())
@@ -66,7 +79,7 @@ impl Stats {
         Stats {
             n,
             min: losses.first().copied().unwrap_or(f64::NAN),
-            median,
+            median: median(&losses),
             max: losses.last().copied().unwrap_or(f64::NAN),
             mean,
             std,
@@ -75,6 +88,7 @@ impl Stats {
             median_diverged_epoch: div_epochs
                 .get(div_epochs.len().saturating_sub(1) / 2)
                 .copied(),
+            median_accuracy: (!accuracies.is_empty()).then(|| median(&accuracies)),
         }
     }
 
@@ -195,12 +209,18 @@ pub fn summary_table(groups: &[GroupSummary]) -> Table {
     headers.push("n".into());
     headers.push("outcomes".into());
     headers.push(format!("median {} loss", judged_set(groups)));
-    headers.extend(["min", "max", "diagnostics"].iter().map(|s| s.to_string()));
+    headers.extend(["min", "max"].iter().map(|s| s.to_string()));
+    let classes = groups.iter().any(|g| g.stats.median_accuracy.is_some());
+    if classes {
+        headers.push(format!("median {} accuracy", judged_set(groups)));
+    }
+    headers.push("diagnostics".into());
     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut t = Table::new(&h);
     // Words read left-aligned: the settings (values such as `high-high`), the outcomes and
     // the diagnostics.
-    for c in (0..settings).chain([settings + 1, settings + 5]) {
+    let diagnostics = settings + 5 + usize::from(classes);
+    for c in (0..settings).chain([settings + 1, diagnostics]) {
         t.align[c] = Align::Left;
     }
     for g in sorted_by_median(groups) {
@@ -214,6 +234,9 @@ pub fn summary_table(groups: &[GroupSummary]) -> Table {
         row.push(st.outcomes.describe());
         for x in [st.median, st.min, st.max] {
             row.push(sig4(x));
+        }
+        if classes {
+            row.push(st.median_accuracy.map(sig4).unwrap_or_default());
         }
         row.push(g.diagnostics.describe());
         t.push(row);
