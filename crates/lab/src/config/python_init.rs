@@ -109,8 +109,8 @@ pub(super) fn check_python(key: &str, values: &ParamValues) -> Result<(), LabErr
 mod tests {
     use super::*;
 
-    /// From Python 3.11: `round(x, k)` for each pair; 2.675 and 1.005 are stored just
-    /// below the tie, 0.125 and 2.5 are exact ties (to even), -0.0049 keeps its sign.
+    /// From Python 3.11: `round(x, k)` for each pair; 2.675, 1.005, 0.285 and 12345.6785
+    /// are stored just below the tie (their decimal text would round up), 0.125 and 2.5 are exact ties (to even), -0.0049 keeps its sign.
     #[test]
     fn rounds_as_python() {
         let cases = [
@@ -119,7 +119,8 @@ mod tests {
             (0.125, 2, 0.12),
             (0.375, 2, 0.38),
             (2.5, 0, 2.0),
-            (-7.3449999999999998, 3, -7.345),
+            (0.285, 2, 0.28),
+            (12345.6785, 3, 12345.678),
         ];
         for (x, k, want) in cases {
             assert_eq!(python_round(x, Some(k)), want, "round({x}, {k})");
