@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from . import _native
+from . import _frameworks, _native
 
 
 def rows_of(rows, inputs):
@@ -78,6 +78,22 @@ class Run:
         (its input columns are picked by name), a 2-D array or a list of rows in the order
         of ``data["inputs"]``; one row may be a flat list. Returns a NumPy array."""
         return np.asarray(self._native.predict(rows_of(rows, self.data["inputs"])))
+
+    def to_keras(self, which="final"):
+        """The network as a ``keras.Sequential`` in float64 with the ``"final"`` or
+        ``"initial"`` weights (Dense kernels ``(in, out)``); needs ``nnlab[keras]``."""
+        return _frameworks.to_keras(self, which)
+
+    def to_torch(self, which="final"):
+        """The network as a ``torch.nn.Sequential`` in float64 with the ``"final"`` or
+        ``"initial"`` weights (Linear weights ``(out, in)``); needs ``nnlab[torch]``."""
+        return _frameworks.to_torch(self, which)
+
+    def export(self, out, framework="keras"):
+        """Writes the folder that replays this run in ``framework`` (``"keras"`` or
+        ``"torch"``) into ``out``, as ``nnlab export`` does: ``replay.py``,
+        ``initial.json``, ``train.csv``. Returns the paths written."""
+        return self._native.export(framework, str(out))
 
     def summary(self, width=50):
         """The summary ``nnlab train`` prints."""

@@ -15,6 +15,7 @@ use nnlab_report::ReportError;
 
 mod experiment;
 mod experiment_flags;
+mod export;
 mod predict;
 mod runs;
 mod serve;
@@ -59,6 +60,10 @@ enum Command {
     /// Predictions for new rows, in original units, from a run's folder (`train --out DIR`).
     #[command(after_help = EXIT_CODES)]
     Predict(predict::PredictArgs),
+    /// A folder that replays a run's folder (`train --out DIR`) in Keras or PyTorch:
+    /// replay.py, initial.json, train.csv (plain per-row SGD runs only).
+    #[command(after_help = EXIT_CODES)]
+    Export(export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +96,7 @@ fn run() -> anyhow::Result<ExitCode> {
         Command::Sweep(args) => sweep::run(&args),
         Command::Experiment(args) => experiment::run(&args),
         Command::Predict(args) => predict::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

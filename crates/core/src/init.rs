@@ -75,8 +75,23 @@ fn rounded(v: f64, round: Option<u32>) -> f64 {
     }
 }
 
+/// Where the values of an [`Init`] come from: nnlab's [`Rng`] ([`Init::draw`]), or another
+/// stream (`nnlab-lab` draws Python's `random` with `init_rng = "python"`), in
+/// [`initialize`]'s order either way.
+pub trait InitSource {
+    /// One value of `init` for a parameter of a layer with `fan_in` inputs and `fan_out`
+    /// neurons.
+    fn value(&mut self, init: Init, fan_in: usize, fan_out: usize) -> f64;
+}
+
+impl InitSource for Rng {
+    fn value(&mut self, init: Init, fan_in: usize, fan_out: usize) -> f64 {
+        init.draw(fan_in, fan_out, self)
+    }
+}
+
 /// Fills every weight from `weights` and every bias from `biases`, in the documented order.
-pub fn initialize(net: &mut Network, weights: Init, biases: Init, rng: &mut Rng) {
+pub fn initialize(net: &mut Network, weights: Init, biases: Init, rng: &mut impl InitSource) {
     let ids: Vec<ParamId> = net
         .named_param_ids()
         .into_iter()
@@ -92,7 +107,7 @@ pub fn initialize(net: &mut Network, weights: Init, biases: Init, rng: &mut Rng)
             if is_weight == pass_weights {
                 let (fan_in, fan_out) = fans[layer];
                 let init = if is_weight { weights } else { biases };
-                net.set(id, init.draw(fan_in, fan_out, rng));
+                net.set(id, rng.value(init, fan_in, fan_out));
             }
         }
     }

@@ -17,8 +17,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::init::{initialize, Init};
-use crate::rng::Rng;
+use crate::init::{initialize, Init, InitSource};
 use crate::{Activation, CoreError, Network, ParamId};
 
 /// An explicit list of values or a strategy to draw them.
@@ -133,7 +132,7 @@ pub fn build_network(
     activations: &[Activation],
     weights: &ParamValues,
     biases: &ParamValues,
-    rng: &mut Rng,
+    rng: &mut impl InitSource,
 ) -> Result<Network, CoreError> {
     let mut net = Network::zeros(sizes, activations)?;
     // Strategies first (one draw order for both), then lists overwrite their part.
@@ -189,6 +188,7 @@ fn set_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::Rng;
 
     #[test]
     fn lists_and_strategies_parse() {

@@ -27,6 +27,7 @@ pub mod decision;
 pub mod diagnostics;
 mod error;
 pub mod experiments;
+pub mod export;
 pub mod files;
 pub mod flat;
 pub mod output;
@@ -44,6 +45,7 @@ pub mod verdict;
 pub use compare::{compare, Compared, Comparison};
 pub use config::{schema, DataConfig, Experiment, ModelConfig, Source, Syntax, KEYS};
 pub use error::LabError;
+pub use export::{read_run_dir, write_export, Framework};
 pub use predict::{predict, Predictor};
 pub use prepare::{
     data_source, load, load_data, targets_for_loss, CsvText, LoadedData, Original, Prepared,

@@ -27,6 +27,7 @@ fn other_value(key: &str) -> &'static str {
         "arch" => "2-8-8-1",
         "activation" => "relu,tanh,identity",
         "init" => "mixed",
+        "init_rng" => "python",
         "weights" => "uniform:-10,10,round=2",
         "biases" => "0.5,-1,2",
         "epochs" => "50",

@@ -63,9 +63,9 @@ fn config(settings: Vec<(String, String)>) -> PyResult<String> {
 }
 
 /// A finished run, held on the Rust side so that `predict` uses its networks and scaler
-/// as they are.
+/// as they are; with its id in the store and the CSV text it was trained on (for `export`).
 #[pyclass(frozen)]
-struct RunResult(nnlab_lab::RunResult, Option<i64>);
+struct RunResult(nnlab_lab::RunResult, Option<i64>, Option<String>);
 
 #[pymethods]
 impl RunResult {
@@ -101,6 +101,18 @@ impl RunResult {
     fn predict(&self, rows: Vec<Vec<f64>>) -> PyResult<Vec<f64>> {
         self.0.predict(&rows).map_err(py_err)
     }
+
+    /// Writes the folder that replays this run in `framework` (`keras` or `torch`) into
+    /// `out`, as `nnlab export` does ([`nnlab_lab::write_export`]); returns the paths.
+    fn export(&self, framework: &str, out: &str) -> PyResult<Vec<String>> {
+        let framework: nnlab_lab::Framework = framework
+            .parse()
+            .map_err(|m: String| PyValueError::new_err(format!("framework: {m}")))?;
+        let csv = self.2.as_deref().map(CsvText);
+        let written =
+            nnlab_lab::write_export(&self.0, csv, framework, out.as_ref()).map_err(py_err)?;
+        Ok(written.iter().map(|p| p.display().to_string()).collect())
+    }
 }
 
 /// Trains the experiment of `settings` (on the rows of `csv` when given: CSV text named by
@@ -128,15 +140,16 @@ fn train(
     let result = py.allow_threads(|| {
         RunOptions::default().run_with(&exp, csv.as_deref().map(CsvText), &mut |_| {})
     });
+    let result = result.map(|r| (r, csv));
     let id = match (recorder, &result) {
-        (Some(r), Ok(result)) => Some(r.finish(result).map_err(runs::store_err)?),
+        (Some(r), Ok((result, _))) => Some(r.finish(result).map_err(runs::store_err)?),
         (Some(r), Err(_)) => {
             r.abandon().map_err(runs::store_err)?;
             None
         }
         (None, _) => None,
     };
-    result.map(|r| RunResult(r, id)).map_err(py_err)
+    result.map(|(r, csv)| RunResult(r, id, csv)).map_err(py_err)
 }
 
 /// The final network of the run folder `dir` (`train --out DIR`) on `rows`, in original

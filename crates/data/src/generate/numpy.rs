@@ -89,6 +89,50 @@ impl Mt19937 {
         Mt19937 { mt, index: 624 }
     }
 
+    /// Seeded as Python's `random.seed(seed)` seeds it for an integer: the reference
+    /// `init_by_array` with the key of `seed`'s 32-bit words, least significant first
+    /// (one word up to `2^32 - 1`, `[0]` for 0).
+    pub fn python(seed: u64) -> Mt19937 {
+        let (lo, hi) = (seed as u32, (seed >> 32) as u32);
+        match hi {
+            0 => Mt19937::from_key(&[lo]),
+            _ => Mt19937::from_key(&[lo, hi]),
+        }
+    }
+
+    /// Matsumoto and Nishimura's `init_by_array(key)` (the key is never empty here).
+    fn from_key(key: &[u32]) -> Mt19937 {
+        let mut g = Mt19937::new(19_650_218);
+        let mt = &mut g.mt;
+        let (mut i, mut j) = (1usize, 0usize);
+        for _ in 0..624.max(key.len()) {
+            let prev = mt[i - 1] ^ (mt[i - 1] >> 30);
+            mt[i] = (mt[i] ^ prev.wrapping_mul(1_664_525))
+                .wrapping_add(key[j])
+                .wrapping_add(j as u32);
+            i += 1;
+            j += 1;
+            if i >= 624 {
+                mt[0] = mt[623];
+                i = 1;
+            }
+            if j >= key.len() {
+                j = 0;
+            }
+        }
+        for _ in 0..623 {
+            let prev = mt[i - 1] ^ (mt[i - 1] >> 30);
+            mt[i] = (mt[i] ^ prev.wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
+            i += 1;
+            if i >= 624 {
+                mt[0] = mt[623];
+                i = 1;
+            }
+        }
+        mt[0] = 0x8000_0000;
+        g
+    }
+
     /// The next 32-bit word (`genrand_int32`).
     pub fn next_u32(&mut self) -> u32 {
         if self.index >= 624 {
@@ -164,6 +208,25 @@ mod tests {
         let mut g = Mt19937::new(7);
         assert_eq!(5.0 * g.random(), 0.381_541_446_869_785_86);
         assert_eq!(g.random(), 0.779_918_792_240_114_6);
+    }
+
+    /// From Python 3.11 itself: `random.seed(s); [random.random() for _ in range(2)]`
+    /// for s = 0, 42 and 2**32 + 5 (a two-word key).
+    #[test]
+    fn python_seeding_matches_random_seed() {
+        let two = |s: u64| {
+            let mut g = Mt19937::python(s);
+            (g.random(), g.random())
+        };
+        assert_eq!(two(0), (0.844_421_851_525_048_1, 0.757_954_402_940_302_5));
+        assert_eq!(
+            two(42),
+            (0.639_426_798_457_883_7, 0.025_010_755_222_666_936)
+        );
+        assert_eq!(
+            two((1 << 32) + 5),
+            (0.157_272_387_187_897_82, 0.282_486_631_646_199_9)
+        );
     }
 
     /// The generator with `rng = "numpy"` and seed 0: the course's rows as the notebook's

@@ -24,6 +24,7 @@ use nnlab_train::Kernel;
 use serde::Serialize;
 
 use super::model::{Preset, UNSET_BIASES, UNSET_WEIGHTS};
+use super::python_init::InitRng;
 use super::source::DataKind;
 use super::text::{
     boolean, early_stopping, from_serde_text, is_off, list_or_none, names, number, optional,
@@ -284,6 +285,9 @@ pub static KEYS: &[Key] = &[
     key!("init", "model.init", Model, Any, "A course preset for the 2-2-1 network (sets weights and biases)",
         get: |e| e.model.init.map(|p| p.to_string()), set: |e, t| { e.model.init = optional(t, parse::<Preset>)?; Ok(()) }, unset: "off",
         choices: || Preset::names().into_iter().map(String::from).collect()),
+    key!("init_rng", "model.init_rng", Model, Any, "The random stream of drawn weights and biases: nnlab, or python (random.seed(SEED) then round(random.uniform(LO, HI), K) per parameter, weights then biases; uniform only)",
+        get: |e| e.model.init_rng.map(|r| r.to_string()), set: |e, t| { e.model.init_rng = optional(t, parse)?; Ok(()) },
+        unset: "nnlab's own stream", choices: || names(&[InitRng::Nnlab, InitRng::Python])),
     key!("weights", "model.weights", Model, Any, "Initial weights: a comma list or const:C, uniform:LO,HI[,round=K], normal:M,SD[,round=K], glorot, he",
         get: |e| e.model.weights.as_ref().map(|v| v.to_string()), set: |e, t| { e.model.weights = optional(t, param_values)?; Ok(()) }, unset: UNSET_WEIGHTS),
     key!("biases", "model.biases", Model, Any, "Initial biases: a comma list or an initializer as for --weights",

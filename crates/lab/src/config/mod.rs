@@ -23,6 +23,7 @@
 
 pub mod keys;
 mod model;
+pub mod python_init;
 mod schema;
 mod source;
 mod text;
@@ -37,6 +38,7 @@ use nnlab_train::{TrainConfig, TrainError};
 
 pub use keys::{AppliesTo, Group, Key, Syntax, KEYS};
 pub use model::{Activations, Arch, ModelConfig, Preset};
+pub use python_init::{python_round, InitRng};
 pub use schema::{schema, settings, Schema, SchemaKey, Settings};
 pub use source::{DataKind, Source};
 

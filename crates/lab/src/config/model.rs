@@ -20,6 +20,7 @@ use nnlab_core::init::Init;
 use nnlab_core::values::{build_network, ParamValues};
 use nnlab_core::{course, rng::Rng, Activation, CoreError, Network, ParamId};
 
+use super::python_init::{check_python, InitRng, PythonRandom};
 use crate::serde_util::serde_as_text;
 use crate::LabError;
 
@@ -175,6 +176,9 @@ pub struct ModelConfig {
     /// Like `weights`. Unset: the course's biases on 2-2-1, `const:0` elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub biases: Option<ParamValues>,
+    /// The stream random `weights`/`biases` are drawn from. Unset: nnlab's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub init_rng: Option<InitRng>,
 }
 
 /// What unset `weights` and `biases` mean, for help texts.
@@ -200,7 +204,8 @@ impl ModelConfig {
     }
 
     /// The starting network: a preset, explicit lists, or strategies drawn from
-    /// `Rng::for_purpose(init_seed, "init")`. Errors name the option (`init`, `weights`, ...).
+    /// `Rng::for_purpose(init_seed, "init")` (Python's `random.seed(init_seed)` stream with
+    /// `init_rng = "python"`, [`super::python_init`]). Errors name the option (`init`, `weights`, ...).
     pub fn network(&self, init_seed: u64) -> Result<Network, LabError> {
         let (sizes, acts) = self.layers()?;
         let course_shape = self.arch.is_course();
@@ -273,8 +278,22 @@ impl ModelConfig {
                 }
             }
         }
-        let mut rng = Rng::for_purpose(init_seed, "init");
-        build_network(&sizes, &acts, &weights, &biases, &mut rng).map_err(|e| {
+        let built = match self.init_rng.unwrap_or_default() {
+            InitRng::Nnlab => build_network(
+                &sizes,
+                &acts,
+                &weights,
+                &biases,
+                &mut Rng::for_purpose(init_seed, "init"),
+            ),
+            InitRng::Python => {
+                check_python("weights", &weights)?;
+                check_python("biases", &biases)?;
+                let mut random = PythonRandom::new(init_seed);
+                build_network(&sizes, &acts, &weights, &biases, &mut random)
+            }
+        };
+        built.map_err(|e| {
             // Left after the counts: a non-finite value from a file's array.
             let key = match &e {
                 CoreError::NotFinite { what, .. } if what.starts_with("biases") => "biases",
@@ -323,6 +342,8 @@ impl ModelConfig {
             } else {
                 strategy(&self.biases)
             },
+            // The stream is not tied to the shape.
+            init_rng: self.init_rng,
             arch,
             activation,
         }
@@ -401,6 +422,7 @@ mod tests {
             weights: Some("uniform:-1,1".parse().unwrap()),
             biases: Some("0,0,0,0,0,0,0".parse().unwrap()),
             init: None,
+            init_rng: None,
         };
         let deeper = m.with_arch("2-3-3-3-1".parse().unwrap());
         assert_eq!(deeper.activation.to_string(), "relu,tanh,tanh,identity");
