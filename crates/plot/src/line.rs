@@ -7,7 +7,6 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PlotError;
-use crate::format::compact;
 use crate::range::{drawable_y, linear_range, log_range};
 use crate::render::{self, colour, draw_err, Draw, Fonts};
 
@@ -125,18 +124,12 @@ impl LineChart {
         Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
     {
         let err = draw_err(&self.title);
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .axis_desc_style(fonts.label.clone())
-            .label_style(fonts.tick.clone())
-            .x_label_formatter(&|x| compact(*x))
-            .y_label_formatter(&|y| compact(*y))
-            .bold_line_style(BLACK.mix(0.12))
-            .light_line_style(TRANSPARENT)
-            .draw()
-            .map_err(&err)?;
+        render::linear_mesh(
+            &mut chart,
+            fonts,
+            (&self.x_label, &self.y_label),
+            &self.title,
+        )?;
 
         // Bands first, so every line stays visible on top of every band.
         for (i, band) in bands.iter().enumerate() {

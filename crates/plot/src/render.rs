@@ -5,6 +5,7 @@ use std::fmt::Display;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 
 use crate::error::PlotError;
@@ -66,17 +67,18 @@ pub(crate) trait Draw {
     ) -> Result<(), PlotError>;
 }
 
-/// A chart on two plain linear f64 axes (scatter, decision).
-pub(crate) type LinearChart<'a, DB> =
-    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-/// The axes of a linear chart: their names, compact tick labels, faint grid lines.
-pub(crate) fn linear_mesh<DB: DrawingBackend>(
-    chart: &mut LinearChart<'_, DB>,
+/// The axes of a chart over an f64 x axis (its y axis linear or logarithmic): their names,
+/// compact tick labels, faint grid lines. One look for every chart of the crate.
+pub(crate) fn linear_mesh<DB, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, Y>>,
     fonts: &Fonts,
     (x_label, y_label): (&str, &str),
     title: &str,
-) -> Result<(), PlotError> {
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
     chart
         .configure_mesh()
         .x_desc(x_label)
