@@ -113,7 +113,7 @@ class Run:
         if h.test_loss.notna().any():
             ax.plot(h.epoch, h.test_loss, label="test loss")
         model, train = self.config["model"], self.config["train"]
-        ax.set_title(f"Loss per epoch: {model['arch']} on {self.data['source'][:40]} (lr {train['lr']})")
+        ax.set_title(f"Loss per epoch: {model['arch']} on {self.config['data']['source']} (lr {train['lr']})")
         ax.set_xlabel("epoch")
         ax.set_ylabel(f"mean {train['loss']} (scaled units)")
         if log_y:

@@ -193,9 +193,12 @@ pub fn loss_chart(result: &RunResult, log_y: bool) -> LineChart {
         });
     }
     LineChart {
+        // The source as the user wrote it (`generate`, `builtin:insurance`, a path), as in the
+        // decision chart's title: the data's description (rows, ranges, seed) is a sentence
+        // that does not fit a chart's width.
         title: format!(
             "Loss per epoch: {} on {} (lr {})",
-            result.config.model.arch, result.data.source, result.config.train.lr
+            result.config.model.arch, result.config.data.source, result.config.train.lr
         ),
         x_label: "epoch".into(),
         y_label: format!("mean {} (scaled units)", result.config.train.loss),
