@@ -35,11 +35,13 @@ class Step:
         return self.text
 
 
-def step(input=None, target=None, steps=None, check=False, **kw):
+def step(input=None, target=None, steps=None, check=False, features=None, **kw):
     """One step on one example: ``input`` (default the course's ``(1, 0)``), ``target``
-    (default ``2``), ``steps=N`` to repeat it, ``check=True`` for a finite-difference check;
-    the network and update options are ``nnlab step``'s: ``seed, arch, activation, init,
-    weights, biases, lr, loss``."""
+    (default ``2``), ``steps=N`` to repeat it, ``check=True`` for a finite-difference check,
+    ``features="x1,x2,x1^2"`` for feature crosses of the input; the network and update
+    options are ``nnlab step``'s: ``seed, arch, activation, init, weights, biases, lr,
+    loss, l1, l2``."""
     pairs = [(k, text(v)) for k, v in kw.items()]
     args = [None if v is None else text(v) for v in (input, target, steps)]
-    return Step(*_native.step(pairs, *args, bool(check)))
+    feats = None if features is None else text(features)
+    return Step(*_native.step(pairs, *args, bool(check), feats))

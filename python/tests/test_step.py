@@ -37,3 +37,24 @@ def test_bad_values(kw, message):
     with pytest.raises(ValueError) as e:
         nnlab.step(**kw)
     assert str(e.value).startswith(message)
+
+
+def test_penalties_and_features_take_the_cli_path():
+    # The course's step with l2 = 0.1 (hand derivation, crates/core/src/regularize.rs):
+    # loss 0.25 + 0.1·Σw² = 0.25 + 0.1·5.25 = 0.775; dL/dw5 = 1.5 + 2·0.1·w5 = 1.7,
+    # dL/dw2 = 1 + 2·0.1·0.5 = 1.1, dL/dw4 = 0 + 2·0.1·(-1) = -0.2, dL/db1 = 1 (biases are not
+    # penalized). `nnlab step --l2 0.1 --json` prints these same values (one library path).
+    s = nnlab.step(l2=0.1)
+    assert s.loss == 0.775
+    assert (s.gradients["w5"], s.gradients["w2"], s.gradients["w4"]) == (1.7, 1.1, -0.2)
+    assert s.gradients["b1"] == 1.0
+    # Feature crosses as `nnlab step --features`: three inputs for a two-input network.
+    with pytest.raises(ValueError) as e:
+        nnlab.step(features="x1,x2,x1^2")
+    assert str(e.value) == (
+        "features: x1, x2, x1^2 give 3 inputs, but the network 2-2-1 takes 2 (give arch)"
+    )
+    crossed = nnlab.step(features="x1,x2,x1^2", arch="3-2-1", init="const:0.5", input=[2, 1])
+    # x = (2, 1, 4): z1 = z2 = 0.5·(2 + 1 + 4) + 0.5 = 4, ŷ = 0.5·(4 + 4) + 0.5 = 4.5.
+    assert crossed.input == [2.0, 1.0, 4.0]
+    assert crossed.prediction == 4.5

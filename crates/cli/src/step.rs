@@ -5,14 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use nnlab_data::{DataError, Dataset};
-use nnlab_lab::{Experiment, Syntax};
-use nnlab_report::input::{parse_count, parse_numbers};
-use nnlab_report::setup::{load_network, parse_example, COURSE_INPUT, COURSE_TARGET};
-use nnlab_report::{
-    render_markdown, render_steps_markdown, render_steps_text, render_text, CheckReport,
-    FeatureInputs, ReportError, StepReport, StepsReport,
-};
+use nnlab_lab::{explain, Experiment, StepExample, Syntax};
+use nnlab_report::setup::{load_network, COURSE_INPUT, COURSE_TARGET};
 
 use crate::experiment_flags::{Flags, StepKeys};
 
@@ -82,104 +76,19 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
             .initial_network()
             .map_err(|e| e.in_syntax(Syntax::Flag))?,
     };
-    let features = match &args.features {
-        Some(items) => Some(crossed(&net, &args.input, items)?),
-        None => None,
+    let example = StepExample {
+        input: ("--input", &args.input),
+        target: ("--target", &args.target),
+        features: args.features.as_deref().map(|items| ("--features", items)),
+        steps: args.steps.as_deref().map(|n| ("--steps", n)),
+        check: args.check,
     };
-    // With features the network's input is the crossed row, written back as shortest
-    // round-trip text (the same bits) for the one check of the example.
-    let input = match &features {
-        Some(f) => {
-            f.1.iter()
-                .map(|v| format!("{v:?}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        }
-        None => args.input.clone(),
-    };
-    let (x, y) = parse_example(&net, ("--input", &input), ("--target", &args.target))?;
-    let features = features.map(|(f, _)| f);
-    exp.check_train(&net)
-        .map_err(|e| e.in_syntax(Syntax::Flag))?;
-    let (lr, loss, reg) = (exp.train.lr, exp.train.loss, exp.train.regularization());
-    let steps = match &args.steps {
-        Some(text) => Some(parse_count("--steps", text, 1)?),
-        None => None,
-    };
-    let check = if args.check {
-        Some(CheckReport::regularized(&net, &x, &y, loss, reg)?)
-    } else {
-        None
-    };
-    let output = match steps {
-        Some(n) => {
-            let n =
-                usize::try_from(n).map_err(|_| anyhow::anyhow!("--steps: '{n}' is too many"))?;
-            let mut report = StepsReport::regularized(&net, &x, &y, lr, (loss, reg), n)?;
-            report.first.check = check;
-            report.first.features = features;
-            match (args.json, args.format) {
-                (true, _) => serde_json::to_string_pretty(&report)? + "\n",
-                (false, Format::Text) => render_steps_text(&report),
-                (false, Format::Markdown) => render_steps_markdown(&report),
-            }
-        }
-        None => {
-            let mut report = StepReport::regularized(&net, &x, &y, lr, loss, reg)?;
-            report.check = check;
-            report.features = features;
-            match (args.json, args.format) {
-                (true, _) => serde_json::to_string_pretty(&report)? + "\n",
-                (false, Format::Text) => render_text(&report),
-                (false, Format::Markdown) => render_markdown(&report),
-            }
-        }
+    let explained = explain(&exp, &net, &example, Syntax::Flag)?;
+    let output = match (args.json, args.format) {
+        (true, _) => explained.to_json(true)? + "\n",
+        (false, Format::Text) => explained.text(),
+        (false, Format::Markdown) => explained.markdown(),
     };
     std::io::stdout().lock().write_all(output.as_bytes())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The feature crosses `items` (`x1,x2,x1^2`) of the raw `input` (its values named x1, x2,
-/// ...), computed by the data crate's features as `nnlab train --features` computes them:
-/// where they came from, and the network's input row.
-fn crossed(
-    net: &nnlab_core::Network,
-    input: &str,
-    items: &str,
-) -> anyhow::Result<(FeatureInputs, Vec<f64>)> {
-    let raw = parse_numbers("--input", input)?;
-    let names: Vec<String> = (1..=raw.len()).map(|i| format!("x{i}")).collect();
-    let items: Vec<String> = items.split(',').map(str::to_string).collect();
-    // Bad input, reported as the example's other flags are (exit code 2).
-    let bad = |e: DataError| match e {
-        DataError::InvalidFeature { item, reason } => ReportError::Invalid {
-            field: format!("--features item '{item}'"),
-            reason,
-        },
-        other => ReportError::Invalid {
-            field: "--input".into(),
-            reason: other.to_string(),
-        },
-    };
-    let row = Dataset::new(names, "y".into(), raw.clone(), vec![0.0], "--input".into())
-        .and_then(|d| d.with_features(&items))
-        .map_err(bad)?;
-    if row.n_inputs() != net.n_inputs() {
-        return Err(ReportError::Invalid {
-            field: "--features".into(),
-            reason: format!(
-                "{} give {} inputs, but the network {} takes {} (give --arch)",
-                row.input_names.join(", "),
-                row.n_inputs(),
-                net.arch_string(),
-                net.n_inputs()
-            ),
-        }
-        .into());
-    }
-    let features = FeatureInputs {
-        raw,
-        names: row.input_names,
-    };
-    Ok((features, row.x))
 }

@@ -23,6 +23,9 @@ pub enum LabError {
     Train(#[from] nnlab_train::TrainError),
     #[error(transparent)]
     Core(#[from] nnlab_core::CoreError),
+    /// The example or report of `nnlab step` ([`crate::step::explain`]).
+    #[error(transparent)]
+    Report(#[from] nnlab_report::ReportError),
     #[error("plot: {0}")]
     Plot(#[from] nnlab_plot::PlotError),
     #[error("{path}: {source}")]
@@ -58,6 +61,10 @@ impl LabError {
     /// True when the user can fix it (a flag, a file, the data); false for our own failures
     /// and for output that could not be written.
     pub fn is_input_error(&self) -> bool {
-        !matches!(self, LabError::Plot(_))
+        match self {
+            LabError::Plot(_) => false,
+            LabError::Report(e) => e.is_input_error(),
+            _ => true,
+        }
     }
 }

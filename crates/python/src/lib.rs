@@ -16,25 +16,12 @@ use pyo3::prelude::*;
 
 use nnlab_lab::config::keys::STEP_KEYS;
 use nnlab_lab::{CsvText, Experiment, LabError, RunOptions, Syntax};
-use nnlab_report::input::parse_count;
-use nnlab_report::setup::{parse_example, COURSE_INPUT, COURSE_TARGET};
-use nnlab_report::{
-    render_latex, render_steps_latex, render_steps_text, render_text, CheckReport, ReportError,
-    StepReport, StepsReport,
-};
+use nnlab_report::setup::{COURSE_INPUT, COURSE_TARGET};
 use nnlab_store::Recorder;
 
 /// A user's mistake (a keyword's value, a file, the data) as `ValueError`, anything else
 /// as `RuntimeError`, with the library's message.
 pub(crate) fn py_err(e: LabError) -> PyErr {
-    if e.is_input_error() {
-        PyValueError::new_err(e.to_string())
-    } else {
-        PyRuntimeError::new_err(e.to_string())
-    }
-}
-
-fn report_err(e: ReportError) -> PyErr {
     if e.is_input_error() {
         PyValueError::new_err(e.to_string())
     } else {
@@ -161,25 +148,27 @@ fn predict_dir(dir: String, rows: Vec<Vec<f64>>) -> PyResult<(Vec<String>, Vec<f
     Ok((inputs, p.predict(&rows).map_err(py_err)?))
 }
 
-/// One gradient-descent step (or `steps` steps) on one example, as `nnlab step`: the step
-/// options of `settings` ([`STEP_KEYS`]), the example's input and target as text (the
-/// course's `1,0` and `2` by default). Returns the report as JSON, its text (what `nnlab
-/// step` prints) and its Markdown with LaTeX equations.
+/// One gradient-descent step (or `steps` steps) on one example, as `nnlab step`
+/// ([`nnlab_lab::explain`], the one path of both): the step options of `settings`
+/// ([`STEP_KEYS`]), the example's input and target as text (the course's `1,0` and `2` by
+/// default), feature crosses of the input. Returns the report as JSON, its text (what
+/// `nnlab step` prints) and its Markdown with LaTeX equations.
 #[pyfunction]
-#[pyo3(signature = (settings, input=None, target=None, steps=None, check=false))]
+#[pyo3(signature = (settings, input=None, target=None, steps=None, check=false, features=None))]
 fn step(
     settings: Vec<(String, String)>,
     input: Option<String>,
     target: Option<String>,
     steps: Option<String>,
     check: bool,
+    features: Option<String>,
 ) -> PyResult<(String, String, String)> {
     if let Some((key, _)) = settings
         .iter()
         .find(|(k, _)| !STEP_KEYS.contains(&k.as_str()))
     {
         return Err(PyValueError::new_err(format!(
-            "{key}: not an option of step (its options: input, target, steps, check, {})",
+            "{key}: not an option of step (its options: input, target, features, steps, check, {})",
             STEP_KEYS.join(", ")
         )));
     }
@@ -188,37 +177,16 @@ fn step(
     let net = exp
         .initial_network()
         .map_err(|e| py_err(e.in_syntax(Syntax::Flat)))?;
-    let input = input.as_deref().unwrap_or(COURSE_INPUT);
-    let target = target.as_deref().unwrap_or(COURSE_TARGET);
-    let (x, y) = parse_example(&net, ("input", input), ("target", target)).map_err(report_err)?;
-    exp.check_train(&net)
-        .map_err(|e| py_err(e.in_syntax(Syntax::Flat)))?;
-    let (lr, loss) = (exp.train.lr, exp.train.loss);
-    let check = check
-        .then(|| CheckReport::new(&net, &x, &y, loss))
-        .transpose()
-        .map_err(report_err)?;
-    match steps {
-        Some(text) => {
-            let n = parse_count("steps", &text, 1).map_err(report_err)?;
-            let n = usize::try_from(n)
-                .map_err(|_| PyValueError::new_err(format!("steps: '{n}' is too many")))?;
-            let mut report = StepsReport::new(&net, &x, &y, lr, loss, n).map_err(report_err)?;
-            report.first.check = check;
-            let json = serde_json::to_string(&report).map_err(json_err)?;
-            Ok((
-                json,
-                render_steps_text(&report),
-                render_steps_latex(&report),
-            ))
-        }
-        None => {
-            let mut report = StepReport::new(&net, &x, &y, lr, loss).map_err(report_err)?;
-            report.check = check;
-            let json = serde_json::to_string(&report).map_err(json_err)?;
-            Ok((json, render_text(&report), render_latex(&report)))
-        }
-    }
+    let example = nnlab_lab::StepExample {
+        input: ("input", input.as_deref().unwrap_or(COURSE_INPUT)),
+        target: ("target", target.as_deref().unwrap_or(COURSE_TARGET)),
+        features: features.as_deref().map(|items| ("features", items)),
+        steps: steps.as_deref().map(|n| ("steps", n)),
+        check,
+    };
+    let explained = nnlab_lab::explain(&exp, &net, &example, Syntax::Flat).map_err(py_err)?;
+    let json = explained.to_json(false).map_err(json_err)?;
+    Ok((json, explained.text(), explained.latex()))
 }
 
 /// The key table (`nnlab train --help`'s options, `GET /api/schema`) as JSON.
@@ -240,6 +208,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runs::runs_list, m)?)?;
     m.add_function(wrap_pyfunction!(runs::runs_show, m)?)?;
     m.add_function(wrap_pyfunction!(runs::runs_delete, m)?)?;
+    m.add_function(wrap_pyfunction!(runs::predict_stored, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
     m.add_class::<RunResult>()?;
     Ok(())
