@@ -309,7 +309,11 @@ fn bad_input_is_one_line_and_exit_code_2() {
         ),
         (
             vec!["--loss", "bce"],
-            "--loss and --activation cannot both be given: loss binary_cross_entropy needs a sigmoid output layer (the last activation), not relu".into(),
+            "--loss: binary_cross_entropy needs a sigmoid output layer (the last activation), not the default relu: set the activation to relu,sigmoid".into(),
+        ),
+        (
+            vec!["--loss", "bce", "--activation", "tanh"],
+            "--loss and --activation cannot both be given: loss binary_cross_entropy needs a sigmoid output layer (the last activation), not tanh".into(),
         ),
         (
             vec!["--l2", "-0.5"],

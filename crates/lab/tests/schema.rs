@@ -311,7 +311,13 @@ fn classification_keys_and_their_refusals() {
     e.set("loss", "bce").unwrap();
     assert_eq!(
         e.validate().unwrap_err().in_syntax(Syntax::Flag).to_string(),
-        "--loss and --activation cannot both be given: loss binary_cross_entropy needs a sigmoid output layer (the last activation), not relu"
+        "--loss: binary_cross_entropy needs a sigmoid output layer (the last activation), not the default relu: set the activation to relu,sigmoid"
+    );
+    // An activation the user chose is named as the other side of the conflict.
+    e.set("activation", "tanh").unwrap();
+    assert_eq!(
+        e.validate().unwrap_err().in_syntax(Syntax::Flag).to_string(),
+        "--loss and --activation cannot both be given: loss binary_cross_entropy needs a sigmoid output layer (the last activation), not tanh"
     );
     e.set("activation", "relu,sigmoid").unwrap();
     e.validate().unwrap();

@@ -299,6 +299,28 @@ impl Experiment {
                 key: field.into(),
                 message: format!("'{value}' {reason}"),
             },
+            // The activation the user gave conflicts with the loss; the default one (relu
+            // everywhere) was not given, so the error says what to give instead.
+            TrainError::LossNeedsOutput { loss, needs, found }
+                if self.model.activation == ModelConfig::default().activation =>
+            {
+                let mut suggest: Vec<String> = net
+                    .layers()
+                    .iter()
+                    .map(|l| l.activation.to_string())
+                    .collect();
+                if let Some(last) = suggest.last_mut() {
+                    *last = needs.to_string();
+                }
+                LabError::Config {
+                    key: "loss".into(),
+                    message: format!(
+                        "{loss} needs a {needs} output layer (the last activation), not the \
+                         default {found}: set the activation to {}",
+                        suggest.join(",")
+                    ),
+                }
+            }
             TrainError::LossNeedsOutput { loss, needs, found } => LabError::Conflict {
                 key: "loss".into(),
                 other: "activation".into(),
