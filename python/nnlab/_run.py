@@ -22,17 +22,20 @@ def rows_of(rows, inputs):
     return rows.tolist()
 
 
-def predict(run, rows):
-    """Predictions in original units for ``rows`` from ``run``: a :class:`Run` or the folder
-    of one (``nnlab train --out DIR``, read as ``nnlab predict DIR`` reads it)."""
+def predict(run, rows, store=None):
+    """Predictions in original units for ``rows`` from ``run``: a :class:`Run`, the folder
+    of one (``nnlab train --out DIR``, read as ``nnlab predict DIR`` reads it), or the id of
+    a run in the run store (``store``: its file, default as ``nnlab.runs``; the run's data
+    are loaded again to refit the scaler and must be the rows it was trained on)."""
     if isinstance(run, Run):
         return run.predict(rows)
-    if isinstance(rows, pd.DataFrame):
-        inputs, _ = _native.predict_dir(str(run), [])
-        rows = rows_of(rows, inputs)
+    if isinstance(run, (int, np.integer)) and not isinstance(run, bool):
+        store = None if store is None else str(store)
+        native = lambda r: _native.predict_stored(int(run), r, store)  # noqa: E731
     else:
-        rows = rows_of(rows, [])
-    return np.asarray(_native.predict_dir(str(run), rows)[1])
+        native = lambda r: _native.predict_dir(str(run), r)  # noqa: E731
+    inputs = native([])[0] if isinstance(rows, pd.DataFrame) else []
+    return np.asarray(native(rows_of(rows, inputs))[1])
 
 
 class Run:

@@ -25,3 +25,14 @@ def test_recorded_runs_are_listed_shown_and_deleted(tmp_path):
         runs.show(a.run_id)
     with pytest.raises(ValueError, match="--outcome"):
         runs.list(outcome="nope")
+
+
+def test_a_stored_run_predicts_as_the_run(tmp_path):
+    # `nnlab.predict(ID, rows)` refits the scaler on the run's (generated) data and uses the
+    # stored final parameters: the same numbers as the run's own `predict`, to the bit.
+    store = tmp_path / "runs.sqlite"
+    run = nnlab.train(epochs=20, lr=0.05, store=store)
+    rows = [[2.0, 3.0], [4.0, -1.0]]
+    assert list(nnlab.predict(run.run_id, rows, store=store)) == list(run.predict(rows))
+    with pytest.raises(ValueError, match="no run with id 999"):
+        nnlab.predict(999, rows, store=store)

@@ -34,7 +34,7 @@ impl StoreFlag {
         }
     }
 
-    fn open(&self) -> anyhow::Result<Store> {
+    pub(crate) fn open(&self) -> anyhow::Result<Store> {
         Store::open(&self.path()?).map_err(input)
     }
 }
@@ -157,7 +157,7 @@ pub fn finish(
 
 /// A store error the user can fix becomes a `LabError` input error, so `main` prints it on
 /// one line and exits 2.
-fn input(e: StoreError) -> anyhow::Error {
+pub(crate) fn input(e: StoreError) -> anyhow::Error {
     match e {
         StoreError::Lab(lab) => lab.into(),
         e if e.is_input_error() => LabError::Config {

@@ -63,3 +63,60 @@ fn bad_rows_and_folders_are_input_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: nope/params.json: "));
 }
+
+/// `nnlab predict ID`: a stored run predicts its own rows as its folder does (the scaler
+/// refitted on the same generated rows, the stored final parameters); an unknown id and a
+/// changed data file are input errors naming the run.
+#[test]
+fn a_stored_run_predicts_as_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("d.csv"),
+        "a,b,y\n1,2,3\n2,1,5\n3,3,12\n4,0,16\n0,4,4\n",
+    )
+    .unwrap();
+    ok(
+        d,
+        &[
+            "train", "-q", "--epochs", "20", "--data", "d.csv", "--inputs", "a,b", "--target", "y",
+            "--out", "run", "--store", "s.sqlite",
+        ],
+    );
+    let rows = ["--row", "2,3", "--row", "5,-1"];
+    let from_folder = ok(d, &[&["predict", "run"][..], &rows].concat());
+    assert!(
+        from_folder.starts_with("a,b,prediction\n2.0,3.0,"),
+        "{from_folder}"
+    );
+    let stored = ok(
+        d,
+        &[&["predict", "1", "--store", "s.sqlite"][..], &rows].concat(),
+    );
+    assert_eq!(stored, from_folder);
+    let unknown = nnlab(
+        d,
+        &[&["predict", "7", "--store", "s.sqlite"][..], &rows].concat(),
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no run with id 7"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+    std::fs::write(
+        d.join("d.csv"),
+        "a,b,y\n1,2,3\n2,1,5\n3,3,12\n4,0,17\n0,4,4\n",
+    )
+    .unwrap();
+    let changed = nnlab(
+        d,
+        &[&["predict", "1", "--store", "s.sqlite"][..], &rows].concat(),
+    );
+    assert_eq!(changed.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&changed.stderr);
+    assert!(
+        err.starts_with("error: run 1: its data (d.csv) are not the rows it was trained on"),
+        "{err}"
+    );
+}

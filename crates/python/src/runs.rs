@@ -85,3 +85,18 @@ pub(crate) fn runs_show(id: i64, store: Option<String>) -> PyResult<String> {
 pub(crate) fn runs_delete(ids: Vec<i64>, store: Option<String>) -> PyResult<usize> {
     open(store)?.delete(&ids).map_err(store_err)
 }
+
+/// The final network of stored run `id` on `rows`, in original units, as `nnlab predict
+/// ID` (the store's [`Store::predictor`]: the scaler refitted on the run's data and checked
+/// against its recorded metrics); also the input names.
+#[pyfunction]
+#[pyo3(signature = (id, rows, store=None))]
+pub(crate) fn predict_stored(
+    id: i64,
+    rows: Vec<Vec<f64>>,
+    store: Option<String>,
+) -> PyResult<(Vec<String>, Vec<f64>)> {
+    let p = open(store)?.predictor(id).map_err(store_err)?;
+    let inputs = p.inputs().into_iter().map(String::from).collect();
+    Ok((inputs, p.predict(&rows).map_err(crate::py_err)?))
+}

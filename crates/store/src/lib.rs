@@ -34,6 +34,7 @@ pub mod clock;
 mod error;
 pub mod export;
 pub mod history;
+mod predict;
 pub mod query;
 pub mod read;
 pub mod record;
