@@ -54,7 +54,8 @@ def test_penalties_and_features_take_the_cli_path():
     assert str(e.value) == (
         "features: x1, x2, x1^2 give 3 inputs, but the network 2-2-1 takes 2 (give arch)"
     )
-    crossed = nnlab.step(features="x1,x2,x1^2", arch="3-2-1", init="const:0.5", input=[2, 1])
+    crossed = nnlab.step(features="x1,x2,x1^2", arch="3-2-1", weights="const:0.5",
+                         biases="const:0.5", input=[2, 1])
     # x = (2, 1, 4): z1 = z2 = 0.5·(2 + 1 + 4) + 0.5 = 4, ŷ = 0.5·(4 + 4) + 0.5 = 4.5.
     assert crossed.input == [2.0, 1.0, 4.0]
     assert crossed.prediction == 4.5
