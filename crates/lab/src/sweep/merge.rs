@@ -343,3 +343,6 @@ pub fn merge(dirs: &[PathBuf]) -> Result<SweepResult, LabError> {
         lane_runs: 0,
     })
 }
+
+#[cfg(test)]
+mod tests;
