@@ -44,6 +44,19 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// A run with other numbers than the default seed's, into the same `--out`.
+const SECOND_RUN: &[&str] = &[
+    "train",
+    "--epochs",
+    "30",
+    "--seed",
+    "1",
+    "--out",
+    "o",
+    "--no-store",
+    "-q",
+];
+
 #[test]
 fn rewriting_out_on_a_full_disk_leaves_the_earlier_run_whole() {
     let tmp = tempfile::tempdir().unwrap();
@@ -56,39 +69,12 @@ fn rewriting_out_on_a_full_disk_leaves_the_earlier_run_whole() {
     // 30 KiB: config.toml .. result.json (25 KB) fit, loss.png (37 KB) does not; the files
     // used to be replaced one by one, so the new run's first six sat beside the old plot.
     assert!(before["result.json"].len() < 30 << 10 && before["loss.png"].len() > 30 << 10);
-    let out = limited(
-        d,
-        30,
-        &[
-            "train",
-            "--epochs",
-            "30",
-            "--seed",
-            "1",
-            "--out",
-            "o",
-            "--no-store",
-            "-q",
-        ],
-    );
+    let out = limited(d, 30, SECOND_RUN);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("loss.png"), "{}", stderr(&out));
     assert_eq!(snapshot(&d.join("o")), before);
     // Without the limit the same run replaces the whole set.
-    ok(
-        d,
-        &[
-            "train",
-            "--epochs",
-            "30",
-            "--seed",
-            "1",
-            "--out",
-            "o",
-            "--no-store",
-            "-q",
-        ],
-    );
+    ok(d, SECOND_RUN);
     let after = snapshot(&d.join("o"));
     assert_eq!(
         after.keys().collect::<Vec<_>>(),

@@ -68,7 +68,10 @@ fn shards_merge_into_the_unsharded_files() {
     let out = nnlab(d, &["sweep", "merge", "s1", "s2", "s3", "--out", "cut"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("s2/curves.csv:") && err.contains("cut off"), "{err}");
+    assert!(
+        err.contains("s2/curves.csv:") && err.contains("cut off"),
+        "{err}"
+    );
     assert!(!d.join("cut").exists());
 }
 
