@@ -118,6 +118,16 @@ impl std::fmt::Display for SweepStatus {
     }
 }
 
+/// What [`Store::sweep_status`] reads of a sweep's row.
+struct SweepRow {
+    id: i64,
+    spec: String,
+    /// `(shard_k, shard_n)`.
+    shard: (Option<i64>, Option<i64>),
+    /// Its writer ended (the `finished` column).
+    ended: bool,
+}
+
 impl Store {
     /// The state of the sweep tagged `name` (the id `nnlab runs list --sweep` takes; the
     /// latest such sweep), or `None` when the store keeps no spec for it. Counted from
@@ -127,22 +137,35 @@ impl Store {
     /// schema v5 has no plan: its whole grid counts as planned.
     pub fn sweep_status(&self, name: &str) -> Result<Option<SweepStatus>, StoreError> {
         let sql = self.sql();
-        let row: Option<(i64, String, Option<i64>, Option<i64>, bool)> = self
+        let row = self
             .conn
             .query_row(
                 "SELECT id, spec_toml, shard_k, shard_n, finished FROM sweeps
                  WHERE name = ?1 ORDER BY id DESC LIMIT 1",
                 [name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok(SweepRow {
+                        id: r.get(0)?,
+                        spec: r.get(1)?,
+                        shard: (r.get(2)?, r.get(3)?),
+                        ended: r.get(4)?,
+                    })
+                },
             )
             .optional()
             .map_err(&sql)?;
-        let Some((id, spec, k, n, ended)) = row else {
+        let Some(SweepRow {
+            id,
+            spec,
+            shard,
+            ended,
+        }) = row
+        else {
             return Ok(None);
         };
         let spec = parse_spec(&spec, "sweeps.spec_toml")
             .map_err(|e| self.corrupt(id, "sweep spec", &e.to_string()))?;
-        let planned = crate::store::interrupted::planned((k, n), spec.n_runs()).len();
+        let planned = crate::store::interrupted::planned(shard, spec.n_runs()).len();
         let stored: i64 = self
             .conn
             .query_row(

@@ -8,9 +8,9 @@
 //!   cut short). O(1): one read of 100 bytes.
 //! - [`check_pages`], once open: `PRAGMA quick_check`, which walks every page's b-tree
 //!   structure (not the index contents `integrity_check` compares as well). It reads the
-//!   whole file: 6-10 ms for a 2.3 MB store (10,000 runs), 550-650 ms for 23 MB
-//!   (100,000 runs), measured on this 2-core machine at load average 22, so it runs only
-//!   on stores up to
+//!   whole file: 11-16 ms of CPU for a 5.6 MB store of 20,000 sweep runs (283 bytes a run;
+//!   100-290 ms wall on this 2-core machine at load average 25; python's sqlite3 3.40 on
+//!   a store written by nnlab, checkpointed), so it runs only on stores up to
 //!   [`QUICK_CHECK_BYTES`]; a larger store is checked by its header alone, and damage met
 //!   later by any statement is still refused with the same advice (SQLite's "malformed"
 //!   becomes [`StoreError::Damaged`] in [`crate::schema::sql_error`]).
@@ -24,8 +24,8 @@ use crate::schema::sql_error;
 use crate::StoreError;
 
 /// Stores up to this size (pages in use, WAL included) get `PRAGMA quick_check` on every
-/// open: 4 MiB is about 18,000 sweep runs (a run's row and index entries take ~230 bytes;
-/// histories live in chunk files), checked in ~20 ms.
+/// open: 4 MiB is about 15,000 sweep runs (a run's row and index entries take ~283 bytes;
+/// histories live in chunk files), checked in about 10 ms of CPU.
 pub const QUICK_CHECK_BYTES: u64 = 4 << 20;
 
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
