@@ -63,7 +63,7 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
             // An unknown name fails before the store is opened.
             let (spec, _) = entry(name, &opts)?;
             if let Some(dir) = dir {
-                check_out_dir(dir, "--out")?;
+                check_out_dir(dir).map_err(crate::writing(dir.display().to_string()))?;
             }
             let writer = record.sweep_writer(name, &spec)?;
             let ran = match &writer {

@@ -110,13 +110,13 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         json,
     }) = &args.merge
     {
-        check_out_dir(out, "--out")?;
+        check_out_dir(out).map_err(crate::writing(out.display().to_string()))?;
         let result = merge(dirs)?;
         return finish(&result, Some(out), *report, *json);
     }
     let spec = spec(args)?;
     if let Some(dir) = &args.out {
-        check_out_dir(dir, "--out")?;
+        check_out_dir(dir).map_err(crate::writing(dir.display().to_string()))?;
     }
     let shard: Option<Shard> = args.shard.as_deref().map(str::parse).transpose()?;
     eprintln!(

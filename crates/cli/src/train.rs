@@ -76,7 +76,7 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     }
     // Before the work: a run of an hour must not end in "cannot write --out".
     if let Some(dir) = &args.out {
-        check_out_dir(dir, "--out")?;
+        check_out_dir(dir).map_err(crate::writing(dir.display().to_string()))?;
     }
     let mut progress = Progress::new(!args.quiet, exp.train.epochs);
     let recorder = args.record.start(&exp)?;

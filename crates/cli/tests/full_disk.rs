@@ -111,12 +111,10 @@ fn out_that_cannot_be_written_is_refused_before_any_work() {
         &["train", "--epochs", "5", "--out", "taken/sub"],
     ] {
         let out = nnlab(d, args);
-        assert!(!out.status.success(), "{args:?}");
+        // Exit 1, an output that cannot be written (as issue 11 settled for --out).
         let err = stderr(&out);
-        assert!(
-            err.contains("--out: ") && err.contains("taken"),
-            "{args:?}: {err}"
-        );
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.starts_with("error: writing taken"), "{args:?}: {err}");
         // Refused before training or recording anything.
         assert!(
             !err.contains("running") && !err.contains("recorded"),

@@ -55,24 +55,24 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
-/// Checks, before any work, that `dir` (given as `option`, e.g. `--out`) can take an output
-/// set: it is not an existing file, and the nearest folder on its path that exists accepts
-/// new entries. That is probed by creating and removing an empty folder there, since
-/// permission bits do not tell (root writes anyway; read-only media refuse everyone).
-pub fn check_out_dir(dir: &Path, option: &str) -> Result<(), LabError> {
-    let bad = |message: String| LabError::Config {
-        key: option.to_string(),
-        message,
+/// Checks, before any work, that `dir` can take an output set: it is not an existing
+/// file, and the nearest folder on its path that exists accepts new entries. That is
+/// probed by creating and removing an empty folder there, since permission bits do not
+/// tell (root writes anyway; read-only media refuse everyone). The error is the one a
+/// write into `dir` would give ([`LabError::Io`] naming `dir`): an output that cannot be
+/// written, not bad input.
+pub fn check_out_dir(dir: &Path) -> Result<(), LabError> {
+    let fail = |message: String| LabError::Io {
+        path: dir.display().to_string(),
+        source: std::io::Error::other(message),
     };
-    let shown = dir.display();
     if dir.exists() && !dir.is_dir() {
-        return Err(bad(format!("{shown} is an existing file, not a folder")));
+        return Err(fail("an existing file, not a folder".into()));
     }
     let mut existing = dir;
     while !existing.is_dir() {
         if existing.exists() {
-            let at = existing.display();
-            return Err(bad(format!("cannot create {shown}: {at} is a file")));
+            return Err(fail(format!("{} is a file", existing.display())));
         }
         match existing.parent() {
             Some(p) if !p.as_os_str().is_empty() => existing = p,
@@ -90,7 +90,7 @@ pub fn check_out_dir(dir: &Path, option: &str) -> Result<(), LabError> {
         }
         // Our own staging folder from a write in progress: the folder is writable.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(bad(format!(
+        Err(e) => Err(fail(format!(
             "cannot write into {}: {e}",
             existing.display()
         ))),

@@ -100,19 +100,21 @@ fn check_out_dir_refuses_a_file_before_any_work() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("result.txt");
     fs::write(&file, "x").unwrap();
-    let err = check_out_dir(&file, "--out").unwrap_err().to_string();
-    assert!(
-        err.starts_with("--out: ") && err.contains("existing file"),
-        "{err}"
+    let err = check_out_dir(&file).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!("{}: an existing file, not a folder", file.display())
     );
-    let err = check_out_dir(&file.join("sub"), "--out")
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("result.txt is a file"), "{err}");
+    let sub = file.join("sub");
+    let err = check_out_dir(&sub).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!("{}: {} is a file", sub.display(), file.display())
+    );
     // A folder that does not exist yet is fine when its parent is writable; nothing is
     // created by the check.
     let new = dir.path().join("a").join("b");
-    check_out_dir(&new, "--out").unwrap();
+    check_out_dir(&new).unwrap();
     assert!(!dir.path().join("a").exists());
     assert_eq!(names(dir.path()), ["result.txt"]);
 }
@@ -124,8 +126,11 @@ fn check_out_dir_refuses_a_folder_nobody_can_write() {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    let err = check_out_dir(Path::new("/proc/nnlab-out"), "--out")
+    let err = check_out_dir(Path::new("/proc/nnlab-out"))
         .unwrap_err()
         .to_string();
-    assert!(err.starts_with("--out: cannot write into /proc"), "{err}");
+    assert!(
+        err.starts_with("/proc/nnlab-out: cannot write into /proc: "),
+        "{err}"
+    );
 }
