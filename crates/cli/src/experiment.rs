@@ -7,8 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use nnlab_lab::experiments::{entry, run_entry, run_entry_with, Options, CATALOGUE};
-use nnlab_lab::report::write_reports;
-use nnlab_lab::sweep::files::write_sweep;
+use nnlab_lab::files::check_out_dir;
 
 #[derive(Debug, Args)]
 pub struct ExperimentArgs {
@@ -63,6 +62,9 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
             };
             // An unknown name fails before the store is opened.
             let (spec, _) = entry(name, &opts)?;
+            if let Some(dir) = dir {
+                check_out_dir(dir).map_err(crate::writing(dir.display().to_string()))?;
+            }
             let writer = record.sweep_writer(name, &spec)?;
             let ran = match &writer {
                 Some(w) => run_entry_with(name, &opts, Some(&|runs| w.add(runs))),
@@ -72,13 +74,8 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
             let ran = ran?;
             stored?;
             if let Some(dir) = dir {
-                let mut written = write_sweep(dir, &ran.result)
-                    .map_err(crate::writing(dir.display().to_string()))?;
-                written.extend(
-                    write_reports(dir, &ran.report)
-                        .map_err(crate::writing(format!("the report into {}", dir.display())))?,
-                );
-                eprintln!("wrote {} files to {}", written.len(), dir.display());
+                let n = crate::sweep::write_out(dir, &ran.result, Some(&ran.report))?;
+                eprintln!("wrote {n} files to {}", dir.display());
             }
             let r = &ran.report;
             writeln!(out, "{}\n{}\n\n{}\n", r.title, r.question, r.answer)?;

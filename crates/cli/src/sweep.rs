@@ -3,11 +3,13 @@
 //! sharded runs. Logic lives in `nnlab_lab::sweep` and `nnlab_store::writer`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use nnlab_lab::sweep::files::{merge, read_spec, write_sweep};
+use nnlab_lab::files::{check_out_dir, OutSet};
+use nnlab_lab::report::{put_reports, Report};
+use nnlab_lab::sweep::files::{is_sweep_file, merge, put_sweep, read_spec};
 use nnlab_lab::sweep::json::SweepJson;
 use nnlab_lab::sweep::summary::summary_table;
 use nnlab_lab::sweep::{run_sweep, run_sweep_with, summarize, Shard, SweepResult, SweepSpec};
@@ -108,10 +110,14 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<ExitCode> {
         json,
     }) = &args.merge
     {
+        check_out_dir(out).map_err(crate::writing(out.display().to_string()))?;
         let result = merge(dirs)?;
         return finish(&result, Some(out), *report, *json);
     }
     let spec = spec(args)?;
+    if let Some(dir) = &args.out {
+        check_out_dir(dir).map_err(crate::writing(dir.display().to_string()))?;
+    }
     let shard: Option<Shard> = args.shard.as_deref().map(str::parse).transpose()?;
     eprintln!(
         "running {} runs",
@@ -136,17 +142,8 @@ fn finish(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     if let Some(dir) = out {
-        let written =
-            write_sweep(dir, result).map_err(crate::writing(dir.display().to_string()))?;
-        let mut n = written.len();
-        if report && result.shard.is_none() {
-            n += nnlab_lab::report::write_reports(
-                dir,
-                &nnlab_lab::report::Report::of_sweep(result, None),
-            )
-            .map_err(crate::writing(format!("the report into {}", dir.display())))?
-            .len();
-        }
+        let report = (report && result.shard.is_none()).then(|| Report::of_sweep(result, None));
+        let n = write_out(dir, result, report.as_ref())?;
         eprintln!("wrote {n} files to {}", dir.display());
     }
     let mut stdout = std::io::stdout().lock();
@@ -161,4 +158,23 @@ fn finish(
         write!(stdout, "{}", summary_table(&summarize(result)).text(""))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the sweep's files (and `report`'s) into `dir` as one set: a failed write leaves
+/// the folder's earlier files whole. Returns how many files were written.
+pub fn write_out(
+    dir: &Path,
+    result: &SweepResult,
+    report: Option<&Report>,
+) -> anyhow::Result<usize> {
+    let write = || -> Result<Vec<PathBuf>, nnlab_lab::LabError> {
+        let mut set = OutSet::begin(dir)?;
+        put_sweep(&mut set, result)?;
+        if let Some(r) = report {
+            put_reports(&mut set, r)?;
+        }
+        set.commit(&is_sweep_file)
+    };
+    let written = write().map_err(crate::writing(dir.display().to_string()))?;
+    Ok(written.len())
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use nnlab_lab::files::check_out_dir;
 use nnlab_lab::output::{write_outputs, PlotOptions};
 use nnlab_lab::result::RunOptions;
 use nnlab_lab::summary::render_summary;
@@ -72,6 +73,10 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     if args.print_config {
         print!("{}", exp.to_toml_commented()?);
         return Ok(ExitCode::SUCCESS);
+    }
+    // Before the work: a run of an hour must not end in "cannot write --out".
+    if let Some(dir) = &args.out {
+        check_out_dir(dir).map_err(crate::writing(dir.display().to_string()))?;
     }
     let mut progress = Progress::new(!args.quiet, exp.train.epochs);
     let recorder = args.record.start(&exp)?;

@@ -60,6 +60,19 @@ fn shards_merge_into_the_unsharded_files() {
     let out = nnlab(d, &["sweep", "merge", "s1", "s3", "--out", "bad"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is in no shard"));
+    // Issue 17: a shard's curves.csv cut in half was merged ("wrote 6 files", exit 0) into
+    // a curves.csv short by its lost rows. Now it is refused, naming the file and line.
+    let curves = d.join("s2").join("curves.csv");
+    let text = read(&curves);
+    std::fs::write(&curves, &text[..text.len() / 2]).unwrap();
+    let out = nnlab(d, &["sweep", "merge", "s1", "s2", "s3", "--out", "cut"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("s2/curves.csv:") && err.contains("cut off"),
+        "{err}"
+    );
+    assert!(!d.join("cut").exists());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! files, sweeps or the web page through the one key table [`KEYS`], served as
 //! [`schema()`]) flows into [`run`]; one [`RunResult`] flows back out, with the history,
 //! both networks, metrics in scaled and original units, predictions and [`diagnostics`].
-//! [`output::write_outputs`] writes the files of `--out DIR`, atomically.
+//! [`output::write_outputs`] writes the files of `--out DIR` as one set ([`files::OutSet`]).
 //!
 //! A run is three stages, each public, so every face (the CLI, sweeps, experiments, the
 //! playground) goes through the same code: [`Prepared`] (load, split, fit the scaler,

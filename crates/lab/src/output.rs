@@ -1,4 +1,5 @@
-//! The files a run writes with `--out DIR`, each written atomically:
+//! The files a run writes with `--out DIR`, written as one set ([`crate::files::OutSet`]:
+//! a failed write leaves the earlier run's files whole, never a mix of two runs):
 //!
 //! | file | what |
 //! |---|---|
@@ -22,7 +23,7 @@ use nnlab_data::Scaler;
 use nnlab_plot::{LineChart, Series};
 
 use crate::decision::decision_chart;
-use crate::files::write_atomic;
+use crate::files::OutSet;
 use crate::result::RunResult;
 use crate::LabError;
 
@@ -43,19 +44,29 @@ struct ParamsFile<'a> {
     scaler: &'a Scaler,
 }
 
-/// Writes every output file of `result` into `dir`; returns the paths written.
+/// Every file [`write_outputs`] may write: those of an earlier run that this one does not
+/// write (no plot for a run that diverged at once, no decision map for regression) are
+/// removed, so the folder holds one run's files.
+pub const RUN_FILES: [&str; 9] = [
+    "config.toml",
+    "history.csv",
+    "params.json",
+    "predictions.csv",
+    "result.json",
+    "loss.png",
+    "loss.svg",
+    "decision.png",
+    "decision.svg",
+];
+
+/// Writes every output file of `result` into `dir` as one set; returns the paths written.
 pub fn write_outputs(
     dir: &Path,
     result: &RunResult,
     plot: PlotOptions,
 ) -> Result<Vec<PathBuf>, LabError> {
-    let mut written = Vec::new();
-    let mut put = |name: &str, bytes: &[u8]| -> Result<(), LabError> {
-        let path = dir.join(name);
-        write_atomic(&path, bytes)?;
-        written.push(path);
-        Ok(())
-    };
+    let mut set = OutSet::begin(dir)?;
+    let mut put = |name: &str, bytes: &[u8]| set.put(name, bytes);
     put("config.toml", result.config.to_toml()?.as_bytes())?;
     put("history.csv", history_csv(result).as_bytes())?;
     let params = ParamsFile {
@@ -83,7 +94,7 @@ pub fn write_outputs(
         put("decision.svg", chart.to_svg(800, 600)?.as_bytes())?;
         put("decision.png", &chart.to_png(800, 600)?)?;
     }
-    Ok(written)
+    set.commit(&|name| RUN_FILES.contains(&name))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, LabError> {

@@ -15,6 +15,22 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    /// The file is an SQLite database whose pages do not hold together (cut short,
+    /// overwritten): writing into it could bury more runs, so nothing is written.
+    #[error("{path}: the run store is damaged ({why}); nothing was written. Recover its runs with `sqlite3 {path} .recover | sqlite3 {path}.recovered` and move that file into place, or move {path} aside to start a new store")]
+    Damaged { path: String, why: String },
+    /// A sweep's writer could not store every run (a full disk): the runs it stored stay,
+    /// and the sweep is not finished ([`crate::Store::sweep_status`] says `incomplete`).
+    #[error(
+        "sweep {sweep}: {stored} of its {planned} runs stored, the sweep is incomplete: {source}"
+    )]
+    SweepIncomplete {
+        sweep: String,
+        stored: usize,
+        planned: usize,
+        #[source]
+        source: Box<StoreError>,
+    },
     #[error("{path}: the run store is read-only (make it writable, or pass --no-store)")]
     ReadOnly { path: String },
     #[error("no platform data directory to keep runs in; pass --store PATH or set NNLAB_STORE")]
@@ -56,6 +72,7 @@ impl StoreError {
                 rusqlite::Error::ToSqlConversionFailure(_) | rusqlite::Error::InvalidQuery
             ),
             StoreError::Lab(e) => e.is_input_error(),
+            StoreError::SweepIncomplete { source, .. } => source.is_input_error(),
             _ => true,
         }
     }

@@ -49,4 +49,5 @@ pub use query::Condition;
 pub use read::{Filter, RunSummary, StoredRun};
 pub use record::{ParamList, RunOutcome, RunRecord, RunStatus, VERSION};
 pub use store::{default_path, Recorder, Store};
+pub use sweeps::{SweepState, SweepStatus};
 pub use writer::SweepWriter;

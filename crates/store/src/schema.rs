@@ -300,7 +300,8 @@ pub fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
     tx.commit().map_err(sql)
 }
 
-/// Wraps a SQLite error, recognizing "not a database" and "read-only" as the user's.
+/// Wraps a SQLite error, recognizing "not a database", "read-only" and a damaged file
+/// ([`StoreError::Damaged`], with how to recover) as the user's.
 pub fn sql_error(path: &str, source: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode;
     match source.sqlite_error_code() {
@@ -309,6 +310,10 @@ pub fn sql_error(path: &str, source: rusqlite::Error) -> StoreError {
             why: "the file is not a SQLite database".into(),
         },
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: path.into() },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path: path.into(),
+            why: "database disk image is malformed".into(),
+        },
         _ => StoreError::Sqlite {
             path: path.into(),
             source,

@@ -1,4 +1,5 @@
-//! Configurations of sweep runs rebuilt from their sweep's spec (schema v4).
+//! Configurations of sweep runs rebuilt from their sweep's spec (schema v4), and a
+//! sweep's state counted from its runs ([`Store::sweep_status`]).
 //!
 //! A run recorded by [`crate::SweepWriter`] keeps its sweep (`sweep_ref`, a row of the
 //! `sweeps` table holding the `sweep.toml` text) and its grid index instead of its own
@@ -11,6 +12,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 use nnlab_lab::sweep::files::parse_spec;
@@ -69,5 +71,120 @@ impl Store {
             })?;
         spec.experiment(&spec.point(index))
             .map_err(|e| self.corrupt(id, "sweep configuration", &e.to_string()))
+    }
+}
+
+/// How a recorded sweep stands ([`Store::sweep_status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepState {
+    /// Its writer is still at work.
+    Running,
+    /// Every planned run is stored.
+    Finished,
+    /// Its writer ended (or died) with planned runs not stored: a full disk, a failed
+    /// sweep, a kill (the runs a killed sweep never wrote are stored as `interrupted`, which
+    /// does not count as stored).
+    Incomplete,
+}
+
+impl SweepState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SweepState::Running => "running",
+            SweepState::Finished => "finished",
+            SweepState::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// A sweep's state and its counts: `stored` of its `planned` runs hold a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SweepStatus {
+    pub state: SweepState,
+    pub stored: usize,
+    pub planned: usize,
+}
+
+impl std::fmt::Display for SweepStatus {
+    /// `finished (15 of 15 runs stored)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({} of {} runs stored)",
+            self.state.as_str(),
+            self.stored,
+            self.planned
+        )
+    }
+}
+
+/// What [`Store::sweep_status`] reads of a sweep's row.
+struct SweepRow {
+    id: i64,
+    spec: String,
+    /// `(shard_k, shard_n)`.
+    shard: (Option<i64>, Option<i64>),
+    /// Its writer ended (the `finished` column).
+    ended: bool,
+}
+
+impl Store {
+    /// The state of the sweep tagged `name` (the id `nnlab runs list --sweep` takes; the
+    /// latest such sweep), or `None` when the store keeps no spec for it. Counted from
+    /// the runs themselves, the one place the fact lives: the sweep's `finished` column says
+    /// only that its writer ended, and the sweep is [`SweepState::Finished`] only when every
+    /// planned run (its shard's grid indices) has a stored result. A sweep recorded before
+    /// schema v5 has no plan: its whole grid counts as planned.
+    pub fn sweep_status(&self, name: &str) -> Result<Option<SweepStatus>, StoreError> {
+        let sql = self.sql();
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, spec_toml, shard_k, shard_n, finished FROM sweeps
+                 WHERE name = ?1 ORDER BY id DESC LIMIT 1",
+                [name],
+                |r| {
+                    Ok(SweepRow {
+                        id: r.get(0)?,
+                        spec: r.get(1)?,
+                        shard: (r.get(2)?, r.get(3)?),
+                        ended: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(&sql)?;
+        let Some(SweepRow {
+            id,
+            spec,
+            shard,
+            ended,
+        }) = row
+        else {
+            return Ok(None);
+        };
+        let spec = parse_spec(&spec, "sweeps.spec_toml")
+            .map_err(|e| self.corrupt(id, "sweep spec", &e.to_string()))?;
+        let planned = crate::store::interrupted::planned(shard, spec.n_runs()).len();
+        let stored: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM runs
+                 WHERE sweep_ref = ?1 AND status NOT IN ('running', 'interrupted')",
+                [id],
+                |r| r.get(0),
+            )
+            .map_err(&sql)?;
+        let stored = usize::try_from(stored).unwrap_or(0);
+        let state = match (ended, stored >= planned) {
+            (false, _) => SweepState::Running,
+            (true, true) => SweepState::Finished,
+            (true, false) => SweepState::Incomplete,
+        };
+        Ok(Some(SweepStatus {
+            state,
+            stored,
+            planned,
+        }))
     }
 }

@@ -39,6 +39,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::params;
 
 use nnlab_lab::sweep::files::{parse_spec, spec_toml};
+use nnlab_lab::sweep::grid::shard_indices;
 use nnlab_lab::sweep::{RunDetail, Shard, SweepSpec};
 
 use crate::clock::{now_rfc3339, rfc3339_at};
@@ -88,6 +89,8 @@ struct Tags {
     spec: Option<SweepSpec>,
     /// Where the chunk files go.
     dir: PathBuf,
+    /// How many runs this process runs (its shard's): an error says how many were stored.
+    planned: usize,
 }
 
 /// The row of one finished run: only scalars (its history and facts are in its chunk).
@@ -240,6 +243,7 @@ impl SweepWriter {
             sweep_ref,
             spec: kept,
             dir,
+            planned: shard_indices(spec.n_runs(), shard).len(),
         };
         let (sender, receiver) = channel();
         let name = store.path().to_string();
@@ -298,14 +302,23 @@ impl Drop for SweepWriter {
     }
 }
 
-/// The writer thread: writes the runs ([`write_runs`]), then marks the sweep finished,
-/// also when writing failed (the sweep ended; its missing runs were not interrupted).
+/// The writer thread: writes the runs ([`write_runs`]), then marks the sweep's writer
+/// ended, also when writing failed (its missing runs were not interrupted; the sweep then
+/// reads as incomplete, see [`Store::sweep_status`], and the error says how many runs were
+/// stored).
 fn write_all(
     store: &mut Store,
     receiver: &Receiver<Batch>,
     tags: &Tags,
 ) -> Result<Vec<i64>, StoreError> {
-    let written = write_runs(store, receiver, tags);
+    let mut ids = Vec::new();
+    let written =
+        write_runs(store, receiver, tags, &mut ids).map_err(|e| StoreError::SweepIncomplete {
+            sweep: tags.sweep.clone(),
+            stored: ids.len(),
+            planned: tags.planned,
+            source: Box::new(e),
+        });
     let marked = match tags.sweep_ref {
         Some(id) => store
             .conn
@@ -314,23 +327,26 @@ fn write_all(
             .map_err(store.sql()),
         None => Ok(()),
     };
-    let ids = written?;
+    written?;
     marked?;
     Ok(ids)
 }
 
 /// Everything waiting goes into one chunk and one transaction, until every sender is gone.
+/// A chunk that cannot be stored does not stop the writer: the later ones are still tried
+/// (every run that fits is kept), and the first error is returned at the end.
 fn write_runs(
     store: &mut Store,
     receiver: &Receiver<Batch>,
     tags: &Tags,
-) -> Result<Vec<i64>, StoreError> {
+    ids: &mut Vec<i64>,
+) -> Result<(), StoreError> {
     // While the sweep's first chunks train. PASSIVE: never waits for other connections.
     store
         .conn
         .execute_batch("PRAGMA wal_checkpoint(PASSIVE)")
         .map_err(store.sql())?;
-    let mut ids = Vec::new();
+    let mut first_error = None;
     let mut times = Times::default();
     let mut open = true;
     while open {
@@ -353,9 +369,36 @@ fn write_runs(
                 Err(RecvTimeoutError::Disconnected) => open = false,
             }
         }
-        insert_chunk(store, &runs, &rows, tags, &mut ids)?;
+        if let Err(e) = store_chunk(store, &runs, &rows, tags, ids) {
+            first_error.get_or_insert(e);
+        }
     }
-    Ok(ids)
+    first_error.map_or(Ok(()), Err)
+}
+
+/// Stores `runs` as one chunk; when that fails (a full disk: the chunk's file or the
+/// database cannot grow), as two halves, down to single runs, so every run that still fits
+/// is kept. Returns the first error met when some run could not be stored.
+fn store_chunk(
+    store: &mut Store,
+    runs: &[RunDetail],
+    rows: &[Row],
+    tags: &Tags,
+    ids: &mut Vec<i64>,
+) -> Result<(), StoreError> {
+    let before = ids.len();
+    let Err(e) = insert_chunk(store, runs, rows, tags, ids) else {
+        return Ok(());
+    };
+    // The ids of a transaction that did not commit name no rows.
+    ids.truncate(before);
+    if runs.len() <= 1 {
+        return Err(e);
+    }
+    let mid = runs.len() / 2;
+    let first = store_chunk(store, &runs[..mid], &rows[..mid], tags, ids);
+    let second = store_chunk(store, &runs[mid..], &rows[mid..], tags, ids);
+    first.and(second).map_err(|_| e)
 }
 
 /// In one transaction: the chunk's row, its file, and its runs' rows; pushes their ids.

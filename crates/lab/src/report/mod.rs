@@ -13,12 +13,10 @@ pub mod findings;
 mod html;
 mod md;
 
-use std::path::{Path, PathBuf};
-
 use nnlab_plot::LineChart;
 use nnlab_report::Table;
 
-use crate::files::write_atomic;
+use crate::files::OutSet;
 use crate::sweep::files::spec_toml;
 use crate::sweep::plots::factor_charts;
 use crate::sweep::summary::judged_on;
@@ -160,12 +158,13 @@ impl Report {
     }
 }
 
-/// Writes `report.html` and `report.md` into `dir` (the PNGs the Markdown links are written
-/// by [`crate::sweep::files::write_sweep`]); returns the paths.
-pub fn write_reports(dir: &Path, report: &Report) -> Result<Vec<PathBuf>, LabError> {
-    let html = dir.join("report.html");
-    write_atomic(&html, render_html(report)?.as_bytes())?;
-    let md = dir.join("report.md");
-    write_atomic(&md, render_markdown(report).as_bytes())?;
-    Ok(vec![html, md])
+/// The files a report writes into a sweep's folder.
+pub const REPORT_FILES: [&str; 2] = ["report.html", "report.md"];
+
+/// Puts `report.html` and `report.md` into `set`, beside the sweep's files (the PNGs the
+/// Markdown links are put by [`crate::sweep::files::put_sweep`]).
+pub fn put_reports(set: &mut OutSet, report: &Report) -> Result<(), LabError> {
+    let [html, md] = REPORT_FILES;
+    set.put(html, render_html(report)?.as_bytes())?;
+    set.put(md, render_markdown(report).as_bytes())
 }

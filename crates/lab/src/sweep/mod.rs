@@ -45,6 +45,7 @@ pub mod fast;
 pub mod files;
 pub mod grid;
 pub mod json;
+pub mod merge;
 pub mod plots;
 pub mod record;
 pub mod summary;

@@ -165,19 +165,24 @@ struct UnfinishedSweep {
 }
 
 impl UnfinishedSweep {
-    /// The planned grid indices of a sweep of `n_runs`: its shard's, every index without
-    /// one, none if the stored shard is not `1 <= K <= N` (the schema checks it too).
     fn planned(&self, n_runs: usize) -> Vec<usize> {
-        let shard = match self.shard {
-            (None, None) => None,
-            (Some(k), Some(n)) => match (usize::try_from(k), usize::try_from(n)) {
-                (Ok(k), Ok(n)) if (1..=n).contains(&k) => Some(Shard { k, n }),
-                _ => return Vec::new(),
-            },
-            _ => return Vec::new(),
-        };
-        shard_indices(n_runs, shard)
+        planned(self.shard, n_runs)
     }
+}
+
+/// The planned grid indices of a sweep of `n_runs` whose row holds `(shard_k, shard_n)`:
+/// its shard's, every index without one, none if the stored shard is not `1 <= K <= N`
+/// (the schema checks it too).
+pub(crate) fn planned(shard: (Option<i64>, Option<i64>), n_runs: usize) -> Vec<usize> {
+    let shard = match shard {
+        (None, None) => None,
+        (Some(k), Some(n)) => match (usize::try_from(k), usize::try_from(n)) {
+            (Ok(k), Ok(n)) if (1..=n).contains(&k) => Some(Shard { k, n }),
+            _ => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    shard_indices(n_runs, shard)
 }
 
 /// Without `/proc`, a `running` row older than this is taken as abandoned.

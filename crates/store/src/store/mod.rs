@@ -11,11 +11,13 @@ use rusqlite::Connection;
 use crate::schema::sql_error;
 use crate::StoreError;
 
-mod interrupted;
+mod check;
+pub(crate) mod interrupted;
 mod open;
 mod recorder;
 mod write;
 
+pub use check::QUICK_CHECK_BYTES;
 pub use interrupted::STALE_AFTER;
 pub use open::{default_path, BUSY_TIMEOUT};
 pub use recorder::Recorder;

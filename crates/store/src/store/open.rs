@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::Store;
+use super::{check, Store};
 use crate::schema::{migrate, sql_error};
 use crate::StoreError;
 
@@ -25,8 +25,9 @@ pub fn default_path() -> Result<PathBuf, StoreError> {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `path`, migrates it to the current schema,
-    /// and marks `running` rows whose process is gone as `interrupted`.
+    /// Opens (creating if needed) the store at `path`, checks that it is not damaged
+    /// (a damaged one is refused with how to recover), migrates it to the current schema, and
+    /// marks `running` rows whose process is gone as `interrupted`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let name = path.display().to_string();
         let io = |source| StoreError::Io {
@@ -52,6 +53,7 @@ impl Store {
                 }
             }
         }
+        check::check_header(path, &name)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -89,6 +91,8 @@ fn setup(conn: &mut Connection, name: &str) -> Result<(), StoreError> {
         .map_err(sql)?;
     conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
         .map_err(sql)?;
+    // Before the migrations write anything: a damaged store takes no more writes.
+    check::check_pages(conn, name)?;
     migrate(conn, name)
 }
 
