@@ -41,6 +41,13 @@ pub enum StoreError {
         what: String,
         message: String,
     },
+    /// Writing a Parquet file (`runs export --format parquet`).
+    #[error("{path}: {source}")]
+    Parquet {
+        path: String,
+        #[source]
+        source: parquet::errors::ParquetError,
+    },
     #[error("{key}: {message}")]
     Input { key: String, message: String },
     #[error(transparent)]
@@ -56,6 +63,7 @@ impl StoreError {
                 rusqlite::Error::ToSqlConversionFailure(_) | rusqlite::Error::InvalidQuery
             ),
             StoreError::Lab(e) => e.is_input_error(),
+            StoreError::Parquet { .. } => false,
             _ => true,
         }
     }
