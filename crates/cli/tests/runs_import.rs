@@ -1,28 +1,11 @@
 //! `nnlab runs import` and `nnlab runs export --format parquet`, run as the real binary in a
 //! temporary directory: whole outputs, and the errors naming what the user typed.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn nnlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nnlab"))
-        .args(args)
-        .current_dir(dir)
-        // Never the user's store: a command without --store lands here.
-        .env("NNLAB_STORE", dir.join("default.sqlite"))
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = nnlab(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{nnlab, ok};
 
 fn train(dir: &Path, store: &str, lr: &str) {
     let args = ["train", "-q", "--rows", "20", "--epochs", "10", "--lr", lr];

@@ -127,8 +127,8 @@ impl Store {
         let name = source.display().to_string();
         if !source.is_file() {
             return Err(StoreError::Input {
-                key: "runs import".into(),
-                message: format!("{name}: no such run store"),
+                key: name,
+                message: "no such run store".into(),
             });
         }
         let from = Store::open(source)?;
