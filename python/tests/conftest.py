@@ -20,3 +20,13 @@ def read_csv_exact(path):
 
     exact = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
     return pd.read_csv(path, **exact)
+
+
+def nnlab_cli():
+    """The nnlab binary: on PATH, else the workspace's release or debug build (`cargo test
+    --workspace`, which CI runs first, builds the debug one); None when there is none."""
+    import shutil
+
+    return shutil.which("nnlab") or next(
+        (str(p) for p in [ROOT / "target" / "release" / "nnlab", ROOT / "target" / "debug" / "nnlab"]
+         if p.exists()), None)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import nnlab
-from conftest import INSURANCE, ROOT, read_csv_exact
+from conftest import INSURANCE, nnlab_cli, read_csv_exact
 
 # The final epoch's loss of the default run: what `nnlab train` prints (README, and the
 # CLI's tests hold it bit-identical to a scalar implementation of the course's equations).
@@ -137,11 +137,7 @@ def test_training_releases_the_gil():
 def test_predict_from_a_run_folder_as_nnlab_predict(tmp_path):
     # A folder as `nnlab train --out DIR` writes it: the CLI's own run, when the binary is
     # at hand; its predictions.csv holds the predictions for its rows.
-    import shutil
-
-    cli = shutil.which("nnlab") or next(
-        (str(p) for p in [ROOT / "target" / "release" / "nnlab", ROOT / "target" / "debug" / "nnlab"]
-         if p.exists()), None)
+    cli = nnlab_cli()
     if cli is None:
         pytest.skip("no nnlab binary built (cargo build)")
     subprocess.run([cli, "train", "-q", "--epochs", "5", "--out", str(tmp_path / "run"),

@@ -1,6 +1,6 @@
 //! `nnlab runs`: the run store (every run of `nnlab train`, `nnlab sweep` and `nnlab
 //! experiment run` is recorded there) listed, shown,
-//! compared, rerun, exported and pruned. The store (`nnlab-store`) keeps and reads the
+//! compared, rerun, exported (CSV, JSON, Parquet), imported from other stores and pruned. The store (`nnlab-store`) keeps and reads the
 //! runs; comparing and rerunning them is the lab's (`nnlab_lab::compare`,
 //! `nnlab_lab::rerun`), which this glue hands the stored runs to.
 
@@ -12,6 +12,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use nnlab_lab::sweep::{Shard, SweepSpec};
 use nnlab_lab::verdict::Outcome;
 use nnlab_lab::{Experiment, LabError, RunResult};
+use nnlab_store::columnar::write_parquet;
 use nnlab_store::writer::new_sweep_id;
 use nnlab_store::{
     export, render, Condition, Filter, Recorder, RunStatus, Store, StoreError, SweepWriter,
@@ -181,6 +182,7 @@ pub struct RunsArgs {
 enum Format {
     Csv,
     Json,
+    Parquet,
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,12 +236,23 @@ enum RunsCommand {
     },
     /// Every run as one flat row (status, outcome, configuration keys, final metrics)
     Export {
-        /// csv (pandas.read_csv) or json (a list of flat objects)
+        /// csv (pandas.read_csv), json (a list of flat objects) or parquet (into the folder
+        /// --out: runs.parquet, the same columns, and curves.parquet, every run's id, epoch,
+        /// train_loss, test_loss and lr; pandas.read_parquet, polars)
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
-        /// Write to FILE instead of standard output
+        /// Write to FILE instead of standard output (with --format parquet: the folder DIR,
+        /// required)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+    /// Add the runs of other stores (e.g. a sharded sweep's, one store per shard) to this
+    /// one: each run once (importing a store again adds nothing), with new ids and
+    /// everything else kept, histories bit for bit; runs still running are left out
+    Import {
+        /// The stores to read runs from
+        #[arg(required = true, value_name = "STORE")]
+        sources: Vec<PathBuf>,
     },
     /// Delete runs by id
     Delete {
@@ -365,14 +378,49 @@ pub fn run(args: &RunsArgs) -> anyhow::Result<ExitCode> {
         }
         RunsCommand::Export { format, out: file } => {
             let runs = store.list(&Filter::default()).map_err(input)?;
-            let text = match format {
-                Format::Csv => export::to_csv(&runs),
-                Format::Json => export::to_json(&runs),
+            let text = match (format, file) {
+                (Format::Parquet, Some(dir)) => {
+                    for path in write_parquet(&store, &runs, dir).map_err(input)? {
+                        eprintln!("wrote {}", path.display());
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                (Format::Parquet, None) => {
+                    return Err(LabError::Config {
+                        key: "--format parquet".into(),
+                        message: "writes two files: give the folder with --out DIR".into(),
+                    }
+                    .into())
+                }
+                (Format::Csv, _) => export::to_csv(&runs),
+                (Format::Json, _) => export::to_json(&runs),
             }
             .map_err(input)?;
             match file {
                 Some(f) => write_file(f, &text)?,
                 None => write!(out, "{text}")?,
+            }
+        }
+        RunsCommand::Import { sources } => {
+            let mut store = store;
+            for source in sources {
+                let done = store.import(source).map_err(input)?;
+                let mut line = format!(
+                    "{}: added {} runs, {} already here",
+                    source.display(),
+                    done.added.len(),
+                    done.present
+                );
+                if done.running > 0 {
+                    line += &format!(", {} still running left out", done.running);
+                }
+                if done.no_outcome > 0 {
+                    line += &format!(
+                        ", {} without an outcome (recorded before schema v6) left out",
+                        done.no_outcome
+                    );
+                }
+                writeln!(out, "{line}")?;
             }
         }
         RunsCommand::Delete { ids } => {

@@ -57,6 +57,13 @@ pub enum StoreError {
         what: String,
         message: String,
     },
+    /// Writing a Parquet file (`runs export --format parquet`).
+    #[error("{path}: {source}")]
+    Parquet {
+        path: String,
+        #[source]
+        source: parquet::errors::ParquetError,
+    },
     #[error("{key}: {message}")]
     Input { key: String, message: String },
     #[error(transparent)]
@@ -73,6 +80,7 @@ impl StoreError {
             ),
             StoreError::Lab(e) => e.is_input_error(),
             StoreError::SweepIncomplete { source, .. } => source.is_input_error(),
+            StoreError::Parquet { .. } => false,
             _ => true,
         }
     }

@@ -1,5 +1,6 @@
 //! `runs export`: one flat row per run (status, outcome, seeds, final metrics, every configuration
 //! key), as CSV or a JSON list of objects; both load with `pandas.read_csv` / `read_json`.
+//! The same columns as Parquet, with the runs' curves beside them: [`crate::columnar`].
 
 use serde_json::{Map, Value};
 
@@ -8,7 +9,7 @@ use crate::StoreError;
 use nnlab_lab::flat::{flatten, text};
 
 /// The columns of a run in export order: fixed fields, then `metrics.*`, then `config.*`.
-fn flat_row(r: &RunSummary) -> Vec<(String, Value)> {
+pub(crate) fn flat_row(r: &RunSummary) -> Vec<(String, Value)> {
     let mut row: Vec<(String, Value)> = vec![
         ("id".into(), r.id.into()),
         ("status".into(), r.status.as_str().into()),
@@ -35,7 +36,7 @@ fn flat_row(r: &RunSummary) -> Vec<(String, Value)> {
 }
 
 /// The union of every run's columns, in first-seen order.
-fn columns(rows: &[Vec<(String, Value)>]) -> Vec<String> {
+pub(crate) fn columns(rows: &[Vec<(String, Value)>]) -> Vec<String> {
     let mut cols: Vec<String> = Vec::new();
     for row in rows {
         for (k, _) in row {

@@ -31,9 +31,11 @@
 
 pub mod chunk;
 pub mod clock;
+pub mod columnar;
 mod error;
 pub mod export;
 pub mod history;
+pub mod import;
 mod predict;
 pub mod query;
 pub mod read;
