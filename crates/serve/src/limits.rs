@@ -18,6 +18,32 @@ pub const MAX_EPOCHS: usize = 100_000;
 pub const MAX_SAMPLE_STEPS: usize = 5_000_000;
 /// Request bodies (JSON, CSV text) in bytes: 1 MiB.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// The longest JSON of one history record (`{"epoch":100000,"train_loss":...,"test_loss":...,
+/// "lr":...}` with every number at its longest, 119 bytes), rounded up.
+pub const MAX_RECORD_BYTES: usize = 128;
+/// The longest JSON of one parameter in an export, where each appears four times (by name
+/// in `initial` and `final`, in `initial_network` and `final_network`), rounded up.
+pub const MAX_PARAM_BYTES: usize = 64;
+/// Bodies of `POST /api/sessions/import` in bytes (15,314,944, about 14.6 MiB): an export of
+/// the longest session the other limits allow re-imports. It holds the configuration and
+/// an uploaded CSV (each came in a body of at most [`MAX_BODY_BYTES`]), one record per
+/// epoch ([`MAX_EPOCHS`] of at most [`MAX_RECORD_BYTES`]) and the parameters four times
+/// ([`MAX_LAYERS`] layers of at most [`MAX_WIDTH`] neurons with [`MAX_WIDTH`] weights and a
+/// bias each).
+pub const MAX_IMPORT_BYTES: usize = 2 * MAX_BODY_BYTES
+    + MAX_EPOCHS * MAX_RECORD_BYTES
+    + 4 * MAX_LAYERS * MAX_WIDTH * (MAX_WIDTH + 1) * MAX_PARAM_BYTES;
+/// Connections open at once unless `nnlab serve --max-connections` says otherwise; one
+/// more is answered 503 and closed.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+/// Seconds a request's head may take (`--header-timeout`), counted from when the server
+/// waits for it: on a kept-alive connection this is also how long it stays open idle.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+/// Seconds a request's body may take after its head (`--body-timeout`).
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
+/// File descriptors kept beside the connections (the run store, the runtime, the
+/// listener): `--max-connections` plus these must fit the process's open-file limit.
+pub const RESERVED_FILES: u64 = 64;
 /// Parameter snapshots kept for undo.
 pub const UNDO_DEPTH: usize = 32;
 /// Grid side for the output-over-the-input-plane chart.
