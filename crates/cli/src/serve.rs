@@ -56,12 +56,12 @@ impl ServeArgs {
             header_timeout: Duration::from_secs(self.header_timeout),
             body_timeout: Duration::from_secs(self.body_timeout),
         };
-        options
-            .check(nnlab_serve::open_file_limit())
-            .map_err(|nnlab_serve::ServeError::Option { option, message }| LabError::Config {
+        options.check(nnlab_serve::open_file_limit()).map_err(
+            |nnlab_serve::ServeError::Option { option, message }| LabError::Config {
                 key: option.into(),
                 message,
-            })?;
+            },
+        )?;
         Ok(options)
     }
 

@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, TRANSFER_ENCODING};
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
@@ -17,12 +16,17 @@ use crate::ApiError;
 /// Characters of a request's path an error message repeats: a 60 KiB path is not echoed.
 const PATH_IN_MESSAGE: usize = 100;
 
-/// The middleware of [`crate::router`]: an error answer without a JSON body gets one, its
-/// text (or the status's reason) as the message; `allow` and `retry-after` are kept.
-pub(crate) async fn json_errors(req: Request, next: Next) -> Response {
-    let method = req.method().clone();
+/// What [`json_errors`] names a request by: its method and (the start of) its path.
+pub(crate) fn request_name(req: &Request) -> String {
     let path: String = req.uri().path().chars().take(PATH_IN_MESSAGE).collect();
-    let answer = next.run(req).await;
+    format!("{} {path}", req.method())
+}
+
+/// The whole app's answer as the server sends it: an error answer without a JSON body gets
+/// one, its text (or the status's reason) as the message; `allow` and `retry-after` are
+/// kept. Applied around the router rather than as its layer, since the router adds `allow`
+/// to a 405 outside its layers.
+pub(crate) async fn json_errors(request: String, answer: Response) -> Response {
     let status = answer.status();
     let is_json = answer
         .headers()
@@ -45,13 +49,10 @@ pub(crate) async fn json_errors(req: Request, next: Next) -> Response {
                 .get(ALLOW)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("another method");
-            format!("{method} {path}: this route answers {allowed}")
+            format!("{request}: this route answers {allowed}")
         }
         (_, Some(text)) => text,
-        (_, None) => status
-            .canonical_reason()
-            .unwrap_or("error")
-            .to_lowercase(),
+        (_, None) => status.canonical_reason().unwrap_or("error").to_lowercase(),
     };
     let mut json = ApiError::with(status, message).into_response();
     for name in [ALLOW, RETRY_AFTER] {

@@ -41,9 +41,13 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
 /// Seconds a request's body may take after its head (`--body-timeout`).
 pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
-/// File descriptors kept beside the connections (the run store, the runtime, the
-/// listener): `--max-connections` plus these must fit the process's open-file limit.
-pub const RESERVED_FILES: u64 = 64;
+/// Refused connections (past the cap) held at once while the server reads what their
+/// clients sent before closing them; past this many a refused connection closes at once.
+pub const LINGERING_REFUSALS: usize = 256;
+/// File descriptors kept beside the connections: the run store, the runtime and the
+/// listener (64) and [`LINGERING_REFUSALS`]. `--max-connections` plus these must fit the
+/// process's open-file limit.
+pub const RESERVED_FILES: u64 = 64 + LINGERING_REFUSALS as u64;
 /// Parameter snapshots kept for undo.
 pub const UNDO_DEPTH: usize = 32;
 /// Grid side for the output-over-the-input-plane chart.

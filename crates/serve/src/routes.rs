@@ -115,7 +115,6 @@ pub fn router(store: Arc<Sessions>, runs: Arc<RunStore>) -> Router {
         .route("/api/sessions/{id}/grid", get(grid))
         .fallback(|| async { ApiError::not_found("no such page or API route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(crate::guard::json_errors))
         .with_state(AppState {
             sessions: store,
             runs,

@@ -20,19 +20,21 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::limits::{
     DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_CONNECTIONS,
-    RESERVED_FILES,
+    LINGERING_REFUSALS, RESERVED_FILES,
 };
 use crate::wire::{raw_reply, Wire};
 use crate::{guard, ApiError};
 
 /// How long the server writes an answer of its own (a 408) to a client before it gives up.
 const OWN_ANSWER_WRITE: Duration = Duration::from_secs(1);
+/// How long a refused connection is read from before it closes (see [`refuse`]).
+const REFUSAL_LINGER: Duration = Duration::from_millis(100);
 /// The pause after a failed accept (out of file descriptors, say) before the next.
 const ACCEPT_RETRY: Duration = Duration::from_millis(50);
 
@@ -78,7 +80,10 @@ impl ServeOptions {
             return option("--max-connections", "0 would refuse every request".into());
         }
         if self.header_timeout.is_zero() || self.body_timeout.is_zero() {
-            return option("--header-timeout/--body-timeout", "must be at least 1 s".into());
+            return option(
+                "--header-timeout/--body-timeout",
+                "must be at least 1 s".into(),
+            );
         }
         if let Some(limit) = open_files {
             let fits = limit.saturating_sub(RESERVED_FILES);
@@ -87,8 +92,8 @@ impl ServeOptions {
                     "--max-connections",
                     format!(
                         "{} is more than this process may open: its open-file limit is {limit} \
-                         (`ulimit -n`), less {RESERVED_FILES} kept for the store and the \
-                         runtime, {fits}; lower --max-connections or raise the limit",
+                         (`ulimit -n`), less {RESERVED_FILES} kept for the store, the \
+                         runtime and refusals, {fits}; lower --max-connections or raise the limit",
                         self.max_connections
                     ),
                 );
@@ -118,9 +123,11 @@ pub fn open_file_limit() -> Option<u64> {
     }
 }
 
-/// Serves `app` on `listener` until the process ends, within `options`.
+/// Serves `app` on `listener` until the process ends, within `options`; every error
+/// answer of `app` without a JSON body is given one (`{"error": its text or reason}`).
 pub async fn serve_app(listener: TcpListener, app: Router, options: ServeOptions) {
     let open = Arc::new(Semaphore::new(options.max_connections));
+    let lingering = Arc::new(Semaphore::new(LINGERING_REFUSALS));
     let options = Arc::new(options);
     loop {
         let stream = match listener.accept().await {
@@ -140,24 +147,31 @@ pub async fn serve_app(listener: TcpListener, app: Router, options: ServeOptions
                     drop(permit);
                 });
             }
-            Err(_) => refuse(stream, options.max_connections),
+            Err(_) => {
+                let linger = lingering.clone().try_acquire_owned().ok();
+                tokio::spawn(refuse(stream, options.max_connections, linger));
+            }
         }
     }
 }
 
-/// Answers a connection past the cap with a 503 and closes it, without waiting for it: a
-/// fresh socket's send buffer takes the short answer whole.
-fn refuse(stream: TcpStream, cap: usize) {
+/// Answers a connection past the cap with a 503 and closes it. A fresh socket's send
+/// buffer takes the short answer whole, so the write never waits for the client. Closing a
+/// socket with unread data resets the connection, which can destroy the answer before the
+/// client reads it: with a `linger` place, what the client sends in the next
+/// [`REFUSAL_LINGER`] is read and dropped first.
+async fn refuse(mut stream: TcpStream, cap: usize, linger: Option<OwnedSemaphorePermit>) {
     let busy = ApiError::busy(format!(
         "the server has {cap} connections open, its limit (--max-connections); try again shortly"
     ));
-    // What the client already sent is read first, so that closing does not reset the
-    // connection before it reads the answer.
-    let mut discard = [0u8; 4096];
-    while matches!(stream.try_read(&mut discard), Ok(n) if n > 0) {}
     let _ = stream.try_write(&raw_reply(&busy, "retry-after: 1\r\n"));
-    if let Ok(stream) = stream.into_std() {
-        let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.shutdown().await;
+    if linger.is_some() {
+        let mut discard = [0u8; 4096];
+        let _ = tokio::time::timeout(REFUSAL_LINGER, async {
+            while matches!(stream.read(&mut discard).await, Ok(n) if n > 0) {}
+        })
+        .await;
     }
 }
 
@@ -169,11 +183,12 @@ async fn connection(stream: TcpStream, app: Router, options: &ServeOptions) {
     let router = TowerToHyperService::new(app);
     let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
         let req = guard::with_body_deadline(req.map(Body::new), body_timeout);
+        let request = guard::request_name(&req);
         let answer = hyper::service::Service::call(&router, req);
         // Boxed: hyper hands the connection back (for a 408) only when its parts are Unpin.
         async move {
             Ok::<_, Infallible>(match AssertUnwindSafe(answer).catch_unwind().await {
-                Ok(Ok(answer)) => answer,
+                Ok(Ok(answer)) => guard::json_errors(request, answer).await,
                 Ok(Err(never)) => match never {},
                 Err(_) => ApiError::internal("the request failed inside the server (a panic)")
                     .into_response(),
@@ -194,7 +209,8 @@ async fn connection(stream: TcpStream, app: Router, options: &ServeOptions) {
             "the request's head did not arrive within {} s (--header-timeout)",
             options.header_timeout.as_secs()
         ));
-        let _ = tokio::time::timeout(OWN_ANSWER_WRITE, stream.write_all(&raw_reply(&late, ""))).await;
+        let _ =
+            tokio::time::timeout(OWN_ANSWER_WRITE, stream.write_all(&raw_reply(&late, ""))).await;
     }
     let _ = tokio::time::timeout(OWN_ANSWER_WRITE, stream.shutdown()).await;
 }
@@ -209,15 +225,17 @@ mod tests {
             max_connections: 20_000,
             ..ServeOptions::default()
         };
-        // 20,000 connections need 20,064 files with the 64 kept aside.
+        // 20,000 connections need 20,320 files with the 64 + 256 kept aside (limits.rs).
         assert_eq!(
             options.check(Some(20_000)).map_err(|e| e.to_string()),
-            Err("--max-connections: 20000 is more than this process may open: its open-file \
-                 limit is 20000 (`ulimit -n`), less 64 kept for the store and the runtime, \
-                 19936; lower --max-connections or raise the limit"
-                .to_string())
+            Err(
+                "--max-connections: 20000 is more than this process may open: its open-file \
+                 limit is 20000 (`ulimit -n`), less 320 kept for the store, the runtime and \
+                 refusals, 19680; lower --max-connections or raise the limit"
+                    .to_string()
+            )
         );
-        assert_eq!(options.check(Some(20_064)), Ok(()));
+        assert_eq!(options.check(Some(20_320)), Ok(()));
         assert_eq!(options.check(None), Ok(()));
         let zero = ServeOptions {
             max_connections: 0,
