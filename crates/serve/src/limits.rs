@@ -103,3 +103,27 @@ pub fn check_network(net: &Network) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_history_record_fits_max_record_bytes() {
+        // Every number at its longest in serde_json's shortest round-trip form: 17
+        // significant digits, a sign and a three-digit exponent (f64's smallest normal).
+        let worst = -2.2250738585072014e-308;
+        let record = nnlab_train::EpochRecord {
+            epoch: MAX_EPOCHS,
+            train_loss: worst,
+            test_loss: Some(worst),
+            lr: worst,
+        };
+        let json = serde_json::to_string(&record).expect("a record serializes");
+        assert_eq!(json.len(), 119, "{json}");
+        assert!(json.len() <= MAX_RECORD_BYTES);
+        // One parameter by name, the longest name the limits allow, with its comma.
+        let named = format!("\"L{MAX_LAYERS}.w[{MAX_WIDTH}][{MAX_WIDTH}]\":{worst},");
+        assert!(named.len() <= MAX_PARAM_BYTES, "{named}");
+    }
+}

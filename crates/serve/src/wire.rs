@@ -37,7 +37,7 @@ fn replace_hyper_reply(buf: &[u8]) -> Option<Vec<u8>> {
         400 => "the request's head is not HTTP/1.1 (its method, URI, a header or the version)",
         414 => "the request's URI is longer than the server reads (64 KiB)",
         431 => {
-            "the request's headers are more or longer than the server reads (100 headers, 400 KiB)"
+            "the request's headers are more or longer than the server reads (100 headers, about 400 KiB)"
         }
         _ => return None,
     };
