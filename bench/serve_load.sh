@@ -8,14 +8,20 @@
 # and prints the server's resident memory (VmRSS, and the peak VmHWM) and open files
 # before, during (the most seen, sampled every 0.2 s) and after each phase.
 #
-#   bench/serve_load.sh            # builds the release binaries first
+#   bench/serve_load.sh                 # builds the release binaries first
+#   PROFILE=debug bench/serve_load.sh   # the same with unoptimized builds (a quick try)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --release -p nnlab -p nnlab-serve --example stalled_load >&2
-client="$target/release/examples/stalled_load"
+profile="${PROFILE:-release}"
+target="${CARGO_TARGET_DIR:-target}/$profile"
+if [ "$profile" = release ]; then
+    cargo build --release -p nnlab -p nnlab-serve --example stalled_load >&2
+else
+    cargo build -p nnlab -p nnlab-serve --example stalled_load >&2
+fi
+client="$target/examples/stalled_load"
 tmp="$(mktemp -d)"
-"$target/release/nnlab" serve --host 127.0.0.1 --port 0 --no-store > "$tmp/out" 2> "$tmp/err" &
+"$target/nnlab" serve --host 127.0.0.1 --port 0 --no-store > "$tmp/out" 2> "$tmp/err" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do
