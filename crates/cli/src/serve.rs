@@ -90,7 +90,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .build()?;
     let options = args.options()?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        let listener = nnlab_serve::bind(&args.host, args.port)
             .await
             .map_err(|e| LabError::Config {
                 key: "--host/--port".into(),

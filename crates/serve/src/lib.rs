@@ -58,7 +58,7 @@ pub use error::ApiError;
 pub use routes::{router, AppState};
 pub use runs::RunStore;
 pub use save::{run_result, saved_run, SavedRun};
-pub use server::{open_file_limit, serve_app, ServeError, ServeOptions};
+pub use server::{bind, open_file_limit, serve_app, ServeError, ServeOptions};
 pub use session::{ParamEdit, Session, StepRequest};
 pub use sessions::Sessions;
 pub use step_api::{step_report, StepApiRequest, Values};

@@ -41,6 +41,11 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
 /// Seconds a request's body may take after its head (`--body-timeout`).
 pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 30;
+/// Connections the kernel queues before the server accepts them (`listen`'s backlog, which
+/// Linux caps at `net.core.somaxconn`, 4096 by default). Tokio's own is 1024: in a burst past
+/// the queue the kernel drops new connections' first packets and their clients wait 1 s,
+/// then 3 s, before they try again.
+pub const LISTEN_BACKLOG: u32 = 4096;
 /// Refused connections (past the cap) held at once while the server reads what their
 /// clients sent before closing them; past this many a refused connection closes at once.
 pub const LINGERING_REFUSALS: usize = 256;

@@ -21,12 +21,12 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::limits::{
     DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_CONNECTIONS,
-    LINGERING_REFUSALS, RESERVED_FILES,
+    LINGERING_REFUSALS, LISTEN_BACKLOG, RESERVED_FILES,
 };
 use crate::wire::{raw_reply, Wire};
 use crate::{guard, ApiError};
@@ -121,6 +121,37 @@ pub fn open_file_limit() -> Option<u64> {
     {
         None
     }
+}
+
+/// A listener on `host:port` (the first of the host's addresses that binds) with a queue
+/// of [`LISTEN_BACKLOG`] connections.
+pub async fn bind(host: &str, port: u16) -> std::io::Result<TcpListener> {
+    let mut failed = None;
+    for addr in tokio::net::lookup_host((host, port)).await? {
+        let socket = if addr.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        // As std's `TcpListener::bind` does on unix: a restarted server binds its port
+        // while the last one's connections are in TIME_WAIT.
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        if let Err(e) = socket.bind(addr) {
+            failed = Some(e);
+            continue;
+        }
+        match socket.listen(LISTEN_BACKLOG) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => failed = Some(e),
+        }
+    }
+    Err(failed.unwrap_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::AddrNotAvailable,
+            "the host has no address",
+        )
+    }))
 }
 
 /// Serves `app` on `listener` until the process ends, within `options`; every error
