@@ -15,9 +15,9 @@ cd "$(dirname "$0")/.."
 profile="${PROFILE:-release}"
 target="${CARGO_TARGET_DIR:-target}/$profile"
 if [ "$profile" = release ]; then
-    cargo build --release -p nnlab -p nnlab-serve --example stalled_load >&2
+    cargo build --release -p nnlab -p nnlab-serve --bin nnlab --example stalled_load >&2
 else
-    cargo build -p nnlab -p nnlab-serve --example stalled_load >&2
+    cargo build -p nnlab -p nnlab-serve --bin nnlab --example stalled_load >&2
 fi
 client="$target/examples/stalled_load"
 tmp="$(mktemp -d)"
