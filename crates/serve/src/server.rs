@@ -178,32 +178,41 @@ pub async fn serve_app(listener: TcpListener, app: Router, options: ServeOptions
                     drop(permit);
                 });
             }
-            Err(_) => {
-                let linger = lingering.clone().try_acquire_owned().ok();
-                tokio::spawn(refuse(stream, options.max_connections, linger));
-            }
+            // Refused in the loop itself unless it may linger: a burst of refusals queued
+            // as tasks would hold their sockets, past the cap, until the tasks ran.
+            Err(_) => match lingering.clone().try_acquire_owned() {
+                Ok(linger) => {
+                    tokio::spawn(refuse(stream, options.max_connections, linger));
+                }
+                Err(_) => {
+                    let _ = stream.try_write(&refusal(options.max_connections));
+                }
+            },
         }
     }
+}
+
+/// The 503 of a connection past the cap.
+fn refusal(cap: usize) -> Vec<u8> {
+    let busy = ApiError::busy(format!(
+        "the server has {cap} connections open, its limit (--max-connections); try again shortly"
+    ));
+    raw_reply(&busy, "retry-after: 1\r\n")
 }
 
 /// Answers a connection past the cap with a 503 and closes it. A fresh socket's send
 /// buffer takes the short answer whole, so the write never waits for the client. Closing a
 /// socket with unread data resets the connection, which can destroy the answer before the
-/// client reads it: with a `linger` place, what the client sends in the next
-/// [`REFUSAL_LINGER`] is read and dropped first.
-async fn refuse(mut stream: TcpStream, cap: usize, linger: Option<OwnedSemaphorePermit>) {
-    let busy = ApiError::busy(format!(
-        "the server has {cap} connections open, its limit (--max-connections); try again shortly"
-    ));
-    let _ = stream.try_write(&raw_reply(&busy, "retry-after: 1\r\n"));
+/// client reads it: what the client sends in the next [`REFUSAL_LINGER`] is read and
+/// dropped first, by at most [`LINGERING_REFUSALS`] at once (a permit each).
+async fn refuse(mut stream: TcpStream, cap: usize, _linger: OwnedSemaphorePermit) {
+    let _ = stream.try_write(&refusal(cap));
     let _ = stream.shutdown().await;
-    if linger.is_some() {
-        let mut discard = [0u8; 4096];
-        let _ = tokio::time::timeout(REFUSAL_LINGER, async {
-            while matches!(stream.read(&mut discard).await, Ok(n) if n > 0) {}
-        })
-        .await;
-    }
+    let mut discard = [0u8; 4096];
+    let _ = tokio::time::timeout(REFUSAL_LINGER, async {
+        while matches!(stream.read(&mut discard).await, Ok(n) if n > 0) {}
+    })
+    .await;
 }
 
 /// Serves one connection: requests until the client closes it or a timeout does.
