@@ -39,12 +39,12 @@ fn quick(max_connections: usize) -> ServeOptions {
     }
 }
 
-async fn start_quick(max_connections: usize) -> SocketAddr {
+async fn start_quick(options: ServeOptions) -> SocketAddr {
     let app = nnlab_serve::router(
         Arc::new(nnlab_serve::Sessions::default()),
         Arc::new(nnlab_serve::RunStore::disabled()),
     );
-    common::start_app(app, quick(max_connections)).await
+    common::start_app(app, options).await
 }
 
 #[tokio::test]
@@ -135,7 +135,7 @@ async fn a_panic_is_a_500_and_plain_text_errors_become_json() {
 
 #[tokio::test]
 async fn heads_and_bodies_that_do_not_arrive_in_time_are_408() {
-    let addr = start_quick(16).await;
+    let addr = start_quick(quick(16)).await;
     // A head begun and never finished: 408 after the 1 s header timeout.
     let t = Instant::now();
     let r = raw(addr, b"GET / HTTP/1.1\r\nHost: x\r\n").await;
@@ -181,7 +181,13 @@ fn open_files() -> usize {
 async fn stalled_connections_past_the_cap_are_refused_and_the_rest_time_out() {
     const CAP: usize = 100;
     const STALLED: usize = 300;
-    let addr = start_quick(CAP).await;
+    // 5 s for a head: long enough that none times out before the checks below, even on a
+    // loaded machine.
+    let addr = start_quick(ServeOptions {
+        header_timeout: Duration::from_secs(5),
+        ..quick(CAP)
+    })
+    .await;
     #[cfg(target_os = "linux")]
     let before = open_files();
     let mut stalled = Vec::new();
@@ -216,7 +222,7 @@ async fn stalled_connections_past_the_cap_are_refused_and_the_rest_time_out() {
         *answers.entry(r.status).or_insert(0) += 1;
         assert!(r.error().contains("--"), "{}", r.body);
     }
-    // The first CAP waited for their heads until the 1 s timeout; the others were refused.
+    // The first CAP waited for their heads until the 5 s timeout; the others were refused.
     assert_eq!(
         answers,
         [(408, CAP), (503, STALLED - CAP)].into_iter().collect()
