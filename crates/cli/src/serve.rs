@@ -4,10 +4,15 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use clap::builder::TypedValueParser;
 use clap::Args;
 use nnlab_lab::LabError;
-use nnlab_serve::RunStore;
+use nnlab_serve::limits::{
+    DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_CONNECTIONS,
+};
+use nnlab_serve::{RunStore, ServeOptions};
 
 /// Flags of `nnlab serve`.
 #[derive(Debug, Args)]
@@ -26,9 +31,40 @@ pub struct ServeArgs {
     /// Neither list nor save runs
     #[arg(long, conflicts_with = "store")]
     no_store: bool,
+    /// Connections open at once; one more is answered 503 and closed (with 64 files kept
+    /// aside, it must fit `ulimit -n`)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    max_connections: usize,
+    /// Seconds a request's head may take, from when the server waits for it: a
+    /// connection that has not sent a whole head by then is closed (with a 408 if it
+    /// began one), so is a kept-alive connection idle that long
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_HEADER_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a request's body may take after its head; then 408
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_BODY_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout: u64,
 }
 
 impl ServeArgs {
+    /// The connection limits, checked against this process's open-file limit.
+    fn options(&self) -> Result<ServeOptions, LabError> {
+        let options = ServeOptions {
+            max_connections: self.max_connections,
+            header_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+        };
+        options.check(nnlab_serve::open_file_limit()).map_err(
+            |nnlab_serve::ServeError::Option { option, message }| LabError::Config {
+                key: option.into(),
+                message,
+            },
+        )?;
+        Ok(options)
+    }
+
     /// The run store: a store that cannot be opened is reported, and the playground runs
     /// without it (its runs panel says why) rather than not at all.
     fn runs(&self) -> RunStore {
@@ -52,8 +88,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let options = args.options()?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        let listener = nnlab_serve::bind(&args.host, args.port)
             .await
             .map_err(|e| LabError::Config {
                 key: "--host/--port".into(),
@@ -72,7 +109,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
         println!("nnlab serve: open http://{addr}/ (Ctrl-C stops)");
         tokio::select! {
-            served = nnlab_serve::serve(listener, runs) => served?,
+            () = nnlab_serve::serve(listener, runs, options) => {}
             _ = tokio::signal::ctrl_c() => {}
         }
         Ok(ExitCode::SUCCESS)

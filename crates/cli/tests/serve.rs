@@ -33,3 +33,24 @@ fn store_and_no_store_conflict() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn a_connection_cap_past_the_open_file_limit_is_bad_input() {
+    // No Linux process may open 4,294,967,295 files (the kernel caps it at fs.nr_open), so
+    // the cap cannot fit and the server must say so before it listens.
+    let out = Command::new(env!("CARGO_BIN_EXE_nnlab"))
+        .args(["serve", "--no-store", "--port", "0"])
+        .args(["--max-connections", "4294967295"])
+        .output()
+        .expect("nnlab runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: --max-connections: 4294967295 is more than this process may open: its \
+             open-file limit is "
+        ),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

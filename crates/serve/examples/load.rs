@@ -49,7 +49,11 @@ async fn main() {
         Arc::new(nnlab_serve::Sessions::default()),
         Arc::new(nnlab_serve::RunStore::disabled()),
     );
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(nnlab_serve::serve_app(
+        listener,
+        app,
+        nnlab_serve::ServeOptions::default(),
+    ));
 
     // 1. Round trip of one sample step on the course network (step + full state back).
     let (_, body) = request(addr, "POST", "/api/sessions", "{}").await;

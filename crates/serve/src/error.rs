@@ -13,7 +13,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn with(status: StatusCode, message: impl std::fmt::Display) -> ApiError {
+    /// An error of any status (the named constructors below are the API's own).
+    pub fn with(status: StatusCode, message: impl std::fmt::Display) -> ApiError {
         ApiError {
             status: status.as_u16(),
             // One line, as the command line prints its errors.
@@ -41,15 +42,33 @@ impl ApiError {
     pub fn unavailable(message: impl std::fmt::Display) -> ApiError {
         ApiError::with(StatusCode::SERVICE_UNAVAILABLE, message)
     }
+    /// 408: the request did not arrive in time (its head, or its body).
+    pub fn timeout(message: impl std::fmt::Display) -> ApiError {
+        ApiError::with(StatusCode::REQUEST_TIMEOUT, message)
+    }
+    /// 413: the body is longer than the route reads.
+    pub fn too_large(message: impl std::fmt::Display) -> ApiError {
+        ApiError::with(StatusCode::PAYLOAD_TOO_LARGE, message)
+    }
     /// 500: our failure.
     pub fn internal(message: impl std::fmt::Display) -> ApiError {
         ApiError::with(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    /// The status as a [`StatusCode`] (a status outside 100..=999 cannot be built; 400).
+    pub fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST)
+    }
+
+    /// The body every error answer carries: `{"error": "..."}`. The server writes it itself
+    /// where no handler runs (a refused connection, a head that timed out or did not parse).
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({ "error": self.message })
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
-        (status, Json(serde_json::json!({ "error": self.message }))).into_response()
+        (self.status_code(), Json(self.body())).into_response()
     }
 }

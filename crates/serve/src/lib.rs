@@ -18,17 +18,25 @@
 //! The API is documented in `API.md` beside this crate's `Cargo.toml`; the limits are in
 //! [`limits`].
 //!
+//! The server under load ([`ServeOptions`]): a request's head must arrive within a timeout
+//! (which also closes idle kept-alive connections), its body within another, at most so many
+//! connections are open at once, and every error status, including the ones hyper and axum
+//! answer by themselves (400, 405, 408, 413, 414, 431, 500, 503), carries the same
+//! `{"error": "..."}` body.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! let runs = nnlab_serve::RunStore::open("runs.sqlite".as_ref());
-//! nnlab_serve::serve(listener, runs).await
+//! nnlab_serve::serve(listener, runs, nnlab_serve::ServeOptions::default()).await;
+//! # Ok(())
 //! # }
 //! ```
 
 mod data;
 mod error;
 mod exchange;
+mod guard;
 pub mod limits;
 mod play;
 mod replay;
@@ -36,10 +44,12 @@ mod resize;
 mod routes;
 pub mod runs;
 mod save;
+mod server;
 mod session;
 mod sessions;
 mod step_api;
 mod view;
+mod wire;
 
 use std::sync::Arc;
 
@@ -48,6 +58,7 @@ pub use error::ApiError;
 pub use routes::{router, AppState};
 pub use runs::RunStore;
 pub use save::{run_result, saved_run, SavedRun};
+pub use server::{bind, open_file_limit, serve_app, ServeError, ServeOptions};
 pub use session::{ParamEdit, Session, StepRequest};
 pub use sessions::Sessions;
 pub use step_api::{step_report, StepApiRequest, Values};
@@ -57,13 +68,10 @@ pub use view::{Names, Replay, SessionState, StateOptions};
 pub const API_DOC: &str = include_str!("../API.md");
 
 /// Serves the page and the API on `listener` until the process ends, saving runs into
-/// `runs` (see [`RunStore::open`], [`RunStore::disabled`]).
-pub async fn serve(listener: tokio::net::TcpListener, runs: RunStore) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(Arc::new(Sessions::default()), Arc::new(runs)),
-    )
-    .await
+/// `runs` (see [`RunStore::open`], [`RunStore::disabled`]), within `options`.
+pub async fn serve(listener: tokio::net::TcpListener, runs: RunStore, options: ServeOptions) {
+    let app = router(Arc::new(Sessions::default()), Arc::new(runs));
+    serve_app(listener, app, options).await
 }
 
 /// True for addresses that only this machine can reach (127.0.0.0/8, ::1): the server binds

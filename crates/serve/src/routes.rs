@@ -13,7 +13,7 @@ use nnlab_lab::Experiment;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::limits::{MAX_BODY_BYTES, MAX_GRID};
+use crate::limits::{MAX_BODY_BYTES, MAX_GRID, MAX_IMPORT_BYTES};
 use crate::runs::{self, RunStore};
 use crate::session::{ParamEdit, Session, StepRequest};
 use crate::sessions::Sessions;
@@ -93,7 +93,11 @@ pub fn router(store: Arc<Sessions>, runs: Arc<RunStore>) -> Router {
         .route("/api/schema", get(api_schema))
         .route("/api/step", post(api_step))
         .route("/api/sessions", post(create))
-        .route("/api/sessions/import", post(exchange::import))
+        // An export of the longest session the limits allow is longer than other bodies.
+        .route(
+            "/api/sessions/import",
+            post(exchange::import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
         .route("/api/sessions/{id}", get(state))
         .route("/api/sessions/{id}/step", post(step))
         .route("/api/sessions/{id}/reset", post(reset))
@@ -121,12 +125,10 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// Reads a JSON body; a body over the limit is a 413, bad JSON a 400 naming the problem.
+/// Reads a JSON body; a body over the limit is a 413, one too slow a 408, bad JSON a 400
+/// naming the problem.
 pub(crate) fn parse<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> ApiResult<T> {
-    let bytes = body.map_err(|e| ApiError {
-        status: e.status().as_u16(),
-        message: e.body_text(),
-    })?;
+    let bytes = body.map_err(crate::guard::body_error)?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::bad(format!("request body: {e}")))
 }
 

@@ -15,12 +15,17 @@ pub async fn start() -> SocketAddr {
 
 /// Starts the server on 127.0.0.1:0 saving runs into `runs`; returns its address.
 pub async fn start_with(runs: nnlab_serve::RunStore) -> SocketAddr {
+    let app = nnlab_serve::router(Arc::new(nnlab_serve::Sessions::default()), Arc::new(runs));
+    start_app(app, nnlab_serve::ServeOptions::default()).await
+}
+
+/// Serves `app` on 127.0.0.1:0 as `nnlab serve` does, within `options`; returns its address.
+pub async fn start_app(app: axum::Router, options: nnlab_serve::ServeOptions) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
-    let app = nnlab_serve::router(Arc::new(nnlab_serve::Sessions::default()), Arc::new(runs));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(nnlab_serve::serve_app(listener, app, options));
     addr
 }
 
