@@ -18,6 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::DataError;
 
+/// The largest magnitude of a range's bound (`|lo|` and `|hi|` at most 1e12): the width
+/// `hi - lo` and a draw's square (`x1^2` of the target, about 1e24) stay finite and far from
+/// overflow, where `-1e308,1e308` made the width infinite and a draw never land inside.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
 /// The half-open interval `[lo, hi)`. Constructing one checks nothing; the
 /// [`Generator`](crate::Generator) validates its ranges (`lo < hi`, finite bounds).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

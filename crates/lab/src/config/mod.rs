@@ -22,6 +22,7 @@
 //! flags and sweeps: see [`keys::KEYS`] and [`Experiment::set`].
 
 pub mod keys;
+mod limits;
 mod model;
 pub mod python_init;
 mod schema;
@@ -37,6 +38,7 @@ use nnlab_data::{Generator, ScaleKind};
 use nnlab_train::{TrainConfig, TrainError};
 
 pub use keys::{AppliesTo, Group, Key, Syntax, KEYS};
+pub use limits::{Limits, LIMITS};
 pub use model::{Activations, Arch, ModelConfig, Preset};
 pub use python_init::{python_round, InitRng};
 pub use schema::{schema, settings, Schema, SchemaKey, Settings};
@@ -271,9 +273,11 @@ impl Experiment {
             .collect()
     }
 
-    /// Checks everything that can be checked before loading data. Errors name the flat
-    /// key (`lr`, `init`); callers respell it.
+    /// Checks everything that can be checked before loading data, the [`LIMITS`] first, so
+    /// nothing is allocated for a value past them. Errors name the flat key (`lr`, `init`);
+    /// callers respell it.
     pub fn validate(&self) -> Result<(), LabError> {
+        self.check_limits()?;
         if let Some(key) = self.inapplicable().first() {
             return Err(not_for_data(key, &self.data.source));
         }
@@ -284,6 +288,31 @@ impl Experiment {
             });
         }
         self.check_train(&self.initial_network()?)
+    }
+
+    /// The [`LIMITS`] of the schema that cost nothing to check: the network's size, the
+    /// epochs and the generator's settings (rows, range magnitudes; its own check). Errors
+    /// name the flat key.
+    pub fn check_limits(&self) -> Result<(), LabError> {
+        self.model.check_limits()?;
+        LIMITS
+            .check_epochs(self.train.epochs)
+            .map_err(|message| LabError::Config {
+                key: "epochs".into(),
+                message,
+            })?;
+        if self.data.source.kind() == DataKind::Generated {
+            // The generator's error names its field (`x1`, `rows`), the flat key.
+            if let Err(nnlab_data::DataError::InvalidGenerator { field, reason }) =
+                self.data.generator.validate()
+            {
+                return Err(LabError::Config {
+                    key: field.into(),
+                    message: reason,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The training settings' rules (`lr` above 0, `epochs` at least 1, `l1` and `l2` at

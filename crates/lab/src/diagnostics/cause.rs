@@ -66,17 +66,32 @@ pub(super) fn off_for(
         .collect()
 }
 
-/// True when the ReLU neuron `(l, j)` of `net` has `z <= 0` for every row of `x`; stops at
-/// the first row where it is on, so a live neuron costs about one forward pass.
-pub(super) fn is_off(net: &Network, x: &[f64], l: usize, j: usize, trace: &mut Trace) -> bool {
+/// For each ReLU neuron `(l, j)` of `candidates`, whether `net` has its `z <= 0` for every
+/// row of `x`: one forward pass per row for all of them (not one per neuron, which made the
+/// diagnostics quadratic in the width), stopping at the row by which every candidate was on,
+/// so live neurons cost about one forward pass in all.
+pub(super) fn off_among(
+    net: &Network,
+    x: &[f64],
+    candidates: &[(usize, usize)],
+    trace: &mut Trace,
+) -> Vec<bool> {
     let n_in = net.n_inputs();
-    if n_in == 0 || x.is_empty() {
-        return false;
-    }
-    x.chunks_exact(n_in).all(|row| {
+    let mut off = vec![!(n_in == 0 || x.is_empty()); candidates.len()];
+    let mut left = off.iter().filter(|&&o| o).count();
+    for row in x.chunks_exact(n_in.max(1)) {
+        if left == 0 {
+            break;
+        }
         net.forward_into(row, trace);
-        !is_on(trace.z[l][j])
-    })
+        for (k, &(l, j)) in candidates.iter().enumerate() {
+            if off[k] && is_on(trace.z[l][j]) {
+                off[k] = false;
+                left -= 1;
+            }
+        }
+    }
+    off
 }
 
 /// The output is (almost) the same for (almost) every training row: says how many rows and

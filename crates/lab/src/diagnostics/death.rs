@@ -11,7 +11,7 @@ use nnlab_core::{Network, ParamId, Trace};
 use nnlab_report::sig4;
 use nnlab_train::{Trainer, Unit, UpdatePreview};
 
-use super::cause::{is_off, off_for};
+use super::cause::{off_among, off_for};
 use super::{node_name, with_params, Depth, Diagnostic, Evidence, Kind};
 
 /// When a neuron died, as the snapshots tell.
@@ -48,11 +48,7 @@ pub(super) fn dead_relu(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     if dead.is_empty() {
         return;
     }
-    let mut trace = Trace::new(net);
-    let died: Vec<Died> = dead
-        .iter()
-        .map(|&(l, j)| died(ev, l, j, &mut trace))
-        .collect();
+    let died = died(ev, &dead);
     let moments = if ev.depth == Depth::Full && !ev.diverged() {
         replay(ev, &dead, &died)
     } else {
@@ -99,18 +95,38 @@ pub(super) fn dead_relu(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// In which epoch the ReLU `(l, j)` died, from the snapshots.
-fn died(ev: &Evidence, l: usize, j: usize, trace: &mut Trace) -> Died {
+/// In which epoch each ReLU of `dead` died, from the snapshots: one pass over the rows per
+/// snapshot for all the neurons still undecided, stopping when none is left.
+fn died(ev: &Evidence, dead: &[(usize, usize)]) -> Vec<Died> {
     if ev.snapshots.is_empty() {
-        return Died::Unknown;
+        return vec![Died::Unknown; dead.len()];
     }
-    if is_off(ev.initial, ev.train.x, l, j, trace) {
-        return Died::FromTheStart;
+    let x = ev.train.x;
+    let mut trace = Trace::new(ev.initial);
+    let mut out: Vec<Died> = off_among(ev.initial, x, dead, &mut trace)
+        .into_iter()
+        .map(|off| if off { Died::FromTheStart } else { Died::Unknown })
+        .collect();
+    let mut pending: Vec<usize> = (0..dead.len())
+        .filter(|&i| out[i] == Died::Unknown)
+        .collect();
+    for (e, s) in ev.snapshots.iter().enumerate() {
+        if pending.is_empty() {
+            break;
+        }
+        let net = with_params(ev.initial, s);
+        let candidates: Vec<(usize, usize)> = pending.iter().map(|&i| dead[i]).collect();
+        let off = off_among(&net, x, &candidates, &mut trace);
+        for (&i, _) in pending.iter().zip(&off).filter(|(_, &o)| o) {
+            out[i] = Died::InEpoch(e + 1);
+        }
+        pending = pending
+            .into_iter()
+            .zip(off)
+            .filter_map(|(i, o)| (!o).then_some(i))
+            .collect();
     }
-    ev.snapshots
-        .iter()
-        .position(|s| is_off(&with_params(ev.initial, s), ev.train.x, l, j, trace))
-        .map_or(Died::Unknown, |e| Died::InEpoch(e + 1))
+    out
 }
 
 /// Replays the run through the epochs in which the `dead` neurons died and returns, for
@@ -153,11 +169,17 @@ fn replay(ev: &Evidence, dead: &[(usize, usize)], died: &[Died]) -> Vec<Option<M
         if same_bits(&net.params_flat(), &params) {
             continue;
         }
-        let newly: Vec<usize> = pending
+        let open: Vec<usize> = pending
             .iter()
             .copied()
             .filter(|&i| found[i].is_none())
-            .filter(|&i| is_off(net, ev.train.x, dead[i].0, dead[i].1, &mut trace))
+            .collect();
+        let candidates: Vec<(usize, usize)> = open.iter().map(|&i| dead[i]).collect();
+        let off = off_among(net, ev.train.x, &candidates, &mut trace);
+        let newly: Vec<usize> = open
+            .into_iter()
+            .zip(off)
+            .filter_map(|(i, o)| o.then_some(i))
             .collect();
         if newly.is_empty() {
             continue;

@@ -196,8 +196,11 @@ impl Evidence<'_> {
     }
 
     /// The parameters the configuration freezes (none when it does not fit the network).
-    fn frozen_ids(&self) -> Vec<ParamId> {
-        self.cfg.frozen_params(self.final_net).unwrap_or_default()
+    /// A set, so asking about every parameter stays linear in the network's size.
+    fn frozen_ids(&self) -> std::collections::HashSet<ParamId> {
+        (self.cfg.frozen_params(self.final_net).unwrap_or_default())
+            .into_iter()
+            .collect()
     }
 }
 

@@ -1,50 +1,84 @@
 //! What the parameters say: symmetric twins, frozen parameters (and the gradient they would
 //! get) and which parameters moved most and least.
 
+use std::collections::HashMap;
+
 use nnlab_core::Network;
 use nnlab_report::sig4;
 use nnlab_train::curvature;
 
-use super::{named_values, node_name, Diagnostic, Evidence, Kind, Severity};
+use super::{join, named_values, node_name, Diagnostic, Evidence, Kind, Severity};
 
-/// Hidden neurons `j < k` of one layer that are exact copies: same incoming weights, bias
-/// and outgoing weights, so every gradient they receive is the same.
-fn twins(net: &Network) -> Vec<(usize, usize, usize)> {
-    let layers = net.layers();
+/// What makes a hidden neuron `j` of layer `l` a copy of another: its incoming weights, its
+/// bias and its outgoing weights, as bits (with `-0` read as `0`, so the key is equal exactly
+/// when the values are `==`); `None` when one is NaN (NaN equals nothing).
+fn signature(net: &Network, l: usize, j: usize) -> Option<Vec<u64>> {
+    let (layer, next) = (&net.layers()[l], &net.layers()[l + 1]);
+    let values = layer.weights_of(j).iter().copied().chain([layer.b(j)]);
+    let values = values.chain((0..next.n_out()).map(|m| next.w(m, j)));
+    values
+        .map(|v| (!v.is_nan()).then_some((v + 0.0).to_bits()))
+        .collect()
+}
+
+/// The groups of two or more hidden neurons of one layer that are exact copies (same
+/// incoming weights, bias and outgoing weights), so every gradient they receive is the same:
+/// `(layer, neurons)` in neuron order. One pass keyed by each neuron's [`signature`], so the
+/// cost is linear in the parameters (comparing every pair was quadratic in the width: minutes
+/// for `2-100000-1`).
+fn twins(net: &Network) -> Vec<(usize, Vec<usize>)> {
     let mut found = Vec::new();
-    for l in 0..layers.len().saturating_sub(1) {
-        let layer = &layers[l];
-        let next = &layers[l + 1];
-        for j in 0..layer.n_out() {
-            for k in j + 1..layer.n_out() {
-                let same_in =
-                    layer.weights_of(j) == layer.weights_of(k) && layer.b(j) == layer.b(k);
-                let same_out = (0..next.n_out()).all(|m| next.w(m, j) == next.w(m, k));
-                if same_in && same_out {
-                    found.push((l, j, k));
-                }
+    for l in 0..net.layers().len().saturating_sub(1) {
+        let mut groups: HashMap<Vec<u64>, Vec<usize>> = HashMap::new();
+        for j in 0..net.layers()[l].n_out() {
+            if let Some(sig) = signature(net, l, j) {
+                groups.entry(sig).or_default().push(j);
             }
         }
+        let mut copies: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+        copies.sort_unstable();
+        found.extend(copies.into_iter().map(|g| (l, g)));
     }
     found
 }
 
 pub(super) fn symmetry(ev: &Evidence, out: &mut Vec<Diagnostic>) {
-    let at_end = twins(ev.final_net);
-    for (l, j, k) in twins(ev.initial) {
-        if at_end.contains(&(l, j, k)) {
-            let (a, b) = (node_name(ev.initial, l, j), node_name(ev.initial, l, k));
+    // Neurons that started as copies and are still copies at the end: within each starting
+    // group, those whose end signature is the same.
+    for (l, group) in twins(ev.initial) {
+        let mut still: HashMap<Vec<u64>, Vec<usize>> = HashMap::new();
+        for &j in &group {
+            if let Some(sig) = signature(ev.final_net, l, j) {
+                still.entry(sig).or_default().push(j);
+            }
+        }
+        let mut copies: Vec<Vec<usize>> = still.into_values().filter(|g| g.len() > 1).collect();
+        copies.sort_unstable();
+        for g in copies {
+            let names: Vec<String> = g.iter().map(|&j| node_name(ev.initial, l, j)).collect();
+            let message = format!(
+                "{} started equal and receive equal gradients: they will never learn different things",
+                join_capped(&names)
+            );
             out.push(
-                Diagnostic::warning(
-                    Kind::Symmetry,
-                    vec![a.clone(), b.clone()],
-                    format!(
-                        "{a} and {b} started equal and receive equal gradients: they will never learn different things"
-                    ),
-                )
-                .at(Some(1), None),
+                Diagnostic::warning(Kind::Symmetry, names, message).at(Some(1), None),
             );
         }
+    }
+}
+
+/// `a and b`, `a, b and c` up to five names; past that the first three, the last and the
+/// count (`L1.n1, L1.n2, L1.n3, ... and L1.n100000 (100000 neurons)`), so a message stays a
+/// line long however wide the layer.
+fn join_capped(names: &[String]) -> String {
+    match names {
+        [first, second, third, .., last] if names.len() > 5 => {
+            format!(
+                "{first}, {second}, {third}, ... and {last} ({} neurons)",
+                names.len()
+            )
+        }
+        _ => join(names),
     }
 }
 
