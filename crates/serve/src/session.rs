@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 use crate::data::prepare;
 use crate::limits::{
-    check_network, check_sizes, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES, UNDO_DEPTH,
+    check_network, check_sizes, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES,
+    UNDO_DEPTH,
 };
 use crate::replay::{record, Action};
 use crate::ApiError;

@@ -5,7 +5,7 @@ use nnlab_core::{Activation, Network, Trace};
 use nnlab_report::sig4;
 use nnlab_train::predict_all;
 
-use super::{join, node_name, Diagnostic, Evidence, Kind};
+use super::{join_capped, node_name, Diagnostic, Evidence, Kind};
 use crate::verdict::{JudgedOn, Spread, STUCK_SAME_SHARE, STUCK_SPREAD};
 
 /// A ReLU with this `z` passes a gradient. A NaN `z` counts as on: it is not "dead",
@@ -157,10 +157,10 @@ pub(super) fn constant_output(ev: &Evidence, out: &mut Vec<Diagnostic>) {
         format!(
             "every neuron of hidden layer {} ({}) has z <= 0 for them, so the output sees only the biases after it",
             l + 1,
-            join(&layer)
+            join_capped(&layer)
         )
     } else if !names.is_empty() {
-        format!("{} have z <= 0 for them", join(&names))
+        format!("{} have z <= 0 for them", join_capped(&names))
     } else {
         "no ReLU is off for them: the output barely depends on the inputs".into()
     };

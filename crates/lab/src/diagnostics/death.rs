@@ -7,9 +7,11 @@
 //! name the update that pushed `z` below 0: at most one rerun, and only when a ReLU died
 //! during training.
 
+use std::collections::HashMap;
+
 use nnlab_core::{Network, ParamId, Trace};
 use nnlab_report::sig4;
-use nnlab_train::{Trainer, Unit, UpdatePreview};
+use nnlab_train::{ParamUpdate, Trainer, Unit, UpdatePreview};
 
 use super::cause::{off_among, off_for};
 use super::{node_name, with_params, Depth, Diagnostic, Evidence, Kind};
@@ -105,7 +107,13 @@ fn died(ev: &Evidence, dead: &[(usize, usize)]) -> Vec<Died> {
     let mut trace = Trace::new(ev.initial);
     let mut out: Vec<Died> = off_among(ev.initial, x, dead, &mut trace)
         .into_iter()
-        .map(|off| if off { Died::FromTheStart } else { Died::Unknown })
+        .map(|off| {
+            if off {
+                Died::FromTheStart
+            } else {
+                Died::Unknown
+            }
+        })
         .collect();
     let mut pending: Vec<usize> = (0..dead.len())
         .filter(|&i| out[i] == Died::Unknown)
@@ -190,8 +198,10 @@ fn replay(ev: &Evidence, dead: &[(usize, usize)], died: &[Died]) -> Vec<Option<M
         let Ok(Some(preview)) = probe.preview(&ev.train) else {
             break;
         };
-        for i in newly {
-            found[i] = moment(&preview, probe.network(), dead[i]);
+        let killed: Vec<(usize, usize)> = newly.iter().map(|&i| dead[i]).collect();
+        let moments = moments(&preview, probe.network(), &killed);
+        for (i, m) in newly.into_iter().zip(moments) {
+            found[i] = m;
         }
     }
     found
@@ -201,40 +211,44 @@ fn same_bits(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
-/// The killing update of neuron `(l, j)`: the parameter that moved most, the neuron's own
-/// (incoming weights and bias) when one of them moved.
-fn moment(p: &UpdatePreview, net: &Network, (l, j): (usize, usize)) -> Option<Moment> {
-    let own = |id: ParamId| match id {
-        ParamId::Weight { layer, neuron, .. } | ParamId::Bias { layer, neuron } => {
-            layer == l && neuron == j
+/// The killing update of each neuron `(l, j)` of `killed` (all killed by the update `p`):
+/// the parameter that moved most, the neuron's own (incoming weights and bias) when one of
+/// them moved. One pass over the parameters for all of them, not one per neuron.
+fn moments(p: &UpdatePreview, net: &Network, killed: &[(usize, usize)]) -> Vec<Option<Moment>> {
+    let index: HashMap<(usize, usize), usize> =
+        killed.iter().enumerate().map(|(k, &n)| (n, k)).collect();
+    let size = |u: &ParamUpdate| (u.after - u.before).abs();
+    let larger = |best: Option<&ParamUpdate>, u: &ParamUpdate| {
+        best.map_or(true, |b| size(u).total_cmp(&size(b)).is_ge())
+    };
+    let mut own: Vec<Option<&ParamUpdate>> = vec![None; killed.len()];
+    let mut any: Option<&ParamUpdate> = None;
+    for ((_, id), u) in net.named_param_ids().into_iter().zip(&p.params) {
+        if u.after.to_bits() == u.before.to_bits() {
+            continue;
         }
-    };
-    let moved: Vec<(bool, &nnlab_train::ParamUpdate)> = net
-        .named_param_ids()
-        .into_iter()
-        .zip(&p.params)
-        .map(|((_, id), u)| (own(id), u))
-        .filter(|(_, u)| u.after.to_bits() != u.before.to_bits())
-        .collect();
-    let pick = |only_own: bool| {
-        moved
-            .iter()
-            .filter(|(o, _)| *o || !only_own)
-            .max_by(|a, b| {
-                (a.1.after - a.1.before)
-                    .abs()
-                    .total_cmp(&(b.1.after - b.1.before).abs())
+        if larger(any, u) {
+            any = Some(u);
+        }
+        let (ParamId::Weight { layer, neuron, .. } | ParamId::Bias { layer, neuron }) = id;
+        if let Some(&k) = index.get(&(layer, neuron)) {
+            if larger(own[k], u) {
+                own[k] = Some(u);
+            }
+        }
+    }
+    own.into_iter()
+        .map(|o| {
+            let u = o.or(any)?;
+            Some(Moment {
+                epoch: p.epoch,
+                sample: p.sample,
+                param: u.name.clone(),
+                change: u.after - u.before,
+                gradient: u.gradient.unwrap_or(f64::NAN),
+                lr: p.lr,
+                batch: p.batch_size,
             })
-            .map(|(_, u)| *u)
-    };
-    let u = pick(true).or_else(|| pick(false))?;
-    Some(Moment {
-        epoch: p.epoch,
-        sample: p.sample,
-        param: u.name.clone(),
-        change: u.after - u.before,
-        gradient: u.gradient.unwrap_or(f64::NAN),
-        lr: p.lr,
-        batch: p.batch_size,
-    })
+        })
+        .collect()
 }

@@ -239,6 +239,21 @@ fn join(names: &[String]) -> String {
     }
 }
 
+/// `a and b`, `a, b and c` up to five names; past that the first three, the last and the
+/// count (`L1.n1, L1.n2, L1.n3, ... and L1.n100000 (100000 neurons)`), so a message stays a
+/// line long however wide the layer.
+fn join_capped(names: &[String]) -> String {
+    match names {
+        [first, second, third, .., last] if names.len() > 5 => {
+            format!(
+                "{first}, {second}, {third}, ... and {last} ({} neurons)",
+                names.len()
+            )
+        }
+        _ => join(names),
+    }
+}
+
 /// Each parameter of `net` in display order (`w1..w6, b1..b3` on the course network) with
 /// its name, id and its entry of `flat` (given in [`Network::param_ids`] order, as
 /// [`Network::params_flat`] and `Gradients::flat` are).

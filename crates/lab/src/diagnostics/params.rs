@@ -7,7 +7,7 @@ use nnlab_core::Network;
 use nnlab_report::sig4;
 use nnlab_train::curvature;
 
-use super::{join, named_values, node_name, Diagnostic, Evidence, Kind, Severity};
+use super::{join_capped, named_values, node_name, Diagnostic, Evidence, Kind, Severity};
 
 /// What makes a hidden neuron `j` of layer `l` a copy of another: its incoming weights, its
 /// bias and its outgoing weights, as bits (with `-0` read as `0`, so the key is equal exactly
@@ -60,25 +60,8 @@ pub(super) fn symmetry(ev: &Evidence, out: &mut Vec<Diagnostic>) {
                 "{} started equal and receive equal gradients: they will never learn different things",
                 join_capped(&names)
             );
-            out.push(
-                Diagnostic::warning(Kind::Symmetry, names, message).at(Some(1), None),
-            );
+            out.push(Diagnostic::warning(Kind::Symmetry, names, message).at(Some(1), None));
         }
-    }
-}
-
-/// `a and b`, `a, b and c` up to five names; past that the first three, the last and the
-/// count (`L1.n1, L1.n2, L1.n3, ... and L1.n100000 (100000 neurons)`), so a message stays a
-/// line long however wide the layer.
-fn join_capped(names: &[String]) -> String {
-    match names {
-        [first, second, third, .., last] if names.len() > 5 => {
-            format!(
-                "{first}, {second}, {third}, ... and {last} ({} neurons)",
-                names.len()
-            )
-        }
-        _ => join(names),
     }
 }
 

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{keys, not_for_data_message, LIMITS};
+use crate::config::{keys, not_for_data_message, Syntax, LIMITS};
 use crate::{Experiment, LabError};
 
 /// Keys whose values are repetitions rather than settings: the summary spreads over them.
@@ -190,6 +190,14 @@ impl SweepSpec {
     pub fn validate(&self) -> Result<(), LabError> {
         let counts: Vec<u128> = self.vary.iter().map(|f| f.values.len() as u128).collect();
         LIMITS.check_runs(&counts).map_err(grid_error)?;
+        // The base's limits that no factor overrides, named as the flag: `--epochs` past
+        // its limit is one error, not one per grid point.
+        if let Err(e) = self.base.check_limits() {
+            let varied = |key: &str| self.vary.iter().any(|f| f.key == key);
+            if !matches!(&e, LabError::Config { key, .. } if varied(key)) {
+                return Err(e.in_syntax(Syntax::Flag));
+            }
+        }
         for (i, f) in self.vary.iter().enumerate() {
             if self.vary[..i].iter().any(|g| g.key == f.key) {
                 return Err(LabError::Config {
@@ -247,9 +255,13 @@ impl SweepSpec {
     }
 
     fn finish(&self, point: &GridPoint, e: Experiment) -> Result<Experiment, LabError> {
-        e.validate().map_err(|err| LabError::Config {
-            key: self.describe(point),
-            message: err.to_string(),
+        e.validate().map_err(|err| match self.vary.is_empty() {
+            // No factor to name: the point is the base, its option named as the flag.
+            true => err.in_syntax(Syntax::Flag),
+            false => LabError::Config {
+                key: self.describe(point),
+                message: err.to_string(),
+            },
         })?;
         Ok(e.resolved())
     }
