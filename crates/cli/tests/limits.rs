@@ -42,10 +42,11 @@ fn a_network_past_the_limits_is_refused_before_it_is_built() {
         &["train", "--arch", "2-10000000-1"],
         "--arch: '2-10000000-1' has 10000000 neurons in layer 2, more than the limit of 10000",
     );
-    // Width within the limit, parameters not: 2·10000+10000 + 10000·10000+10000 + 10000+1.
+    // Width within the limit, parameters not: (2·10000 + 10000) + (10000·10000 + 10000)
+    // + (10000 + 1) = 100,050,001.
     refused(
         &["step", "--arch", "2-10000-10000-1"],
-        "--arch: '2-10000-10000-1' has 100040001 parameters, more than the limit of 10000000",
+        "--arch: '2-10000-10000-1' has 100050001 parameters, more than the limit of 10000000",
     );
 }
 
@@ -75,19 +76,19 @@ fn epochs_past_the_limit_are_refused_everywhere() {
 fn ranges_past_the_magnitude_limit_are_refused() {
     refused(
         &["train", "--x1=-1e308,1e308"],
-        "--x1: range bound -1e308 is beyond the limit of ±1e12",
+        "--x1: range bound -1e308 is beyond the limit of ±1e100",
     );
     refused(
         &["train", "--x2=0,1e308", "--distribution", "normal"],
-        "--x2: range bound 1e308 is beyond the limit of ±1e12",
+        "--x2: range bound 1e308 is beyond the limit of ±1e100",
     );
     refused(
-        &["train", "--noise=-1e13,0", "--no-integer"],
-        "--noise: range bound -1e13 is beyond the limit of ±1e12",
+        &["train", "--noise=-1e101,0", "--no-integer"],
+        "--noise: range bound -1e101 is beyond the limit of ±1e100",
     );
     refused(
         &["sweep", "--vary", "x1=0,5;-1e308,1e308"],
-        "--vary x1=-1e308,1e308: x1: range bound -1e308 is beyond the limit of ±1e12",
+        "--vary x1=-1e308,1e308: x1: range bound -1e308 is beyond the limit of ±1e100",
     );
 }
 

@@ -133,7 +133,7 @@ impl<R: Read> Read for LineCounter<R> {
 
 #[cfg(test)]
 mod tests {
-    use super::LineCounter;
+    use super::{Exceeded, LineCounter};
     use std::io::Read;
 
     /// A counter that has read all of `bytes`.

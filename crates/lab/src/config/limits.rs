@@ -39,6 +39,8 @@ pub struct Limits {
     pub max_magnitude: f64,
     /// Bytes of a data file ([`nnlab_data::MAX_FILE_BYTES`]).
     pub max_file_bytes: u64,
+    /// Bytes of a TOML configuration file (16 MiB; `--print-config` writes about 2 KB).
+    pub max_config_bytes: u64,
     /// Parameter values kept from the end of each epoch for the diagnostics' "since epoch"
     /// (80 MB of `f64`): past it the later epochs are not kept, so memory stays bounded for
     /// any number of epochs.
@@ -55,6 +57,7 @@ pub const LIMITS: Limits = Limits {
     max_runs: 1_000_000,
     max_magnitude: nnlab_data::MAX_MAGNITUDE,
     max_file_bytes: nnlab_data::MAX_FILE_BYTES,
+    max_config_bytes: 1 << 24,
     max_snapshot_values: 10_000_000,
 };
 
@@ -149,6 +152,18 @@ mod tests {
             .check_sizes("big", &[usize::MAX, usize::MAX])
             .unwrap_err()
             .contains("neurons in layer 1"));
+    }
+
+    // `nnlab train /dev/zero` (an endless configuration file) stops after limit + 1 bytes.
+    #[test]
+    fn an_endless_configuration_file_is_refused_after_a_bounded_read() {
+        let e = crate::Experiment::from_toml_file(std::path::Path::new("/dev/zero"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "/dev/zero: the file is larger than the limit of 16777216 bytes for a configuration"
+        );
     }
 
     #[test]

@@ -108,6 +108,31 @@ impl Default for DataConfig {
     }
 }
 
+/// The text of `path`, read up to `limit` bytes: a longer file (`/dev/zero`) is an error
+/// naming the limit after a bounded read, not a whole read into memory.
+fn read_capped(path: &Path, limit: u64) -> Result<String, LabError> {
+    use std::io::Read;
+    let io = |source| LabError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if text.len() as u64 > limit {
+        return Err(LabError::Config {
+            key: path.display().to_string(),
+            message: format!(
+                "the file is larger than the limit of {limit} bytes for a configuration"
+            ),
+        });
+    }
+    Ok(text)
+}
+
 /// "train.lr: message (line L, column C)" from a path-tracking deserializer's error.
 fn located<E: std::fmt::Display>(
     path: &serde_path_to_error::Path,
@@ -125,10 +150,7 @@ impl Experiment {
     /// Reads a TOML file; unknown keys and wrong types are errors naming the file, the key
     /// and its line.
     pub fn from_toml_file(path: &Path) -> Result<Experiment, LabError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LabError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = read_capped(path, LIMITS.max_config_bytes)?;
         Experiment::from_toml_str(&text).map_err(|e| match e {
             LabError::Config { key, message } => LabError::Config {
                 key: format!("{}: {key}", path.display()),
