@@ -219,7 +219,7 @@ fn moments(p: &UpdatePreview, net: &Network, killed: &[(usize, usize)]) -> Vec<O
         killed.iter().enumerate().map(|(k, &n)| (n, k)).collect();
     let size = |u: &ParamUpdate| (u.after - u.before).abs();
     let larger = |best: Option<&ParamUpdate>, u: &ParamUpdate| {
-        best.map_or(true, |b| size(u).total_cmp(&size(b)).is_ge())
+        best.is_none_or(|b| size(u).total_cmp(&size(b)).is_ge())
     };
     let mut own: Vec<Option<&ParamUpdate>> = vec![None; killed.len()];
     let mut any: Option<&ParamUpdate> = None;
