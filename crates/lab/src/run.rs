@@ -117,7 +117,7 @@ pub fn train_prepared(
     let mut snapshots: Vec<Vec<f64>> = Vec::new();
     // The first epochs' snapshots up to the budget, so memory is bounded for any number of
     // epochs; the diagnostics say less ("dead", not "dead since epoch e") past them.
-    let keep = LIMITS.max_snapshot_values / net.n_params().max(1);
+    let keep = LIMITS.snapshot_epochs(net.n_params());
     let outcome = train(
         &mut net,
         &samples(train_set),

@@ -95,6 +95,12 @@ impl Limits {
         Ok(())
     }
 
+    /// How many epochs' parameter snapshots a network of `n_params` parameters keeps
+    /// within [`Limits::max_snapshot_values`] (at least one value each).
+    pub fn snapshot_epochs(&self, n_params: usize) -> usize {
+        self.max_snapshot_values / n_params.max(1)
+    }
+
     /// Checks an epoch count.
     pub fn check_epochs(&self, epochs: usize) -> Result<(), String> {
         if epochs > self.max_epochs {
@@ -152,6 +158,17 @@ mod tests {
             .check_sizes("big", &[usize::MAX, usize::MAX])
             .unwrap_err()
             .contains("neurons in layer 1"));
+    }
+
+    // `train --epochs 9223372036854775807` grew ~90 MB/s, one snapshot per epoch. The course
+    // network (9 parameters) keeps 10^7 / 9 = 1,111,111 epochs, more than max_epochs, so
+    // every one; 2-10000-1 (30,001 parameters) keeps the first 333.
+    #[test]
+    fn snapshots_stay_within_their_budget() {
+        assert_eq!(LIMITS.snapshot_epochs(9), 1_111_111);
+        assert!(LIMITS.snapshot_epochs(9) >= LIMITS.max_epochs);
+        assert_eq!(LIMITS.snapshot_epochs(30_001), 333);
+        assert_eq!(LIMITS.snapshot_epochs(0), 10_000_000);
     }
 
     // `nnlab train /dev/zero` (an endless configuration file) stops after limit + 1 bytes.

@@ -131,3 +131,41 @@ pub(super) fn largest_movers(ev: &Evidence, out: &mut Vec<Diagnostic>) {
         )
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nnlab_core::Activation;
+
+    // A 2-4-1 network whose hidden neurons 1, 2 and 4 are copies: incoming (1, 2), bias 0
+    // (neuron 4's is -0.0, `==` to 0.0 as the old pairwise comparison had it), outgoing 3.
+    // Neuron 3 has bias 0.5 and outgoing 4. One group {0, 1, 3}, found in one pass.
+    #[test]
+    fn twins_are_grouped_by_their_values() {
+        let mut net =
+            Network::zeros(&[2, 4, 1], &[Activation::Relu, Activation::Identity]).unwrap();
+        let layers = net.layers_mut();
+        for j in 0..4 {
+            layers[0].set_w(j, 0, 1.0);
+            layers[0].set_w(j, 1, 2.0);
+            layers[1].set_w(0, j, 3.0);
+        }
+        layers[0].set_b(3, -0.0);
+        layers[0].set_b(2, 0.5);
+        layers[1].set_w(0, 2, 4.0);
+        assert_eq!(twins(&net), vec![(0, vec![0, 1, 3])]);
+        // A NaN equals nothing: neuron 2 (index 1) with a NaN weight is no one's twin.
+        net.layers_mut()[0].set_w(1, 0, f64::NAN);
+        assert_eq!(twins(&net), vec![(0, vec![0, 3])]);
+    }
+
+    #[test]
+    fn long_name_lists_are_capped() {
+        let names: Vec<String> = (1..=6).map(|j| format!("L1.n{j}")).collect();
+        assert_eq!(join_capped(&names[..3]), "L1.n1, L1.n2 and L1.n3");
+        assert_eq!(
+            join_capped(&names),
+            "L1.n1, L1.n2, L1.n3, ... and L1.n6 (6 neurons)"
+        );
+    }
+}
