@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classes::{check_count, set_class_target};
 use crate::encode::TextEncoding;
-use crate::lines::LineCounter;
+use crate::lines::{Exceeded, LineCounter, MAX_FILE_BYTES, MAX_RECORD_BYTES};
 use crate::table::{text_id, Seen, Table};
 use crate::{DataError, Dataset, LoadReport};
 
@@ -210,6 +210,22 @@ pub fn load_csv_from_reader<R: Read>(
 
 /// A csv reader's error as ours: an I/O failure names the file, anything else its line too.
 fn csv_error<R: Read>(file: &str, lines: &mut LineCounter<R>, e: ::csv::Error) -> DataError {
+    match lines.exceeded() {
+        Some(Exceeded::File) => {
+            return DataError::FileTooLarge {
+                file: file.into(),
+                limit: MAX_FILE_BYTES,
+            }
+        }
+        Some(Exceeded::Record) => {
+            return DataError::RecordTooLong {
+                file: file.into(),
+                line: lines.current_line(),
+                limit: MAX_RECORD_BYTES,
+            }
+        }
+        None => {}
+    }
     let line = e.position().map_or(0, |p| lines.record_line(p.byte()));
     let message = e.to_string();
     match e.into_kind() {

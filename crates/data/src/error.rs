@@ -33,6 +33,10 @@ pub enum DataError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot read '{file}': it is larger than the limit of {limit} bytes (1 GiB) for a data file")]
+    FileTooLarge { file: String, limit: u64 },
+    #[error("cannot read '{file}': the record starting on line {line} is longer than the limit of {limit} bytes (16 MiB)")]
+    RecordTooLong { file: String, line: u64, limit: u64 },
     #[error("{file} line {line}: {message}")]
     Csv {
         file: String,

@@ -75,7 +75,8 @@ pub use crate::generate::{
     DataRng, Distribution, Generator, Mt19937, Pattern, TwoClass, MAX_CLASS_NOISE,
     MAX_GENERATED_ROWS,
 };
-pub use crate::range::Range;
+pub use crate::lines::{MAX_FILE_BYTES, MAX_RECORD_BYTES};
+pub use crate::range::{Range, MAX_MAGNITUDE};
 pub use crate::scale::{ColumnStats, ScaleKind, Scaler};
 pub use crate::source::DataSource;
 pub use crate::split::{split, split_owned, test_rows};

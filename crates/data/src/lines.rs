@@ -9,8 +9,27 @@
 //! [`LineCounter`] wraps the reader the csv reader reads from. It keeps only the bytes from
 //! the last asked-for record to what the csv reader has read ahead (its buffer plus one
 //! record), not the whole file, so a 10-million-row file is never held in memory.
+//!
+//! It also holds the reads to the limits of one place, [`MAX_FILE_BYTES`] in all and
+//! [`MAX_RECORD_BYTES`] for one record, so an endless input (`/dev/zero`) or one endless line
+//! stops with an error after a bounded read instead of filling memory.
 
 use std::io::{self, Read};
+
+/// The largest data file read, in bytes (1 GiB): far above the 10 million rows of
+/// [`MAX_GENERATED_ROWS`](crate::MAX_GENERATED_ROWS) at a few columns.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// The longest CSV record (one row, the header included), in bytes (16 MiB): a million
+/// columns of 16 characters.
+pub const MAX_RECORD_BYTES: u64 = 1 << 24;
+
+/// Which of the read limits an input passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exceeded {
+    File,
+    Record,
+}
 
 /// A reader that counts the lines of what passes through it (see the module docs).
 pub(crate) struct LineCounter<R> {
@@ -24,17 +43,41 @@ pub(crate) struct LineCounter<R> {
     offset: u64,
     /// The line holding byte `offset`: line starts at or before it.
     line: u64,
+    /// The limits in force (the constants above; tests pass small ones).
+    max_file: u64,
+    max_record: u64,
+    /// The limit a read passed, after which every read fails.
+    exceeded: Option<Exceeded>,
 }
 
 impl<R: Read> LineCounter<R> {
     pub(crate) fn new(inner: R) -> LineCounter<R> {
+        LineCounter::with_limits(inner, MAX_FILE_BYTES, MAX_RECORD_BYTES)
+    }
+
+    /// A counter that fails a read past `max_file` bytes in all, or past `max_record` bytes
+    /// since the start of the last asked-for record.
+    pub(crate) fn with_limits(inner: R, max_file: u64, max_record: u64) -> LineCounter<R> {
         LineCounter {
             inner,
             window: Vec::new(),
             pos: 0,
             offset: 0,
             line: 1,
+            max_file,
+            max_record,
+            exceeded: None,
         }
+    }
+
+    /// The limit a read passed, if one did: the csv reader's I/O error then means this.
+    pub(crate) fn exceeded(&self) -> Option<Exceeded> {
+        self.exceeded
+    }
+
+    /// The line the unfinished record starts on (where a too long record began).
+    pub(crate) fn current_line(&self) -> u64 {
+        self.line
     }
 
     /// The line of the record the csv reader started looking for at `offset` (see the module
@@ -71,6 +114,17 @@ impl<R: Read> LineCounter<R> {
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.exceeded.is_none() {
+            let pending = (self.window.len() - self.pos) as u64;
+            if self.offset + pending > self.max_file {
+                self.exceeded = Some(Exceeded::File);
+            } else if pending > self.max_record {
+                self.exceeded = Some(Exceeded::Record);
+            }
+        }
+        if self.exceeded.is_some() {
+            return Err(io::Error::other("a read limit was passed"));
+        }
         let n = self.inner.read(buf)?;
         self.window.extend_from_slice(&buf[..n]);
         Ok(n)
@@ -79,7 +133,7 @@ impl<R: Read> Read for LineCounter<R> {
 
 #[cfg(test)]
 mod tests {
-    use super::LineCounter;
+    use super::{Exceeded, LineCounter};
     use std::io::Read;
 
     /// A counter that has read all of `bytes`.
@@ -112,6 +166,31 @@ mod tests {
         assert_eq!(counter(b"a\n\n\r\nd").record_line(0), 1);
         // Between the \r and the \n of a CRLF ending: the next line.
         assert_eq!(counter(b"a\r\nb").record_line(2), 2);
+    }
+
+    // Issue 17: `--data /dev/zero` read the whole endless file. The limits here are small
+    // stand-ins for MAX_FILE_BYTES and MAX_RECORD_BYTES; the reader's buffer is 4 bytes, so
+    // the read that passes a limit is the one after 12 (record) or 8 + 4 (file) bytes.
+    #[test]
+    fn reads_stop_at_the_limits() {
+        let mut buf = [0u8; 4];
+        let endless = std::io::repeat(0);
+        let mut c = LineCounter::with_limits(endless, u64::MAX, 10);
+        let mut reads = 0;
+        while c.read(&mut buf).is_ok() {
+            reads += 1;
+        }
+        // 3 reads of 4 bytes (12 > 10 pending), then the refusal.
+        assert_eq!((reads, c.exceeded()), (3, Some(Exceeded::Record)));
+        // Many short records: none too long, but the file is.
+        let rows = b"1\n".repeat(100);
+        let mut c = LineCounter::with_limits(&rows[..], 9, 1000);
+        let mut total = 0;
+        while let Ok(n) = c.read(&mut buf) {
+            total += n;
+            c.record_line(total as u64);
+        }
+        assert_eq!((total, c.exceeded()), (12, Some(Exceeded::File)));
     }
 
     #[test]

@@ -18,6 +18,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::DataError;
 
+/// The largest magnitude of a range's bound (`|lo|` and `|hi|` at most 1e100): the width
+/// `hi - lo` and a draw's square (`x1^2` of the target, up to 1e200) stay finite, below
+/// f64's 1.8e308, where `-1e308,1e308` made the width infinite and a draw never land inside.
+/// Far past any real data, and wide enough for the sweeps that make training overflow on
+/// purpose (inputs of 1e60).
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
 /// The half-open interval `[lo, hi)`. Constructing one checks nothing; the
 /// [`Generator`](crate::Generator) validates its ranges (`lo < hi`, finite bounds).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

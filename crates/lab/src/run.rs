@@ -15,7 +15,7 @@ use nnlab_train::{
     classify, compute, compute_by, predict_all, train, EpochRecord, Event, Samples, TrainStatus,
 };
 
-use crate::config::Experiment;
+use crate::config::{Experiment, LIMITS};
 use crate::diagnostics::{diagnose, Depth, Evidence};
 use crate::prepare::{load, CsvText, Prepared};
 use crate::result::{ClassPrediction, MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
@@ -32,7 +32,8 @@ pub struct Trained {
     pub status: TrainStatus,
     /// Samples whose forward and backward pass ran.
     pub sample_steps: u64,
-    /// The parameters (flat) after each completed epoch, for the diagnostics' "since when".
+    /// The parameters (flat) after each completed epoch, for the diagnostics' "since when":
+    /// those of the first epochs within [`LIMITS`]`.max_snapshot_values`.
     pub snapshots: Vec<Vec<f64>>,
 }
 
@@ -114,6 +115,9 @@ pub fn train_prepared(
     let initial = net.clone();
     let test_samples = prepared.test.as_ref().map(samples);
     let mut snapshots: Vec<Vec<f64>> = Vec::new();
+    // The first epochs' snapshots up to the budget, so memory is bounded for any number of
+    // epochs; the diagnostics say less ("dead", not "dead since epoch e") past them.
+    let keep = LIMITS.snapshot_epochs(net.n_params());
     let outcome = train(
         &mut net,
         &samples(train_set),
@@ -121,7 +125,9 @@ pub fn train_prepared(
         &exp.train,
         &mut |event| {
             if let Event::Params { params, .. } = event {
-                snapshots.push(params.clone());
+                if snapshots.len() < keep {
+                    snapshots.push(params.clone());
+                }
             }
             on_event(event);
         },

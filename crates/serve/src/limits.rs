@@ -92,18 +92,21 @@ pub const PAGE_LIMITS: PageLimits = PageLimits {
 
 /// Checks a network's shape against [`MAX_LAYERS`] and [`MAX_WIDTH`].
 pub fn check_network(net: &Network) -> Result<(), ApiError> {
-    let sizes = net.sizes();
-    if sizes.len() - 1 > MAX_LAYERS {
+    check_sizes(&net.arch_string(), &net.sizes())
+}
+
+/// Checks layer sizes (input first; `arch` as written) against [`MAX_LAYERS`] and
+/// [`MAX_WIDTH`] before a network is built for them.
+pub fn check_sizes(arch: &str, sizes: &[usize]) -> Result<(), ApiError> {
+    let layers = sizes.len().saturating_sub(1);
+    if layers > MAX_LAYERS {
         return Err(ApiError::bad(format!(
-            "arch: {} has {} layers after the input; the server allows at most {MAX_LAYERS}",
-            net.arch_string(),
-            sizes.len() - 1
+            "arch: {arch} has {layers} layers after the input; the server allows at most {MAX_LAYERS}"
         )));
     }
     if let Some(w) = sizes.iter().find(|&&w| w > MAX_WIDTH) {
         return Err(ApiError::bad(format!(
-            "arch: {} has a layer of {w}; the server allows at most {MAX_WIDTH} neurons a layer",
-            net.arch_string()
+            "arch: {arch} has a layer of {w}; the server allows at most {MAX_WIDTH} neurons a layer"
         )));
     }
     Ok(())

@@ -4,7 +4,7 @@
 
 use nnlab_lab::config::Arch;
 
-use crate::limits::check_network;
+use crate::limits::{check_network, check_sizes};
 use crate::replay::{record, Action};
 use crate::session::{new_trainer, BeforeArch, Session, UndoPoint};
 use crate::ApiError;
@@ -35,6 +35,7 @@ impl Session {
                 net.n_outputs()
             )));
         }
+        check_sizes(&arch.to_string(), sizes)?;
         let mut experiment = self.experiment.clone();
         experiment.model = experiment.model.with_arch(arch.clone());
         let fresh = experiment

@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 use crate::data::prepare;
 use crate::limits::{
-    check_network, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES, UNDO_DEPTH,
+    check_network, check_sizes, MAX_COUNT, MAX_EPOCHS, MAX_SAMPLE_STEPS, MAX_SNAPSHOT_VALUES,
+    UNDO_DEPTH,
 };
 use crate::replay::{record, Action};
 use crate::ApiError;
@@ -99,6 +100,10 @@ impl Session {
     /// A session at epoch 0; `csv` is uploaded CSV text when `data.source` names one.
     pub fn new(experiment: &Experiment, csv: Option<String>) -> Result<Session, ApiError> {
         let experiment = experiment.resolved();
+        // The server's own shape limits first, from the sizes alone: nothing is built for a
+        // network it would refuse (the schema's limits, in `validate`, are far wider).
+        let arch = &experiment.model.arch;
+        check_sizes(&arch.to_string(), arch.sizes())?;
         experiment
             .validate()
             .map_err(|e| ApiError::bad(e.in_syntax(nnlab_lab::Syntax::Json)))?;

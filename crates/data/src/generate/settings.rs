@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::DataRng;
-use crate::{DataError, Distribution, Pattern, Range, TwoClass};
+use crate::{DataError, Distribution, Pattern, Range, TwoClass, MAX_MAGNITUDE};
 
 /// The largest number of rows the generator makes, so a typo cannot exhaust memory.
 pub const MAX_GENERATED_ROWS: usize = 10_000_000;
@@ -66,7 +66,7 @@ impl Default for Generator {
 
 impl Generator {
     /// Checks the settings: `rows` in `1..=MAX_GENERATED_ROWS`; each range with finite bounds
-    /// and `lo < hi` (whole numbers for integer draws); `skew` finite and `> 0`.
+    /// of at most [`MAX_MAGNITUDE`] and `lo < hi` (whole numbers for integer draws); `skew` finite and `> 0`.
     pub fn validate(&self) -> Result<(), DataError> {
         let invalid = |field, reason: String| Err(DataError::InvalidGenerator { field, reason });
         if self.rows == 0 {
@@ -81,6 +81,13 @@ impl Generator {
         for (field, r) in [("x1", self.x1), ("x2", self.x2), ("noise", self.noise)] {
             if !r.lo.is_finite() || !r.hi.is_finite() {
                 return invalid(field, format!("range {r} must have finite bounds"));
+            }
+            // Named in exponent form: `1e308` in full is 309 digits.
+            if let Some(b) = [r.lo, r.hi].into_iter().find(|b| b.abs() > MAX_MAGNITUDE) {
+                return invalid(
+                    field,
+                    format!("range bound {b:e} is beyond the limit of ±{MAX_MAGNITUDE:e}"),
+                );
             }
             if r.lo >= r.hi {
                 return invalid(
@@ -209,6 +216,20 @@ mod tests {
         );
         assert!(err(|g| g.skew = f64::NAN).contains("skew is NaN"));
         assert!(err(|g| g.rows = MAX_GENERATED_ROWS + 1).contains("more than the limit"));
+        // Issue 17: `--x1=-1e308,1e308` hung (the width hi - lo is inf, so no draw lands
+        // inside); 1e100 is MAX_MAGNITUDE, and a bound past it is refused by name.
+        assert_eq!(
+            err(|g| g.x1 = Range::new(-1e308, 1e308)),
+            "generator: x1 range bound -1e308 is beyond the limit of ±1e100"
+        );
+        assert!(err(|g| g.noise = Range::new(0.0, 2e100)).contains("beyond the limit"));
+        let edge = Generator {
+            x2: Range::new(-1e100, 1e100),
+            rows: 3,
+            distribution: Distribution::Normal,
+            ..Generator::default()
+        };
+        assert!(edge.generate().is_ok());
         // Continuous draws accept fractional bounds.
         let g = Generator {
             x1: Range::new(0.0, 2.5),

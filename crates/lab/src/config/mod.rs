@@ -22,6 +22,7 @@
 //! flags and sweeps: see [`keys::KEYS`] and [`Experiment::set`].
 
 pub mod keys;
+mod limits;
 mod model;
 pub mod python_init;
 mod schema;
@@ -37,6 +38,7 @@ use nnlab_data::{Generator, ScaleKind};
 use nnlab_train::{TrainConfig, TrainError};
 
 pub use keys::{AppliesTo, Group, Key, Syntax, KEYS};
+pub use limits::{Limits, LIMITS};
 pub use model::{Activations, Arch, ModelConfig, Preset};
 pub use python_init::{python_round, InitRng};
 pub use schema::{schema, settings, Schema, SchemaKey, Settings};
@@ -106,6 +108,31 @@ impl Default for DataConfig {
     }
 }
 
+/// The text of `path`, read up to `limit` bytes: a longer file (`/dev/zero`) is an error
+/// naming the limit after a bounded read, not a whole read into memory.
+fn read_capped(path: &Path, limit: u64) -> Result<String, LabError> {
+    use std::io::Read;
+    let io = |source| LabError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if text.len() as u64 > limit {
+        return Err(LabError::Config {
+            key: path.display().to_string(),
+            message: format!(
+                "the file is larger than the limit of {limit} bytes for a configuration"
+            ),
+        });
+    }
+    Ok(text)
+}
+
 /// "train.lr: message (line L, column C)" from a path-tracking deserializer's error.
 fn located<E: std::fmt::Display>(
     path: &serde_path_to_error::Path,
@@ -123,10 +150,7 @@ impl Experiment {
     /// Reads a TOML file; unknown keys and wrong types are errors naming the file, the key
     /// and its line.
     pub fn from_toml_file(path: &Path) -> Result<Experiment, LabError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LabError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = read_capped(path, LIMITS.max_config_bytes)?;
         Experiment::from_toml_str(&text).map_err(|e| match e {
             LabError::Config { key, message } => LabError::Config {
                 key: format!("{}: {key}", path.display()),
@@ -271,9 +295,11 @@ impl Experiment {
             .collect()
     }
 
-    /// Checks everything that can be checked before loading data. Errors name the flat
-    /// key (`lr`, `init`); callers respell it.
+    /// Checks everything that can be checked before loading data, the [`LIMITS`] first, so
+    /// nothing is allocated for a value past them. Errors name the flat key (`lr`, `init`);
+    /// callers respell it.
     pub fn validate(&self) -> Result<(), LabError> {
+        self.check_limits()?;
         if let Some(key) = self.inapplicable().first() {
             return Err(not_for_data(key, &self.data.source));
         }
@@ -284,6 +310,31 @@ impl Experiment {
             });
         }
         self.check_train(&self.initial_network()?)
+    }
+
+    /// The [`LIMITS`] of the schema that cost nothing to check: the network's size, the
+    /// epochs and the generator's settings (rows, range magnitudes; its own check). Errors
+    /// name the flat key.
+    pub fn check_limits(&self) -> Result<(), LabError> {
+        self.model.check_limits()?;
+        LIMITS
+            .check_epochs(self.train.epochs)
+            .map_err(|message| LabError::Config {
+                key: "epochs".into(),
+                message,
+            })?;
+        if self.data.source.kind() == DataKind::Generated {
+            // The generator's error names its field (`x1`, `rows`), the flat key.
+            if let Err(nnlab_data::DataError::InvalidGenerator { field, reason }) =
+                self.data.generator.validate()
+            {
+                return Err(LabError::Config {
+                    key: field.into(),
+                    message: reason,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The training settings' rules (`lr` above 0, `epochs` at least 1, `l1` and `l2` at

@@ -193,6 +193,14 @@ fn config(key: &str, message: String) -> LabError {
 }
 
 impl ModelConfig {
+    /// The network's size against the [`LIMITS`](super::LIMITS) (width, depth, parameters),
+    /// from the sizes alone: nothing is allocated. The error names `arch`.
+    pub fn check_limits(&self) -> Result<(), LabError> {
+        super::LIMITS
+            .check_sizes(&self.arch.to_string(), self.arch.sizes())
+            .map_err(|m| config("arch", m))
+    }
+
     /// Layer sizes and activations.
     pub fn layers(&self) -> Result<(Vec<usize>, Vec<Activation>), LabError> {
         let sizes = self.arch.sizes().to_vec();
@@ -207,6 +215,7 @@ impl ModelConfig {
     /// `Rng::for_purpose(init_seed, "init")` (Python's `random.seed(init_seed)` stream with
     /// `init_rng = "python"`, [`super::python_init`]). Errors name the option (`init`, `weights`, ...).
     pub fn network(&self, init_seed: u64) -> Result<Network, LabError> {
+        self.check_limits()?;
         let (sizes, acts) = self.layers()?;
         let course_shape = self.arch.is_course();
         let (weights, biases) = match self.init {

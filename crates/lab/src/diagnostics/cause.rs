@@ -5,7 +5,7 @@ use nnlab_core::{Activation, Network, Trace};
 use nnlab_report::sig4;
 use nnlab_train::predict_all;
 
-use super::{join, node_name, Diagnostic, Evidence, Kind};
+use super::{join_capped, node_name, Diagnostic, Evidence, Kind};
 use crate::verdict::{JudgedOn, Spread, STUCK_SAME_SHARE, STUCK_SPREAD};
 
 /// A ReLU with this `z` passes a gradient. A NaN `z` counts as on: it is not "dead",
@@ -66,17 +66,32 @@ pub(super) fn off_for(
         .collect()
 }
 
-/// True when the ReLU neuron `(l, j)` of `net` has `z <= 0` for every row of `x`; stops at
-/// the first row where it is on, so a live neuron costs about one forward pass.
-pub(super) fn is_off(net: &Network, x: &[f64], l: usize, j: usize, trace: &mut Trace) -> bool {
+/// For each ReLU neuron `(l, j)` of `candidates`, whether `net` has its `z <= 0` for every
+/// row of `x`: one forward pass per row for all of them (not one per neuron, which made the
+/// diagnostics quadratic in the width), stopping at the row by which every candidate was on,
+/// so live neurons cost about one forward pass in all.
+pub(super) fn off_among(
+    net: &Network,
+    x: &[f64],
+    candidates: &[(usize, usize)],
+    trace: &mut Trace,
+) -> Vec<bool> {
     let n_in = net.n_inputs();
-    if n_in == 0 || x.is_empty() {
-        return false;
-    }
-    x.chunks_exact(n_in).all(|row| {
+    let mut off = vec![!(n_in == 0 || x.is_empty()); candidates.len()];
+    let mut left = off.iter().filter(|&&o| o).count();
+    for row in x.chunks_exact(n_in.max(1)) {
+        if left == 0 {
+            break;
+        }
         net.forward_into(row, trace);
-        !is_on(trace.z[l][j])
-    })
+        for (k, &(l, j)) in candidates.iter().enumerate() {
+            if off[k] && is_on(trace.z[l][j]) {
+                off[k] = false;
+                left -= 1;
+            }
+        }
+    }
+    off
 }
 
 /// The output is (almost) the same for (almost) every training row: says how many rows and
@@ -142,10 +157,10 @@ pub(super) fn constant_output(ev: &Evidence, out: &mut Vec<Diagnostic>) {
         format!(
             "every neuron of hidden layer {} ({}) has z <= 0 for them, so the output sees only the biases after it",
             l + 1,
-            join(&layer)
+            join_capped(&layer)
         )
     } else if !names.is_empty() {
-        format!("{} have z <= 0 for them", join(&names))
+        format!("{} have z <= 0 for them", join_capped(&names))
     } else {
         "no ReLU is off for them: the output barely depends on the inputs".into()
     };

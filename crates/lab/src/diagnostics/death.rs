@@ -7,11 +7,13 @@
 //! name the update that pushed `z` below 0: at most one rerun, and only when a ReLU died
 //! during training.
 
+use std::collections::HashMap;
+
 use nnlab_core::{Network, ParamId, Trace};
 use nnlab_report::sig4;
-use nnlab_train::{Trainer, Unit, UpdatePreview};
+use nnlab_train::{ParamUpdate, Trainer, Unit, UpdatePreview};
 
-use super::cause::{is_off, off_for};
+use super::cause::{off_among, off_for};
 use super::{node_name, with_params, Depth, Diagnostic, Evidence, Kind};
 
 /// When a neuron died, as the snapshots tell.
@@ -48,11 +50,7 @@ pub(super) fn dead_relu(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     if dead.is_empty() {
         return;
     }
-    let mut trace = Trace::new(net);
-    let died: Vec<Died> = dead
-        .iter()
-        .map(|&(l, j)| died(ev, l, j, &mut trace))
-        .collect();
+    let died = died(ev, &dead);
     let moments = if ev.depth == Depth::Full && !ev.diverged() {
         replay(ev, &dead, &died)
     } else {
@@ -99,18 +97,44 @@ pub(super) fn dead_relu(ev: &Evidence, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// In which epoch the ReLU `(l, j)` died, from the snapshots.
-fn died(ev: &Evidence, l: usize, j: usize, trace: &mut Trace) -> Died {
+/// In which epoch each ReLU of `dead` died, from the snapshots: one pass over the rows per
+/// snapshot for all the neurons still undecided, stopping when none is left.
+fn died(ev: &Evidence, dead: &[(usize, usize)]) -> Vec<Died> {
     if ev.snapshots.is_empty() {
-        return Died::Unknown;
+        return vec![Died::Unknown; dead.len()];
     }
-    if is_off(ev.initial, ev.train.x, l, j, trace) {
-        return Died::FromTheStart;
+    let x = ev.train.x;
+    let mut trace = Trace::new(ev.initial);
+    let mut out: Vec<Died> = off_among(ev.initial, x, dead, &mut trace)
+        .into_iter()
+        .map(|off| {
+            if off {
+                Died::FromTheStart
+            } else {
+                Died::Unknown
+            }
+        })
+        .collect();
+    let mut pending: Vec<usize> = (0..dead.len())
+        .filter(|&i| out[i] == Died::Unknown)
+        .collect();
+    for (e, s) in ev.snapshots.iter().enumerate() {
+        if pending.is_empty() {
+            break;
+        }
+        let net = with_params(ev.initial, s);
+        let candidates: Vec<(usize, usize)> = pending.iter().map(|&i| dead[i]).collect();
+        let off = off_among(&net, x, &candidates, &mut trace);
+        for (&i, _) in pending.iter().zip(&off).filter(|(_, &o)| o) {
+            out[i] = Died::InEpoch(e + 1);
+        }
+        pending = pending
+            .into_iter()
+            .zip(off)
+            .filter_map(|(i, o)| (!o).then_some(i))
+            .collect();
     }
-    ev.snapshots
-        .iter()
-        .position(|s| is_off(&with_params(ev.initial, s), ev.train.x, l, j, trace))
-        .map_or(Died::Unknown, |e| Died::InEpoch(e + 1))
+    out
 }
 
 /// Replays the run through the epochs in which the `dead` neurons died and returns, for
@@ -153,11 +177,17 @@ fn replay(ev: &Evidence, dead: &[(usize, usize)], died: &[Died]) -> Vec<Option<M
         if same_bits(&net.params_flat(), &params) {
             continue;
         }
-        let newly: Vec<usize> = pending
+        let open: Vec<usize> = pending
             .iter()
             .copied()
             .filter(|&i| found[i].is_none())
-            .filter(|&i| is_off(net, ev.train.x, dead[i].0, dead[i].1, &mut trace))
+            .collect();
+        let candidates: Vec<(usize, usize)> = open.iter().map(|&i| dead[i]).collect();
+        let off = off_among(net, ev.train.x, &candidates, &mut trace);
+        let newly: Vec<usize> = open
+            .into_iter()
+            .zip(off)
+            .filter_map(|(i, o)| o.then_some(i))
             .collect();
         if newly.is_empty() {
             continue;
@@ -168,8 +198,10 @@ fn replay(ev: &Evidence, dead: &[(usize, usize)], died: &[Died]) -> Vec<Option<M
         let Ok(Some(preview)) = probe.preview(&ev.train) else {
             break;
         };
-        for i in newly {
-            found[i] = moment(&preview, probe.network(), dead[i]);
+        let killed: Vec<(usize, usize)> = newly.iter().map(|&i| dead[i]).collect();
+        let moments = moments(&preview, probe.network(), &killed);
+        for (i, m) in newly.into_iter().zip(moments) {
+            found[i] = m;
         }
     }
     found
@@ -179,40 +211,44 @@ fn same_bits(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
-/// The killing update of neuron `(l, j)`: the parameter that moved most, the neuron's own
-/// (incoming weights and bias) when one of them moved.
-fn moment(p: &UpdatePreview, net: &Network, (l, j): (usize, usize)) -> Option<Moment> {
-    let own = |id: ParamId| match id {
-        ParamId::Weight { layer, neuron, .. } | ParamId::Bias { layer, neuron } => {
-            layer == l && neuron == j
+/// The killing update of each neuron `(l, j)` of `killed` (all killed by the update `p`):
+/// the parameter that moved most, the neuron's own (incoming weights and bias) when one of
+/// them moved. One pass over the parameters for all of them, not one per neuron.
+fn moments(p: &UpdatePreview, net: &Network, killed: &[(usize, usize)]) -> Vec<Option<Moment>> {
+    let index: HashMap<(usize, usize), usize> =
+        killed.iter().enumerate().map(|(k, &n)| (n, k)).collect();
+    let size = |u: &ParamUpdate| (u.after - u.before).abs();
+    let larger = |best: Option<&ParamUpdate>, u: &ParamUpdate| {
+        best.is_none_or(|b| size(u).total_cmp(&size(b)).is_ge())
+    };
+    let mut own: Vec<Option<&ParamUpdate>> = vec![None; killed.len()];
+    let mut any: Option<&ParamUpdate> = None;
+    for ((_, id), u) in net.named_param_ids().into_iter().zip(&p.params) {
+        if u.after.to_bits() == u.before.to_bits() {
+            continue;
         }
-    };
-    let moved: Vec<(bool, &nnlab_train::ParamUpdate)> = net
-        .named_param_ids()
-        .into_iter()
-        .zip(&p.params)
-        .map(|((_, id), u)| (own(id), u))
-        .filter(|(_, u)| u.after.to_bits() != u.before.to_bits())
-        .collect();
-    let pick = |only_own: bool| {
-        moved
-            .iter()
-            .filter(|(o, _)| *o || !only_own)
-            .max_by(|a, b| {
-                (a.1.after - a.1.before)
-                    .abs()
-                    .total_cmp(&(b.1.after - b.1.before).abs())
+        if larger(any, u) {
+            any = Some(u);
+        }
+        let (ParamId::Weight { layer, neuron, .. } | ParamId::Bias { layer, neuron }) = id;
+        if let Some(&k) = index.get(&(layer, neuron)) {
+            if larger(own[k], u) {
+                own[k] = Some(u);
+            }
+        }
+    }
+    own.into_iter()
+        .map(|o| {
+            let u = o.or(any)?;
+            Some(Moment {
+                epoch: p.epoch,
+                sample: p.sample,
+                param: u.name.clone(),
+                change: u.after - u.before,
+                gradient: u.gradient.unwrap_or(f64::NAN),
+                lr: p.lr,
+                batch: p.batch_size,
             })
-            .map(|(_, u)| *u)
-    };
-    let u = pick(true).or_else(|| pick(false))?;
-    Some(Moment {
-        epoch: p.epoch,
-        sample: p.sample,
-        param: u.name.clone(),
-        change: u.after - u.before,
-        gradient: u.gradient.unwrap_or(f64::NAN),
-        lr: p.lr,
-        batch: p.batch_size,
-    })
+        })
+        .collect()
 }

@@ -196,8 +196,11 @@ impl Evidence<'_> {
     }
 
     /// The parameters the configuration freezes (none when it does not fit the network).
-    fn frozen_ids(&self) -> Vec<ParamId> {
-        self.cfg.frozen_params(self.final_net).unwrap_or_default()
+    /// A set, so asking about every parameter stays linear in the network's size.
+    fn frozen_ids(&self) -> std::collections::HashSet<ParamId> {
+        (self.cfg.frozen_params(self.final_net).unwrap_or_default())
+            .into_iter()
+            .collect()
     }
 }
 
@@ -233,6 +236,21 @@ fn join(names: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `a and b`, `a, b and c` up to five names; past that the first three, the last and the
+/// count (`L1.n1, L1.n2, L1.n3, ... and L1.n100000 (100000 neurons)`), so a message stays a
+/// line long however wide the layer.
+fn join_capped(names: &[String]) -> String {
+    match names {
+        [first, second, third, .., last] if names.len() > 5 => {
+            format!(
+                "{first}, {second}, {third}, ... and {last} ({} neurons)",
+                names.len()
+            )
+        }
+        _ => join(names),
     }
 }
 

@@ -11,14 +11,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{keys, not_for_data_message};
+use crate::config::{keys, not_for_data_message, Syntax, LIMITS};
 use crate::{Experiment, LabError};
 
 /// Keys whose values are repetitions rather than settings: the summary spreads over them.
 pub const SEED_KEYS: [&str; 4] = ["seed", "data_seed", "init_seed", "shuffle_seed"];
-
-/// The most runs one grid may have (a typo like `seed=0..10000000` stops here, not in memory).
-pub const MAX_RUNS: usize = 10_000_000;
 
 /// One varied key and its values, as typed (`"0.01"`, `"high-high"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,39 +24,74 @@ pub struct Factor {
     pub values: Vec<String>,
 }
 
+/// One element of a factor's list: a value, or an integer range `lo..end` (half-open)
+/// kept as its bounds, so a grid's size is known before any range is expanded.
+enum Part<'a> {
+    Value(&'a str),
+    Range(i64, i64),
+}
+
+impl Part<'_> {
+    fn count(&self) -> u128 {
+        match *self {
+            Part::Value(_) => 1,
+            // Non-empty (parse_range checked end > lo); the difference fits in u128.
+            Part::Range(lo, end) => (i128::from(end) - i128::from(lo)) as u128,
+        }
+    }
+}
+
+/// The key and the parts of `KEY=VALUES`; errors name the factor.
+fn parts(text: &str) -> Result<(&'static str, Vec<Part<'_>>), LabError> {
+    let bad = |message: String| LabError::Config {
+        key: format!("--vary {text}"),
+        message,
+    };
+    let (key, list) = text
+        .split_once('=')
+        .ok_or_else(|| bad("expected KEY=V1,V2,... (e.g. lr=0.01,0.1)".into()))?;
+    let key = key.trim();
+    let key = keys::find(key)
+        .ok_or_else(|| LabError::UnknownKey {
+            key: key.to_string(),
+            known: keys::known(),
+        })?
+        .key;
+    let sep = if list.contains(';') { ';' } else { ',' };
+    let mut parts = Vec::new();
+    for part in list.split(sep).map(str::trim) {
+        if part.is_empty() {
+            return Err(bad("an empty value".into()));
+        }
+        if part.chars().any(char::is_control) {
+            // Values become CSV fields read back line by line (`sweep merge`).
+            return Err(bad(format!("{part:?} contains a control character")));
+        }
+        parts.push(match parse_range(part).map_err(bad)? {
+            Some((lo, end)) => Part::Range(lo, end),
+            None => Part::Value(part),
+        });
+    }
+    Ok((key, parts))
+}
+
 impl Factor {
-    /// Parses `KEY=VALUES` (see the module doc). Errors name the factor.
+    /// Parses `KEY=VALUES` (see the module doc). Errors name the factor; one of more than
+    /// [`LIMITS`]`.max_runs` values is refused before its ranges are expanded.
     pub fn parse(text: &str) -> Result<Factor, LabError> {
-        let bad = |message: String| LabError::Config {
-            key: format!("--vary {text}"),
-            message,
-        };
-        let (key, list) = text
-            .split_once('=')
-            .ok_or_else(|| bad("expected KEY=V1,V2,... (e.g. lr=0.01,0.1)".into()))?;
-        let key = key.trim();
-        let key = keys::find(key)
-            .ok_or_else(|| LabError::UnknownKey {
-                key: key.to_string(),
-                known: keys::known(),
-            })?
-            .key;
-        let sep = if list.contains(';') { ';' } else { ',' };
+        let (key, parts) = parts(text)?;
+        let count: u128 = parts.iter().map(Part::count).sum();
+        LIMITS
+            .check_runs(&[count])
+            .map_err(|message| LabError::Config {
+                key: format!("--vary {text}"),
+                message,
+            })?;
         let mut values = Vec::new();
-        for part in list.split(sep).map(str::trim) {
-            if part.is_empty() {
-                return Err(bad("an empty value".into()));
-            }
-            if part.chars().any(char::is_control) {
-                // Values become CSV fields read back line by line (`sweep merge`).
-                return Err(bad(format!("{part:?} contains a control character")));
-            }
-            match parse_range(part).map_err(bad)? {
-                Some(range) => values.extend(range),
-                None => values.push(part.to_string()),
-            }
-            if values.len() > MAX_RUNS {
-                return Err(bad(format!("more than {MAX_RUNS} values")));
+        for part in parts {
+            match part {
+                Part::Value(v) => values.push(v.to_string()),
+                Part::Range(lo, end) => values.extend((lo..end).map(|v| v.to_string())),
             }
         }
         Ok(Factor {
@@ -67,10 +99,16 @@ impl Factor {
             values,
         })
     }
+
+    /// The number of values `KEY=VALUES` has, from its text alone (ranges by their bounds).
+    pub fn count(text: &str) -> Result<u128, LabError> {
+        Ok(parts(text)?.1.iter().map(Part::count).sum())
+    }
 }
 
-/// `A..B` (half-open) or `A..=B` (inclusive) as its integers; `None` when `part` is not a range.
-fn parse_range(part: &str) -> Result<Option<Vec<String>>, String> {
+/// `A..B` (half-open) or `A..=B` (inclusive) as `(A, end)` with `end` past the last value;
+/// `None` when `part` is not a range.
+fn parse_range(part: &str) -> Result<Option<(i64, i64)>, String> {
     let Some((lo, hi)) = part.split_once("..") else {
         return Ok(None);
     };
@@ -93,10 +131,7 @@ fn parse_range(part: &str) -> Result<Option<Vec<String>>, String> {
     if end <= lo {
         return Err(format!("range '{part}' is empty"));
     }
-    if (end - lo) as u128 > MAX_RUNS as u128 {
-        return Err(format!("range '{part}' has more than {MAX_RUNS} values"));
-    }
-    Ok(Some((lo..end).map(|v| v.to_string()).collect()))
+    Ok(Some((lo, end)))
 }
 
 /// A sweep: a base experiment and the factors varied over it.
@@ -117,7 +152,14 @@ pub struct GridPoint {
 
 impl SweepSpec {
     /// A spec from `KEY=VALUES` texts; checks every factor (see [`SweepSpec::validate`]).
+    /// The grid's size is computed from the texts first, so a grid past
+    /// [`LIMITS`]`.max_runs` is refused before any value is expanded.
     pub fn parse(base: Experiment, vary: &[String]) -> Result<SweepSpec, LabError> {
+        let counts = vary
+            .iter()
+            .map(|v| Factor::count(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        LIMITS.check_runs(&counts).map_err(grid_error)?;
         let factors = vary
             .iter()
             .map(|v| Factor::parse(v))
@@ -142,10 +184,20 @@ impl SweepSpec {
         self.vary.iter().map(|f| f.key.clone()).collect()
     }
 
-    /// Checks, before anything runs: no key twice, no factor without values, at most
-    /// [`MAX_RUNS`] runs, and every value accepted by [`Experiment::set`] and
+    /// Checks, before anything runs: at most [`LIMITS`]`.max_runs` runs, no key twice, no
+    /// factor without values, and every value accepted by [`Experiment::set`] and
     /// [`Experiment::validate`] on the base. The error names the key and the value.
     pub fn validate(&self) -> Result<(), LabError> {
+        let counts: Vec<u128> = self.vary.iter().map(|f| f.values.len() as u128).collect();
+        LIMITS.check_runs(&counts).map_err(grid_error)?;
+        // The base's limits that no factor overrides, named as the flag: `--epochs` past
+        // its limit is one error, not one per grid point.
+        if let Err(e) = self.base.check_limits() {
+            let varied = |key: &str| self.vary.iter().any(|f| f.key == key);
+            if !matches!(&e, LabError::Config { key, .. } if varied(key)) {
+                return Err(e.in_syntax(Syntax::Flag));
+            }
+        }
         for (i, f) in self.vary.iter().enumerate() {
             if self.vary[..i].iter().any(|g| g.key == f.key) {
                 return Err(LabError::Config {
@@ -177,18 +229,6 @@ impl SweepSpec {
                     })?;
             }
         }
-        if self
-            .vary
-            .iter()
-            .map(|f| f.values.len() as u128)
-            .product::<u128>()
-            > MAX_RUNS as u128
-        {
-            return Err(LabError::Config {
-                key: "--vary".into(),
-                message: format!("the grid has more than {MAX_RUNS} runs"),
-            });
-        }
         Ok(())
     }
 
@@ -215,9 +255,13 @@ impl SweepSpec {
     }
 
     fn finish(&self, point: &GridPoint, e: Experiment) -> Result<Experiment, LabError> {
-        e.validate().map_err(|err| LabError::Config {
-            key: self.describe(point),
-            message: err.to_string(),
+        e.validate().map_err(|err| match self.vary.is_empty() {
+            // No factor to name: the point is the base, its option named as the flag.
+            true => err.in_syntax(Syntax::Flag),
+            false => LabError::Config {
+                key: self.describe(point),
+                message: err.to_string(),
+            },
         })?;
         Ok(e.resolved())
     }
@@ -245,6 +289,14 @@ impl SweepSpec {
         (0..self.vary.len())
             .filter(|&f| !SEED_KEYS.contains(&self.vary[f].key.as_str()))
             .collect()
+    }
+}
+
+/// A grid past the limit, named as the flags give it.
+fn grid_error(message: String) -> LabError {
+    LabError::Config {
+        key: "--vary".into(),
+        message,
     }
 }
 
@@ -294,6 +346,31 @@ mod tests {
         assert_eq!(h.values, ["5", "0", "1", "9"]);
         assert!(Factor::parse("seed=3..3").is_err());
         assert!(Factor::parse("seed=a..3").is_err());
+    }
+
+    // Issue 17: a grid of 10^14 runs was refused only after expanding 2 × 10^7 values (87 s,
+    // 1.3 GB). Its size is now the product of the counts of the texts: 10^7 · 10^7.
+    #[test]
+    fn a_grid_is_sized_before_it_is_expanded() {
+        assert_eq!(Factor::count("seed=5,0..2,9").unwrap(), 4);
+        assert_eq!(
+            Factor::count("seed=-9223372036854775808..9223372036854775807").unwrap(),
+            u64::MAX as u128
+        );
+        let vary = ["seed=0..10000000".to_string(), "lr=0..10000000".into()];
+        let e = SweepSpec::parse(Experiment::default(), &vary)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "--vary: the grid has 100000000000000 runs, more than the limit of 1000000"
+        );
+        // One factor past the limit alone, without a second to multiply.
+        let e = Factor::parse("seed=0..=1000000").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--vary seed=0..=1000000: the grid has 1000001 runs, more than the limit of 1000000"
+        );
     }
 
     #[test]
