@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 use nnlab_lab::experiments::{entry, run_entry, run_entry_with, Options, CATALOGUE};
 use nnlab_lab::report::write_reports;
 use nnlab_lab::sweep::files::write_sweep;
+use nnlab_lab::Syntax;
 
 #[derive(Debug, Args)]
 pub struct ExperimentArgs {
@@ -61,8 +62,9 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
                 epochs: *epochs,
                 data: data.clone(),
             };
-            // An unknown name fails before the store is opened.
-            let (spec, _) = entry(name, &opts)?;
+            // An unknown name fails before the store is opened; the options it names are
+            // this command's flags (`--epochs`).
+            let (spec, _) = entry(name, &opts).map_err(|e| e.in_syntax(Syntax::Flag))?;
             let writer = record.sweep_writer(name, &spec)?;
             let ran = match &writer {
                 Some(w) => run_entry_with(name, &opts, Some(&|runs| w.add(runs))),

@@ -69,6 +69,8 @@ enum Command {
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
+        // `nnlab runs list | head -1`: the reader has all it wanted; stop quietly.
+        Err(err) if broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // Bad input gets its one-line message and 2; anything else is our failure.
             let code = match (
@@ -79,7 +81,7 @@ fn main() -> ExitCode {
                 (_, Some(e)) if e.is_input_error() => 2,
                 _ => 1,
             };
-            eprintln!("error: {}", one_line(&err));
+            eprintln!("error: {}", shorten(&one_line(&err)));
             ExitCode::from(code)
         }
     }
@@ -106,6 +108,54 @@ pub fn writing<E: std::fmt::Display>(what: String) -> impl FnOnce(E) -> anyhow::
     move |e| anyhow::anyhow!("writing {what}: {e}")
 }
 
+/// True when the error is a write to a closed pipe (stdout's reader went away), whether
+/// it came through `std::io` or through serde_json's writer.
+fn broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let kind = cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            });
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The longest run of characters without a space an error line quotes whole: a value's
+/// text beyond it is cut (a 5 MB field made a 5 MB line).
+const MAX_WORD: usize = 100;
+/// The longest error line: the rest is cut, saying how long it was.
+const MAX_LINE: usize = 600;
+
+/// `line` with every word (a run without spaces) longer than [`MAX_WORD`] characters cut
+/// to its first 60, marked `…(N characters)`, and the whole cut to [`MAX_LINE`] likewise.
+fn shorten(line: &str) -> String {
+    let cut = |text: &str, keep: usize| -> String {
+        let n = text.chars().count();
+        let head: String = text.chars().take(keep).collect();
+        format!("{head}…({n} characters)")
+    };
+    let words: Vec<String> = line
+        .split(' ')
+        .map(|w| {
+            if w.chars().count() > MAX_WORD {
+                cut(w, 60)
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    let joined = words.join(" ");
+    if joined.chars().count() > MAX_LINE {
+        cut(&joined, MAX_LINE - 40)
+    } else {
+        joined
+    }
+}
+
 /// The error and its causes on one line, leaving out a cause whose text the message
 /// before it already contains (library errors often quote their source).
 fn one_line(err: &anyhow::Error) -> String {
@@ -120,4 +170,32 @@ fn one_line(err: &anyhow::Error) -> String {
         }
     }
     line.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Issue 17: a 5 MB TOML value made a 5 MB error line. A word of 5,000,000 ones keeps
+    // its first 60 and its length; short words and short lines are left alone.
+    #[test]
+    fn long_values_are_cut_and_counted() {
+        let long = format!("error '{}x'", "1".repeat(5_000_000));
+        let short = shorten(&long);
+        assert_eq!(
+            short,
+            format!("error '{}…(5000003 characters)", "1".repeat(59))
+        );
+        assert_eq!(
+            shorten("--lr: 'abc' is not a number"),
+            "--lr: 'abc' is not a number"
+        );
+        let many = "ab ".repeat(1000);
+        let cut = shorten(&many);
+        assert_eq!(
+            cut.chars().count(),
+            560 + "…(3000 characters)".chars().count()
+        );
+        assert!(cut.ends_with("…(3000 characters)"), "{cut}");
+    }
 }

@@ -6,13 +6,14 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use nnlab_data::{DataError, Dataset};
-use nnlab_lab::{Experiment, Syntax};
+use nnlab_lab::{check_start, Experiment, Syntax};
 use nnlab_report::input::{parse_count, parse_numbers};
 use nnlab_report::setup::{load_network, parse_example, COURSE_INPUT, COURSE_TARGET};
 use nnlab_report::{
     render_markdown, render_steps_markdown, render_steps_text, render_text, CheckReport,
     FeatureInputs, ReportError, StepReport, StepsReport,
 };
+use nnlab_train::Samples;
 
 use crate::experiment_flags::{Flags, StepKeys};
 
@@ -101,6 +102,20 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
     let features = features.map(|(f, _)| f);
     exp.check_train(&net)
         .map_err(|e| e.in_syntax(Syntax::Flag))?;
+    // A start whose loss is already inf or NaN is bad input (exit 2), not a divergence.
+    let example = Samples {
+        x: &x,
+        y: &y,
+        n_inputs: net.n_inputs(),
+        n_outputs: net.n_outputs(),
+    };
+    let params_path = args.params.as_ref().map(|p| p.display().to_string());
+    let rows_from = match &params_path {
+        Some(path) => ("--params", path.as_str()),
+        None => ("--input", args.input.as_str()),
+    };
+    check_start(&exp, &net, &example, "example row", rows_from)
+        .map_err(|e| e.in_syntax(Syntax::Flag))?;
     let (lr, loss, reg) = (exp.train.lr, exp.train.loss, exp.train.regularization());
     let steps = match &args.steps {
         Some(text) => Some(parse_count("--steps", text, 1)?),
@@ -111,6 +126,7 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    let non_finite;
     let output = match steps {
         Some(n) => {
             let n =
@@ -118,6 +134,7 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
             let mut report = StepsReport::regularized(&net, &x, &y, lr, (loss, reg), n)?;
             report.first.check = check;
             report.first.features = features;
+            non_finite = report.non_finite();
             match (args.json, args.format) {
                 (true, _) => serde_json::to_string_pretty(&report)? + "\n",
                 (false, Format::Text) => render_steps_text(&report),
@@ -128,6 +145,7 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
             let mut report = StepReport::regularized(&net, &x, &y, lr, loss, reg)?;
             report.check = check;
             report.features = features;
+            non_finite = report.non_finite();
             match (args.json, args.format) {
                 (true, _) => serde_json::to_string_pretty(&report)? + "\n",
                 (false, Format::Text) => render_text(&report),
@@ -136,6 +154,12 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
         }
     };
     std::io::stdout().lock().write_all(output.as_bytes())?;
+    // The report is printed whole (it shows where the numbers blew up), then the exit
+    // code says so: 3, as for `train`.
+    if let Some(nf) = non_finite {
+        eprintln!("error: the step diverged: {nf}; a smaller --lr keeps the update finite");
+        return Ok(ExitCode::from(3));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

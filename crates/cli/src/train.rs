@@ -65,12 +65,16 @@ pub fn experiment(config: Option<&PathBuf>, flags: &ExperimentFlags) -> anyhow::
 
 pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     if args.explain_outcomes {
-        print!("{}", nnlab_lab::verdict::explain_outcomes());
+        write!(
+            std::io::stdout(),
+            "{}",
+            nnlab_lab::verdict::explain_outcomes()
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let exp = experiment(args.config.as_ref(), &args.flags)?;
     if args.print_config {
-        print!("{}", exp.to_toml_commented()?);
+        write!(std::io::stdout(), "{}", exp.to_toml_commented()?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut progress = Progress::new(!args.quiet, exp.train.epochs);

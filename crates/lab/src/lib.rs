@@ -38,6 +38,7 @@ pub mod rerun;
 pub mod result;
 mod run;
 mod serde_util;
+mod start;
 pub mod summary;
 pub mod sweep;
 pub mod verdict;
@@ -56,3 +57,4 @@ pub use run::{
     assemble, class_probabilities, diverged, evaluate, prediction_rows, run, run_on, samples,
     train_prepared, verdict_for, verdict_of, Trained,
 };
+pub use start::check_start;
