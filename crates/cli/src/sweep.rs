@@ -92,11 +92,13 @@ fn spec(args: &SweepArgs) -> anyhow::Result<SweepSpec> {
         None => (Experiment::default(), Vec::new()),
     };
     args.flags.apply(&mut base)?;
-    let extra = SweepSpec::parse(base.clone(), &args.vary)?;
+    // A base option that fails alone is named as the user gave it (`--epochs`).
+    let named = |e| args.flags.name_in_error(e, args.config.is_some());
+    let extra = SweepSpec::parse(base.clone(), &args.vary).map_err(named)?;
     vary.retain(|f| !extra.vary.iter().any(|g| g.key == f.key));
     vary.extend(extra.vary);
     let spec = SweepSpec { base, vary };
-    spec.validate()?;
+    spec.validate().map_err(named)?;
     Ok(spec)
 }
 

@@ -85,7 +85,9 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let options = RunOptions {
         predictions: args.out.is_some() || args.predictions,
     };
-    let result = options.run(&exp, &mut |e| progress.event(e));
+    let result = options
+        .run(&exp, &mut |e| progress.event(e))
+        .map_err(|e| args.flags.name_in_error(e, args.config.is_some()));
     progress.finish();
     let mut result = crate::runs::finish(recorder, result, args.quiet)?;
 

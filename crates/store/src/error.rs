@@ -17,6 +17,18 @@ pub enum StoreError {
     },
     #[error("{path}: the run store is read-only (make it writable, or pass --no-store)")]
     ReadOnly { path: String },
+    /// The medium or the system refused: a full disk, a read-only medium, no permission.
+    #[error("{path}: {what} (SQLite: {source}); free the disk or choose another file with --store PATH, or pass --no-store")]
+    Unavailable {
+        path: String,
+        what: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A `--store` (or `NNLAB_STORE`) path whose folder does not exist: only the default
+    /// location's folder is created.
+    #[error("{path}: the folder {dir} does not exist; create it, or choose a file in an existing folder with --store PATH or NNLAB_STORE")]
+    NoFolder { path: String, dir: String },
     #[error("no platform data directory to keep runs in; pass --store PATH or set NNLAB_STORE")]
     NoDataDir,
     #[error("no run with id {id} in {path}")]
