@@ -27,8 +27,11 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  unexpected failure, or an output that could not be written (the message names the path)
-  2  bad input (a flag's value, a missing or invalid file, or a usage error)
-  3  training diverged (the loss became inf or NaN; outputs up to then are written)";
+  2  bad input (a flag's value, a missing or invalid file, a usage error, or a start whose
+     loss is already inf or NaN before any update)
+  3  training diverged (the loss became inf or NaN; outputs up to then are written;
+     step: a value became inf or NaN after a step, the report is printed)
+A closed pipe (nnlab runs list | head -1) ends quietly with 0.";
 
 /// A laboratory for the mathematics of small neural networks.
 #[derive(Debug, Parser)]
