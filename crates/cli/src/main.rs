@@ -13,6 +13,23 @@ use clap::{Parser, Subcommand};
 use nnlab_lab::LabError;
 use nnlab_report::ReportError;
 
+/// The exit codes' text, a macro so `nnlab sweep --help` can append it to its own text.
+macro_rules! exit_codes {
+    () => {
+        "\
+Exit codes:
+  0  success
+  1  unexpected failure, or an output that could not be written (the message names the path);
+     runs rerun: the run no longer reproduces bit for bit
+  2  bad input (a flag's value, a missing or invalid file, a usage error, or a start whose
+     loss is already inf or NaN before any update)
+  3  training diverged (the loss became inf or NaN; outputs up to then are written;
+     step: a value became inf or NaN after a step, the report is printed); the diverged
+     runs of a sweep or an experiment are results, not failures (exit 0)
+A closed pipe (nnlab runs list | head -1) ends quietly with 0."
+    };
+}
+
 mod experiment;
 mod experiment_flags;
 mod export;
@@ -23,15 +40,7 @@ mod step;
 mod sweep;
 mod train;
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  unexpected failure, or an output that could not be written (the message names the path)
-  2  bad input (a flag's value, a missing or invalid file, a usage error, or a start whose
-     loss is already inf or NaN before any update)
-  3  training diverged (the loss became inf or NaN; outputs up to then are written;
-     step: a value became inf or NaN after a step, the report is printed)
-A closed pipe (nnlab runs list | head -1) ends quietly with 0.";
+const EXIT_CODES: &str = exit_codes!();
 
 /// A laboratory for the mathematics of small neural networks.
 #[derive(Debug, Parser)]
@@ -52,13 +61,16 @@ enum Command {
     #[command(after_help = EXIT_CODES)]
     Train(train::TrainArgs),
     /// The browser playground: the network, its numbers and their math, live.
+    #[command(after_help = EXIT_CODES)]
     Serve(serve::ServeArgs),
     /// Every recorded run: list, show, compare, rerun, export, delete, prune.
+    #[command(after_help = EXIT_CODES)]
     Runs(runs::RunsArgs),
     /// One experiment over a grid of settings (--vary), in parallel, with the spread over seeds.
     #[command(after_help = sweep::SWEEP_HELP)]
     Sweep(sweep::SweepArgs),
     /// The catalogue of ready-made experiments, each with a report.
+    #[command(after_help = EXIT_CODES)]
     Experiment(experiment::ExperimentArgs),
     /// Predictions for new rows, in original units, from a run's folder (`train --out DIR`).
     #[command(after_help = EXIT_CODES)]

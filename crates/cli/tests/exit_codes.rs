@@ -249,3 +249,29 @@ fn a_store_in_a_missing_folder_is_refused_not_created() {
     );
     assert!(!tmp.path().join("missing").exists());
 }
+
+// The codes above are documented in every command's --help (runs, serve, experiment and
+// sweep had none), the same text as the README's table.
+#[test]
+fn every_command_documents_its_exit_codes() {
+    for cmd in [
+        "step",
+        "train",
+        "serve",
+        "runs",
+        "sweep",
+        "experiment",
+        "predict",
+        "export",
+    ] {
+        let (code, _) = code_and_stderr(&[cmd, "--help"]);
+        assert_eq!(code, Some(0), "{cmd}");
+        let tmp = tempfile::tempdir().unwrap();
+        let help = String::from_utf8(nnlab(tmp.path(), &[cmd, "--help"]).stdout).unwrap();
+        assert!(
+            help.contains("Exit codes:\n  0  success\n  1  unexpected failure")
+                && help.contains("A closed pipe (nnlab runs list | head -1) ends quietly with 0."),
+            "{cmd}:\n{help}"
+        );
+    }
+}

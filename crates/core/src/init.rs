@@ -163,24 +163,29 @@ impl FromStr for Init {
                 nums.push((v, part));
             }
         }
-        let arity = |n: usize| {
+        // `uniform:10` (what `--vary weights=uniform:10,-10` leaves once it splits on commas)
+        // is told the form it should have.
+        let arity = |n: usize, form: &str| {
             if nums.len() == n {
                 Ok(())
             } else {
-                Err(bad(&format!("expects {n} number(s)")))
+                Err(bad(&format!(
+                    "expected {form}: {n} number(s), found {}",
+                    nums.len()
+                )))
             }
         };
         match head.to_ascii_lowercase().as_str() {
             "const" | "constant" => {
-                arity(1)?;
+                arity(1, "const:C")?;
                 Ok(Init::Const(nums[0].0))
             }
             "zeros" | "zero" => {
-                arity(0)?;
+                arity(0, "zeros")?;
                 Ok(Init::Const(0.0))
             }
             "uniform" => {
-                arity(2)?;
+                arity(2, "uniform:LO,HI[,round=K]")?;
                 let ((lo, lo_text), (hi, hi_text)) = (nums[0], nums[1]);
                 if lo >= hi {
                     let relation = if lo == hi { "equals" } else { "is above" };
@@ -191,15 +196,15 @@ impl FromStr for Init {
                 Ok(Init::Uniform { lo, hi, round })
             }
             "normal" => {
-                arity(2)?;
+                arity(2, "normal:MEAN,SD[,round=K]")?;
                 let ((mean, _), (sd, sd_text)) = (nums[0], nums[1]);
                 if sd < 0.0 {
                     return Err(bad(&format!("the standard deviation {sd_text} is below 0")));
                 }
                 Ok(Init::Normal { mean, sd, round })
             }
-            "glorot" | "xavier" => arity(0).map(|_| Init::Glorot),
-            "he" | "kaiming" => arity(0).map(|_| Init::He),
+            "glorot" | "xavier" => arity(0, "glorot").map(|_| Init::Glorot),
+            "he" | "kaiming" => arity(0, "he").map(|_| Init::He),
             _ => Err(bad(
                 "expected const:C, uniform:LO,HI[,round=K], normal:MEAN,SD[,round=K], glorot or he",
             )),
@@ -263,6 +268,10 @@ mod tests {
         assert_eq!(
             err("normal:0,-1"),
             "invalid initializer 'normal:0,-1': the standard deviation -1 is below 0"
+        );
+        assert_eq!(
+            err("uniform:10"),
+            "invalid initializer 'uniform:10': expected uniform:LO,HI[,round=K]: 2 number(s), found 1"
         );
         assert_eq!(
             err("const:inf"),
