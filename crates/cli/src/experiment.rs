@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use nnlab_lab::experiments::{entry, run_entry, run_entry_with, Options, CATALOGUE};
 use nnlab_lab::files::check_out_dir;
+use nnlab_lab::Syntax;
 
 #[derive(Debug, Args)]
 pub struct ExperimentArgs {
@@ -60,8 +61,9 @@ pub fn run(args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
                 epochs: *epochs,
                 data: data.clone(),
             };
-            // An unknown name fails before the store is opened.
-            let (spec, _) = entry(name, &opts)?;
+            // An unknown name fails before the store is opened; the options it names are
+            // this command's flags (`--epochs`).
+            let (spec, _) = entry(name, &opts).map_err(|e| e.in_syntax(Syntax::Flag))?;
             if let Some(dir) = dir {
                 check_out_dir(dir).map_err(crate::writing(dir.display().to_string()))?;
             }

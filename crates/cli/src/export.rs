@@ -1,6 +1,7 @@
 //! `nnlab export --framework keras|torch DIR`: a folder that replays the run of `DIR`
 //! (`train --out DIR`) in Keras or PyTorch, its logic in `nnlab_lab::export`.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,13 +31,14 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         message,
     })?;
     let result = read_run_dir(&args.dir)?;
-    let out = args
+    let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| args.dir.join(format!("export-{framework}")));
-    for path in write_export(&result, None, framework, &out)? {
-        println!("wrote {}", path.display());
+    let mut out = std::io::stdout().lock();
+    for path in write_export(&result, None, framework, &out_dir)? {
+        writeln!(out, "wrote {}", path.display())?;
     }
-    println!("run: python {}", out.join("replay.py").display());
+    writeln!(out, "run: python {}", out_dir.join("replay.py").display())?;
     Ok(ExitCode::SUCCESS)
 }

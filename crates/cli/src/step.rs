@@ -82,6 +82,10 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
         features: args.features.as_deref().map(|items| ("--features", items)),
         steps: args.steps.as_deref().map(|n| ("--steps", n)),
         check: args.check,
+        rows_from: args
+            .params
+            .as_ref()
+            .map(|p| ("--params", p.to_str().unwrap_or("the --params file"))),
     };
     let explained = explain(&exp, &net, &example, Syntax::Flag)?;
     let output = match (args.json, args.format) {
@@ -89,6 +93,13 @@ pub fn run(args: &StepArgs) -> anyhow::Result<ExitCode> {
         (false, Format::Text) => explained.text(),
         (false, Format::Markdown) => explained.markdown(),
     };
+    let non_finite = explained.non_finite();
     std::io::stdout().lock().write_all(output.as_bytes())?;
+    // The report is printed whole (it shows where the numbers blew up), then the exit
+    // code says so: 3, as for `train`.
+    if let Some(nf) = non_finite {
+        eprintln!("error: the step diverged: {nf}; a smaller --lr keeps the update finite");
+        return Ok(ExitCode::from(3));
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -13,11 +13,12 @@ use nnlab_lab::sweep::files::{is_sweep_file, merge, put_sweep, read_spec};
 use nnlab_lab::sweep::json::SweepJson;
 use nnlab_lab::sweep::summary::summary_table;
 use nnlab_lab::sweep::{run_sweep, run_sweep_with, summarize, Shard, SweepResult, SweepSpec};
-use nnlab_lab::Experiment;
+use nnlab_lab::{Experiment, LabError};
 
 use crate::experiment_flags::ExperimentFlags;
 
-pub const SWEEP_HELP: &str = "\
+pub const SWEEP_HELP: &str = concat!(
+    "\
 Values: --vary lr=0.001,0.01,0.1 --vary seed=0..100 (0..100 is 0 to 99, like Rust;
 0..=99 is the same). Values that contain commas are separated by ';':
 --vary 'x1=0,5;0,20;-50,50'. The grid is every combination, the last factor fastest.
@@ -32,7 +33,11 @@ one unsharded sweep, byte for byte:
   #SBATCH --array=0-9
   nnlab sweep --vary lr=0.01,0.1 --vary seed=0..1000 \\
       --shard $((SLURM_ARRAY_TASK_ID+1))/$SLURM_ARRAY_TASK_COUNT --out shards/$SLURM_ARRAY_TASK_ID
-  nnlab sweep merge shards/* --out sweep";
+  nnlab sweep merge shards/* --out sweep
+
+",
+    exit_codes!()
+);
 
 /// Flags of `nnlab sweep`.
 #[derive(Debug, Args)]
@@ -94,11 +99,17 @@ fn spec(args: &SweepArgs) -> anyhow::Result<SweepSpec> {
         None => (Experiment::default(), Vec::new()),
     };
     args.flags.apply(&mut base)?;
-    let extra = SweepSpec::parse(base.clone(), &args.vary)?;
+    // A base option that fails alone is named as the user gave it (`--epochs`).
+    // `--vary`'s own errors keep its spelling (`unknown option 'lrate'` names a sweep key).
+    let named = |e| match e {
+        LabError::UnknownKey { .. } => e,
+        other => args.flags.name_in_error(other, args.config.is_some()),
+    };
+    let extra = SweepSpec::parse(base.clone(), &args.vary).map_err(named)?;
     vary.retain(|f| !extra.vary.iter().any(|g| g.key == f.key));
     vary.extend(extra.vary);
     let spec = SweepSpec { base, vary };
-    spec.validate()?;
+    spec.validate().map_err(named)?;
     Ok(spec)
 }
 

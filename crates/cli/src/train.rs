@@ -66,12 +66,16 @@ pub fn experiment(config: Option<&PathBuf>, flags: &ExperimentFlags) -> anyhow::
 
 pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     if args.explain_outcomes {
-        print!("{}", nnlab_lab::verdict::explain_outcomes());
+        write!(
+            std::io::stdout(),
+            "{}",
+            nnlab_lab::verdict::explain_outcomes()
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let exp = experiment(args.config.as_ref(), &args.flags)?;
     if args.print_config {
-        print!("{}", exp.to_toml_commented()?);
+        write!(std::io::stdout(), "{}", exp.to_toml_commented()?)?;
         return Ok(ExitCode::SUCCESS);
     }
     // Before the work: a run of an hour must not end in "cannot write --out".
@@ -86,7 +90,9 @@ pub fn run_train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let options = RunOptions {
         predictions: args.out.is_some() || args.predictions,
     };
-    let result = options.run(&exp, &mut |e| progress.event(e));
+    let result = options
+        .run(&exp, &mut |e| progress.event(e))
+        .map_err(|e| args.flags.name_in_error(e, args.config.is_some()));
     progress.finish();
     let mut result = crate::runs::finish(recorder, result, args.quiet)?;
 

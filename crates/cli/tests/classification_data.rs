@@ -121,7 +121,7 @@ fn bad_data_flags_get_one_line_naming_them() {
         "error: --features item 'tan(x2)': is not NAME, NAME^2, A*B or sin(NAME) (TF Playground's features)"
     );
     assert!(refused(&["--data", "builtin:penguins", "--arch", "4-2-1"])
-        .starts_with("error: loss: --loss squared_error is a regression loss, but the target 'species' (--target) holds class labels (3 classes: Adelie, Chinstrap, Gentoo)"));
+        .starts_with("error: --loss: 'squared_error' is a regression loss, but the target 'species' (--target) holds class labels (3 classes: Adelie, Chinstrap, Gentoo)"));
     assert!(refused(&["--data", "generate:spiral", "--noise", "2"])
         .contains("generator: noise is 2, must be a number from 0 to 0.5 for generate:spiral"));
 }

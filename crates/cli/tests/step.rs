@@ -362,7 +362,7 @@ fn bad_input_is_one_line_and_exit_code_2() {
 #[test]
 fn help_documents_exit_codes() {
     let help = stdout_of(&["step", "--help"]);
-    assert!(help.contains("Exit codes:\n  0  success\n  1  unexpected failure, or an output that could not be written (the message names the path)\n  2  bad input"));
+    assert!(help.contains("Exit codes:\n  0  success\n  1  unexpected failure, or an output that could not be written (the message names the path);\n     runs rerun: the run no longer reproduces bit for bit\n  2  bad input"));
     assert!(help.contains("--weights <WEIGHTS>"));
 }
 

@@ -26,6 +26,16 @@ pub enum CoreError {
     },
     #[error("{what} is not finite: {value}")]
     NotFinite { what: String, value: f64 },
+    /// A strategy drew inf or NaN (its range overflows f64).
+    #[error(
+        "{what}: initializer '{init}' drew {param} = {value}: a starting value must be finite"
+    )]
+    InitNotFinite {
+        what: &'static str,
+        init: String,
+        param: String,
+        value: f64,
+    },
     #[error("invalid initializer '{spec}': {reason}")]
     InvalidInit { spec: String, reason: String },
     /// A loss that needs a particular output activation met another one (cross-entropy is

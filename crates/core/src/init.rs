@@ -65,12 +65,22 @@ impl Init {
 }
 
 /// Rounds to `k` decimals as `round(v · 10^k) / 10^k` (half away from zero).
+///
+/// Where `v · 10^k` overflows (`round=400`, or `round=308` on a value above 1.8), `v` is
+/// kept: rounding moves the exact `v · 10^k` by at most 0.5, a relative change below
+/// `1e-308`, far inside half an ulp of `v`, so `v` is the correctly rounded result (the
+/// formula would give `inf / inf = NaN`).
 fn rounded(v: f64, round: Option<u32>) -> f64 {
     match round {
         None => v,
         Some(k) => {
-            let scale = 10f64.powi(k as i32);
-            (v * scale).round() / scale
+            let scale = 10f64.powi(k.min(i32::MAX as u32) as i32);
+            let scaled = v * scale;
+            if scaled.is_finite() {
+                scaled.round() / scale
+            } else {
+                v
+            }
         }
     }
 }
@@ -148,51 +158,53 @@ impl FromStr for Init {
                     .parse()
                     .map_err(|_| bad(&format!("'{part}' is not a number")))?;
                 if !v.is_finite() {
-                    return Err(bad("values must be finite"));
+                    return Err(bad(&format!("'{part}' is not a finite number")));
                 }
-                nums.push(v);
+                nums.push((v, part));
             }
         }
-        let arity = |n: usize| {
+        // `uniform:10` (what `--vary weights=uniform:10,-10` leaves once it splits on commas)
+        // is told the form it should have.
+        let arity = |n: usize, form: &str| {
             if nums.len() == n {
                 Ok(())
             } else {
-                Err(bad(&format!("expects {n} number(s)")))
+                Err(bad(&format!(
+                    "expected {form}: {n} number(s), found {}",
+                    nums.len()
+                )))
             }
         };
         match head.to_ascii_lowercase().as_str() {
             "const" | "constant" => {
-                arity(1)?;
-                Ok(Init::Const(nums[0]))
+                arity(1, "const:C")?;
+                Ok(Init::Const(nums[0].0))
             }
             "zeros" | "zero" => {
-                arity(0)?;
+                arity(0, "zeros")?;
                 Ok(Init::Const(0.0))
             }
             "uniform" => {
-                arity(2)?;
-                if nums[0] >= nums[1] {
-                    return Err(bad("the low end must be below the high end"));
+                arity(2, "uniform:LO,HI[,round=K]")?;
+                let ((lo, lo_text), (hi, hi_text)) = (nums[0], nums[1]);
+                if lo >= hi {
+                    let relation = if lo == hi { "equals" } else { "is above" };
+                    return Err(bad(&format!(
+                        "the low end {lo_text} {relation} the high end {hi_text} (expected LO < HI)"
+                    )));
                 }
-                Ok(Init::Uniform {
-                    lo: nums[0],
-                    hi: nums[1],
-                    round,
-                })
+                Ok(Init::Uniform { lo, hi, round })
             }
             "normal" => {
-                arity(2)?;
-                if nums[1] < 0.0 {
-                    return Err(bad("the standard deviation must be >= 0"));
+                arity(2, "normal:MEAN,SD[,round=K]")?;
+                let ((mean, _), (sd, sd_text)) = (nums[0], nums[1]);
+                if sd < 0.0 {
+                    return Err(bad(&format!("the standard deviation {sd_text} is below 0")));
                 }
-                Ok(Init::Normal {
-                    mean: nums[0],
-                    sd: nums[1],
-                    round,
-                })
+                Ok(Init::Normal { mean, sd, round })
             }
-            "glorot" | "xavier" => arity(0).map(|_| Init::Glorot),
-            "he" | "kaiming" => arity(0).map(|_| Init::He),
+            "glorot" | "xavier" => arity(0, "glorot").map(|_| Init::Glorot),
+            "he" | "kaiming" => arity(0, "he").map(|_| Init::He),
             _ => Err(bad(
                 "expected const:C, uniform:LO,HI[,round=K], normal:MEAN,SD[,round=K], glorot or he",
             )),
@@ -239,6 +251,50 @@ mod tests {
         ] {
             assert!(bad.parse::<Init>().is_err(), "{bad}");
         }
+    }
+
+    // Issue 17: each refusal names the numbers as typed and what is expected.
+    #[test]
+    fn refusals_name_the_values() {
+        let err = |s: &str| s.parse::<Init>().unwrap_err().to_string();
+        assert_eq!(
+            err("uniform:10,-10"),
+            "invalid initializer 'uniform:10,-10': the low end 10 is above the high end -10 (expected LO < HI)"
+        );
+        assert_eq!(
+            err("uniform:2,2"),
+            "invalid initializer 'uniform:2,2': the low end 2 equals the high end 2 (expected LO < HI)"
+        );
+        assert_eq!(
+            err("normal:0,-1"),
+            "invalid initializer 'normal:0,-1': the standard deviation -1 is below 0"
+        );
+        assert_eq!(
+            err("uniform:10"),
+            "invalid initializer 'uniform:10': expected uniform:LO,HI[,round=K]: 2 number(s), found 1"
+        );
+        assert_eq!(
+            err("const:inf"),
+            "invalid initializer 'const:inf': 'inf' is not a finite number"
+        );
+    }
+
+    // Issue 17: `round=400` made every value NaN (10^400 = inf, v·inf / inf). A value whose
+    // v·10^k overflows is already its own rounding (see `rounded`), so it is kept: 0.123 and
+    // 5.5 with k = 400, 5.5 with k = 308 (5.5e308 overflows); 0 stays 0 (0·inf is NaN).
+    #[test]
+    fn rounding_past_f64s_range_keeps_the_value() {
+        assert_eq!(rounded(0.123, Some(400)), 0.123);
+        assert_eq!(rounded(5.5, Some(308)), 5.5);
+        assert_eq!(rounded(0.0, Some(400)), 0.0);
+        assert_eq!(rounded(-0.7, Some(u32::MAX)), -0.7);
+        // Within range the formula still rounds: 0.125 -> 0.13 (half away from zero).
+        assert_eq!(rounded(0.125, Some(2)), 0.13);
+        let mut net = Network::zeros(&[2, 2, 1], &[Activation::Relu, Activation::Relu]).unwrap();
+        let w = "uniform:0,1,round=400".parse().unwrap();
+        initialize(&mut net, w, w, &mut Rng::new(0));
+        let (ws, bs) = course::params(&net).unwrap();
+        assert!(ws.iter().chain(&bs).all(|v| (0.0..1.0).contains(v)));
     }
 
     // round=2 leaves two decimals: v·100 is an integer up to floating-point representation.

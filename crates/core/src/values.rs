@@ -150,6 +150,20 @@ pub fn build_network(
         .into_iter()
         .map(|(_, id)| id)
         .partition(|id| matches!(id, ParamId::Weight { .. }));
+    // A strategy can draw what no flag could type (`uniform:-1e308,1e308`: hi - lo
+    // overflows): refused here, as what it is, before anything trains on it.
+    for (what, values, ids) in [("weights", weights, &w_ids), ("biases", biases, &b_ids)] {
+        if let ParamValues::Init(init) = values {
+            if let Some(&id) = ids.iter().find(|&&id| !net.get(id).is_finite()) {
+                return Err(CoreError::InitNotFinite {
+                    what,
+                    init: init.to_string(),
+                    param: net.param_name(id),
+                    value: net.get(id),
+                });
+            }
+        }
+    }
     if let ParamValues::List(values) = weights {
         set_all(&mut net, &w_ids, values, "weights")?;
     }
@@ -224,6 +238,19 @@ mod tests {
         );
         let back = serde_json::to_string(&ParamValues::Init(Init::Const(1.0))).unwrap();
         assert_eq!(back, "\"const:1.0\"");
+    }
+
+    // Issue 17: hi - lo = 2e308 overflows to inf, so the draw lo + inf·u is inf (or NaN).
+    #[test]
+    fn a_strategy_that_draws_a_non_finite_value_is_refused() {
+        let w: ParamValues = "uniform:-1e308,1e308".parse().unwrap();
+        let b: ParamValues = "0,0,0".parse().unwrap();
+        let err = build_network(&[2, 2, 1], &[Activation::Relu; 2], &w, &b, &mut Rng::new(0))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "weights: initializer 'uniform:-1e308,1e308' drew w1 = inf: a starting value must be finite"
+        );
     }
 
     #[test]

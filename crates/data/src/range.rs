@@ -27,8 +27,8 @@ pub const MAX_MAGNITUDE: f64 = 1e100;
 
 /// The half-open interval `[lo, hi)`. Constructing one checks nothing; the
 /// [`Generator`](crate::Generator) validates its ranges (`lo < hi`, finite bounds).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RangeRepr", into = "(f64, f64)")]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(into = "(f64, f64)")]
 pub struct Range {
     pub lo: f64,
     pub hi: f64,
@@ -80,21 +80,43 @@ impl FromStr for Range {
     }
 }
 
-/// What serde accepts: `[lo, hi]` or `"lo,hi"`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RangeRepr {
-    Pair(f64, f64),
-    Text(String),
-}
+/// What a range's field takes, for serde's messages (issue 17: an untagged enum answered
+/// `x1 = 1` with "data did not match any variant of untagged enum RangeRepr").
+const EXPECTED_RANGE: &str = "a range LO,HI: two numbers [lo, hi] or the text \"lo,hi\"";
 
-impl TryFrom<RangeRepr> for Range {
-    type Error = DataError;
-    fn try_from(r: RangeRepr) -> Result<Range, DataError> {
-        match r {
-            RangeRepr::Pair(lo, hi) => Ok(Range::new(lo, hi)),
-            RangeRepr::Text(t) => t.parse(),
+impl<'de> Deserialize<'de> for Range {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Range, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Range;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(EXPECTED_RANGE)
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Range, E> {
+                s.parse().map_err(E::custom)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Range, A::Error> {
+                let wrong = |n: usize| {
+                    serde::de::Error::custom(format!(
+                        "expected {EXPECTED_RANGE}, found a list of {n} number(s)"
+                    ))
+                };
+                let lo: f64 = seq.next_element()?.ok_or_else(|| wrong(0))?;
+                let hi: f64 = seq.next_element()?.ok_or_else(|| wrong(1))?;
+                let mut n = 2;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                if n > 2 {
+                    return Err(wrong(n));
+                }
+                Ok(Range::new(lo, hi))
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
@@ -126,7 +148,7 @@ mod tests {
         assert!("1,2,3".parse::<Range>().is_err());
     }
 
-    #[derive(Deserialize, Serialize)]
+    #[derive(Debug, Deserialize, Serialize)]
     struct Holder {
         r: Range,
     }
@@ -143,5 +165,28 @@ mod tests {
         assert_eq!(h.r, Range::new(0.0, 5.0));
         assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"r":[0.0,5.0]}"#);
         assert!(serde_json::from_str::<Holder>(r#"{"r": [0, 5, 6]}"#).is_err());
+    }
+
+    // Issue 17: one number, a boolean, three numbers each get what a range is.
+    #[test]
+    fn serde_refusals_say_what_a_range_is() {
+        let err = |toml: &str| {
+            toml::from_str::<Holder>(toml)
+                .unwrap_err()
+                .message()
+                .to_string()
+        };
+        assert_eq!(
+            err("r = 1"),
+            "invalid type: integer `1`, expected a range LO,HI: two numbers [lo, hi] or the text \"lo,hi\""
+        );
+        assert_eq!(
+            err("r = true"),
+            "invalid type: boolean `true`, expected a range LO,HI: two numbers [lo, hi] or the text \"lo,hi\""
+        );
+        assert_eq!(
+            err("r = [0, 5, 6]"),
+            "expected a range LO,HI: two numbers [lo, hi] or the text \"lo,hi\", found a list of 3 number(s)"
+        );
     }
 }

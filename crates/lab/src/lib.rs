@@ -38,6 +38,7 @@ pub mod rerun;
 pub mod result;
 mod run;
 mod serde_util;
+mod start;
 pub mod step;
 pub mod summary;
 pub mod sweep;
@@ -57,4 +58,5 @@ pub use run::{
     assemble, class_probabilities, diverged, evaluate, prediction_rows, run, run_on, samples,
     train_prepared, verdict_for, verdict_of, Trained,
 };
+pub use start::check_start;
 pub use step::{explain, Explained, StepExample};

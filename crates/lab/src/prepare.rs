@@ -138,7 +138,7 @@ pub fn targets_for_loss(data: Dataset, loss: Loss) -> Result<Dataset, LabError> 
     if !loss.is_classification() {
         return match data.classes() {
             Some(classes) => refuse(format!(
-                "--loss {loss} is a regression loss, but the target '{}' (--target) holds class labels ({}); use --loss binary_cross_entropy for 2 classes, categorical_cross_entropy for more",
+                "'{loss}' is a regression loss, but the target '{}' (--target) holds class labels ({}); use --loss binary_cross_entropy for 2 classes, categorical_cross_entropy for more",
                 data.target_name,
                 listed(classes)
             )),

@@ -19,6 +19,7 @@ use crate::config::{Experiment, LIMITS};
 use crate::diagnostics::{diagnose, Depth, Evidence};
 use crate::prepare::{load, CsvText, Prepared};
 use crate::result::{ClassPrediction, MetricsBySet, Prediction, RunOptions, RunResult, SetMetrics};
+use crate::start::check_start;
 use crate::verdict::{judge, Accuracy, Judge, JudgedOn, Spread, Verdict};
 use crate::LabError;
 
@@ -112,6 +113,15 @@ pub fn train_prepared(
             ),
         });
     }
+    // A start that overflows is refused as what it is, not trained into a "divergence".
+    let source = exp.data.source.to_string();
+    check_start(
+        exp,
+        &net,
+        &samples(train_set),
+        "training row",
+        ("data", &source),
+    )?;
     let initial = net.clone();
     let test_samples = prepared.test.as_ref().map(samples);
     let mut snapshots: Vec<Vec<f64>> = Vec::new();

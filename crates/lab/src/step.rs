@@ -10,11 +10,12 @@ use nnlab_report::input::{parse_count, parse_numbers};
 use nnlab_report::setup::parse_example;
 use nnlab_report::{
     render_latex, render_markdown, render_steps_latex, render_steps_markdown, render_steps_text,
-    render_text, CheckReport, FeatureInputs, ReportError, StepReport, StepsReport,
+    render_text, CheckReport, FeatureInputs, NonFinite, ReportError, StepReport, StepsReport,
 };
+use nnlab_train::Samples;
 
 use crate::config::keys::{spell, Syntax};
-use crate::{Experiment, LabError};
+use crate::{check_start, Experiment, LabError};
 
 /// An option as the user wrote it and its text: `("--input", "1,0")` from a flag,
 /// `("input", "1,0")` from a Python keyword. The name is what an error quotes.
@@ -33,6 +34,10 @@ pub struct StepExample<'a> {
     pub steps: Option<Given<'a>>,
     /// Append a finite-difference check of every gradient.
     pub check: bool,
+    /// Where the network came from when not from the experiment's options (`("--params",
+    /// "net.json")`): named when the start already overflows ([`check_start`]); `None`
+    /// names `input`.
+    pub rows_from: Option<Given<'a>>,
 }
 
 /// One explained step, or several.
@@ -66,6 +71,15 @@ impl Explained {
         match self {
             Explained::One(r) => render_markdown(r),
             Explained::Many(r) => render_steps_markdown(r),
+        }
+    }
+
+    /// The first value that stopped being finite (`nnlab step` prints the report, then
+    /// exits 3).
+    pub fn non_finite(&self) -> Option<NonFinite> {
+        match self {
+            Explained::One(r) => r.non_finite(),
+            Explained::Many(r) => r.non_finite(),
         }
     }
 
@@ -108,6 +122,15 @@ pub fn explain(
     let (x, y) = parse_example(net, input, example.target)?;
     let features = features.map(|(f, _)| f);
     exp.check_train(net).map_err(|e| e.in_syntax(syntax))?;
+    // A start whose loss is already inf or NaN is bad input, not a divergence.
+    let rows = Samples {
+        x: &x,
+        y: &y,
+        n_inputs: net.n_inputs(),
+        n_outputs: net.n_outputs(),
+    };
+    let rows_from = example.rows_from.unwrap_or(example.input);
+    check_start(exp, net, &rows, "example row", rows_from).map_err(|e| e.in_syntax(syntax))?;
     let (lr, loss, reg) = (exp.train.lr, exp.train.loss, exp.train.regularization());
     let steps = match example.steps {
         Some((name, text)) => {

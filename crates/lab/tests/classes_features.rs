@@ -111,7 +111,7 @@ fn penguins_need_the_categorical_loss() {
     assert_eq!(p.train.target_row(0), &[1.0, 0.0, 0.0]);
     assert_eq!(
         error(&[("data", "builtin:penguins"), ("arch", "4-3-3")]),
-        "loss: --loss squared_error is a regression loss, but the target 'species' (--target) \
+        "loss: 'squared_error' is a regression loss, but the target 'species' (--target) \
          holds class labels (3 classes: Adelie, Chinstrap, Gentoo); use --loss \
          binary_cross_entropy for 2 classes, categorical_cross_entropy for more"
     );

@@ -183,6 +183,7 @@ fn step(
         features: features.as_deref().map(|items| ("features", items)),
         steps: steps.as_deref().map(|n| ("steps", n)),
         check,
+        rows_from: None,
     };
     let explained = nnlab_lab::explain(&exp, &net, &example, Syntax::Flat).map_err(py_err)?;
     let json = explained.to_json(false).map_err(json_err)?;

@@ -44,5 +44,5 @@ pub use render::{
     render_markdown, render_steps_markdown, render_steps_text, render_text, STEPS_TABLE_MAX_PARAMS,
 };
 pub use step::{FeatureInputs, NodeReport, StepReport};
-pub use steps::{StepRow, StepsReport, MAX_STEPS};
+pub use steps::{NonFinite, StepRow, StepsReport, MAX_STEPS};
 pub use table::{Align, Table};

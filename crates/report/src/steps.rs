@@ -108,4 +108,77 @@ impl StepsReport {
             first,
         })
     }
+
+    /// The first value that stopped being finite, in step order: a row's parameter (in
+    /// display order), else the loss they give (`nnlab step` then exits 3, as `train` does).
+    pub fn non_finite(&self) -> Option<NonFinite> {
+        self.rows.iter().find_map(|r| {
+            let (what, value) = r
+                .params
+                .0
+                .iter()
+                .cloned()
+                .chain(std::iter::once(("loss".to_string(), r.loss)))
+                .find(|(_, v)| !v.is_finite())?;
+            Some(NonFinite {
+                step: r.step,
+                what,
+                value,
+            })
+        })
+    }
+}
+
+impl StepReport {
+    /// The first value of the step that is not finite: the loss, else a parameter after
+    /// the update (step 1).
+    pub fn non_finite(&self) -> Option<NonFinite> {
+        let before = std::iter::once(("loss".to_string(), self.loss)).map(|v| (0, v));
+        let after = self.after.0.iter().cloned().map(|v| (1, v));
+        before
+            .chain(after)
+            .find(|(_, (_, v))| !v.is_finite())
+            .map(|(step, (what, value))| NonFinite { step, what, value })
+    }
+}
+
+/// A loss or parameter that became inf or NaN, `step` steps in (0: at the start).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NonFinite {
+    pub step: usize,
+    /// `loss` or a parameter's name (`w5`).
+    pub what: String,
+    pub value: f64,
+}
+
+impl std::fmt::Display for NonFinite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.step {
+            0 => write!(f, "the {} is {:?} at the start", self.what, self.value),
+            k => write!(f, "{} became {:?} after step {k}", self.what, self.value),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nnlab_core::course;
+
+    // The course's example (gradients 1, 1, 0, 0, 1.5, 0.5, 1, 1, 1 at the start) with
+    // lr = 1.5e308: w5's update is -1.5e308 · 1.5, beyond f64's 1.8e308, so w5 = -inf after
+    // step 1, the first parameter in display order to overflow (w1's 1 - 1.5e308 is finite).
+    #[test]
+    fn the_first_overflowing_value_is_found() {
+        let net = course::network([1.0, 0.5, 1.0, -1.0, 1.0, 1.0], [0.5, 0.0, 0.5]);
+        let (x, y) = ([1.0, 0.0], [2.0]);
+        let one = StepReport::new(&net, &x, &y, 1.5e308, Loss::SquaredError).unwrap();
+        let found = one.non_finite().unwrap();
+        assert_eq!(found.to_string(), "w5 became -inf after step 1");
+        let many = StepsReport::new(&net, &x, &y, 1.5e308, Loss::SquaredError, 3).unwrap();
+        assert_eq!(many.non_finite(), Some(found));
+        let calm = StepsReport::new(&net, &x, &y, 0.01, Loss::SquaredError, 3).unwrap();
+        assert_eq!(calm.non_finite(), None);
+        assert_eq!(calm.first.non_finite(), None);
+    }
 }

@@ -33,6 +33,18 @@ pub enum StoreError {
     },
     #[error("{path}: the run store is read-only (make it writable, or pass --no-store)")]
     ReadOnly { path: String },
+    /// The medium or the system refused: a full disk, a read-only medium, no permission.
+    #[error("{path}: {what} (SQLite: {source}); choose another file with --store PATH, or pass --no-store")]
+    Unavailable {
+        path: String,
+        what: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A `--store` (or `NNLAB_STORE`) path whose folder does not exist: only the default
+    /// location's folder is created.
+    #[error("{path}: the folder {dir} does not exist; create it, or choose a file in an existing folder with --store PATH or NNLAB_STORE")]
+    NoFolder { path: String, dir: String },
     #[error("no platform data directory to keep runs in; pass --store PATH or set NNLAB_STORE")]
     NoDataDir,
     #[error("no run with id {id} in {path}")]
@@ -83,5 +95,48 @@ impl StoreError {
             StoreError::Parquet { .. } => false,
             _ => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::sql_error;
+    use rusqlite::ffi;
+
+    fn failure(code: std::os::raw::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)
+    }
+
+    // Issue 17: a full disk and a read-only medium reached the user as SQLite's "database or
+    // disk is full" / "unable to open database file"; each now says what happened and what to
+    // do, SQLite's words kept after. (Root ignores permissions, so the codes are built here
+    // rather than provoked on a real medium.)
+    #[test]
+    fn medium_failures_say_what_happened() {
+        let text = |code| sql_error("/media/ro/runs.sqlite", failure(code)).to_string();
+        let advice = "); choose another file with --store PATH, or pass --no-store";
+        for (code, what) in [
+            (ffi::SQLITE_FULL, "the disk is full"),
+            (
+                ffi::SQLITE_CANTOPEN,
+                "the file cannot be opened or created (a read-only medium, or no permission on its folder)",
+            ),
+            (
+                ffi::SQLITE_IOERR,
+                "the disk failed a read or write (full, read-only or removed medium)",
+            ),
+            (ffi::SQLITE_PERM, "permission denied"),
+        ] {
+            let t = text(code);
+            assert!(
+                t.starts_with(&format!("/media/ro/runs.sqlite: {what} (SQLite: ")),
+                "{t}"
+            );
+            assert!(t.ends_with(advice), "{t}");
+        }
+        assert_eq!(
+            text(ffi::SQLITE_READONLY),
+            "/media/ro/runs.sqlite: the run store is read-only (make it writable, or pass --no-store)"
+        );
     }
 }

@@ -314,6 +314,23 @@ pub fn sql_error(path: &str, source: rusqlite::Error) -> StoreError {
             path: path.into(),
             why: "database disk image is malformed".into(),
         },
+        // SQLite's own words ("unable to open database file", "disk I/O error") do not say
+        // what the user can do; these say what happened, with SQLite's words kept after.
+        Some(code @ (ErrorCode::DiskFull
+        | ErrorCode::SystemIoFailure
+        | ErrorCode::CannotOpen
+        | ErrorCode::PermissionDenied)) => StoreError::Unavailable {
+            path: path.into(),
+            what: match code {
+                ErrorCode::DiskFull => "the disk is full",
+                ErrorCode::SystemIoFailure => {
+                    "the disk failed a read or write (full, read-only or removed medium)"
+                }
+                ErrorCode::PermissionDenied => "permission denied",
+                _ => "the file cannot be opened or created (a read-only medium, or no permission on its folder)",
+            },
+            source,
+        },
         _ => StoreError::Sqlite {
             path: path.into(),
             source,

@@ -304,11 +304,24 @@ impl ModelConfig {
         };
         built.map_err(|e| {
             // Left after the counts: a non-finite value from a file's array.
-            let key = match &e {
-                CoreError::NotFinite { what, .. } if what.starts_with("biases") => "biases",
-                _ => "weights",
-            };
-            config(key, e.to_string())
+            match e {
+                // `--weights: initializer 'uniform:-1e308,1e308' drew w1 = inf: ...`.
+                CoreError::InitNotFinite {
+                    what,
+                    init,
+                    param,
+                    value,
+                } => config(
+                    what,
+                    format!(
+                        "initializer '{init}' drew {param} = {value} before training: a starting value must be finite"
+                    ),
+                ),
+                CoreError::NotFinite { ref what, .. } if what.starts_with("biases") => {
+                    config("biases", e.to_string())
+                }
+                other => config("weights", other.to_string()),
+            }
         })
     }
 }

@@ -221,12 +221,17 @@ impl SweepSpec {
             }
             for v in &f.values {
                 let mut e = self.base.clone();
-                e.set(&f.key, v)
-                    .and_then(|_| e.validate())
-                    .map_err(|err| LabError::Config {
-                        key: format!("--vary {}={v}", f.key),
-                        message: err.to_string(),
-                    })?;
+                e.set(&f.key, v).and_then(|_| e.validate()).map_err(|err| {
+                    // The same failure without the value is the base's: name the option the
+                    // user gave (`--epochs 0`), not the first varied value it met.
+                    match self.base.validate() {
+                        Err(base) if base.to_string() == err.to_string() => base,
+                        _ => LabError::Config {
+                            key: format!("--vary {}={v}", f.key),
+                            message: err.to_string(),
+                        },
+                    }
+                })?;
             }
         }
         Ok(())
@@ -395,6 +400,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("twice"), "{e}");
+    }
+
+    // Issue 17: `experiment run learning-rate --epochs 0` blamed `--vary lr=0.00005`. A base
+    // option that fails alone is named itself; a varied value that fails is named with `--vary`.
+    #[test]
+    fn a_bad_base_option_is_named_not_the_first_varied_value() {
+        let mut base = Experiment::default();
+        base.set("epochs", "0").unwrap();
+        let e = SweepSpec::parse(base, &["lr=0.00005,0.01".into()])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "epochs: '0' must be at least 1");
+        let e = SweepSpec::parse(Experiment::default(), &["epochs=5,0".into()])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "--vary epochs=0: epochs: '0' must be at least 1");
     }
 
     #[test]

@@ -19,9 +19,13 @@ pub fn default_path() -> Result<PathBuf, StoreError> {
     if let Some(p) = std::env::var_os("NNLAB_STORE").filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(p));
     }
-    dirs::data_dir()
-        .map(|d| d.join("nnlab").join("runs.sqlite"))
-        .ok_or(StoreError::NoDataDir)
+    platform_default().ok_or(StoreError::NoDataDir)
+}
+
+/// `nnlab/runs.sqlite` in the platform's data directory, the one store whose folder
+/// [`Store::open`] creates.
+fn platform_default() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("nnlab").join("runs.sqlite"))
 }
 
 impl Store {
@@ -49,7 +53,16 @@ impl Store {
             Ok(_) => {}
             Err(_) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(io)?;
+                    // Only the default location's folder is ours to create: a mistyped
+                    // `--store /nonexistent/dir/x.sqlite` made folders at the root.
+                    if platform_default().as_deref() == Some(path) {
+                        std::fs::create_dir_all(dir).map_err(io)?;
+                    } else if !dir.is_dir() {
+                        return Err(StoreError::NoFolder {
+                            path: name,
+                            dir: dir.display().to_string(),
+                        });
+                    }
                 }
             }
         }
