@@ -40,8 +40,9 @@ async function api(method, path, body) {
 
 function setStatus(text, isError) {
   const s = $("#status");
-  s.textContent = text;
-  s.style.color = isError ? "#fca5a5" : "";
+  setText(s, text);
+  const color = isError ? "#fca5a5" : "";
+  if (s.style.color !== color) s.style.color = color;
 }
 
 // ---------- setup form <-> URL <-> Experiment ----------
