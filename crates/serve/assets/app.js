@@ -41,8 +41,9 @@ async function api(method, path, body) {
 function setStatus(text, isError) {
   const s = $("#status");
   setText(s, text);
+  // (style.color reads back as rgb(...): the colour last written is kept to compare.)
   const color = isError ? "#fca5a5" : "";
-  if (s.style.color !== color) s.style.color = color;
+  if (s.shownColor !== color) s.style.color = s.shownColor = color;
 }
 
 // ---------- setup form <-> URL <-> Experiment ----------

@@ -10,8 +10,9 @@
 // on screen: a fixed viewBox scaled down made 9 px text and thumbnails.
 //
 // Every chart's size is read before any is drawn (measureCharts): drawing one and then
-// reading the next one's size made the browser style and lay the page out again in
-// between (two forced layouts a refresh at 2-2-1: BENCHMARKS.md, "Fewer forced layouts").
+// reading the next one's size and font made the browser style and lay the page out again in
+// between (a style and a layout pass more per refresh: BENCHMARKS.md, "Fewer forced
+// layouts").
 function chartSize(svg) {
   // The inner size (inside its border) in CSS pixels, fractions kept: rounding made a user
   // unit 0.998 px.
