@@ -40,8 +40,10 @@ async function api(method, path, body) {
 
 function setStatus(text, isError) {
   const s = $("#status");
-  s.textContent = text;
-  s.style.color = isError ? "#fca5a5" : "";
+  setText(s, text);
+  // (style.color reads back as rgb(...): the colour last written is kept to compare.)
+  const color = isError ? "#fca5a5" : "";
+  if (s.shownColor !== color) s.style.color = s.shownColor = color;
 }
 
 // ---------- setup form <-> URL <-> Experiment ----------

@@ -8,16 +8,50 @@
 // The viewBox is the element's own size (read again on every draw; a ResizeObserver redraws
 // on a change), so the CSS font size of the svg (12 px, larger in presenter mode) is the size
 // on screen: a fixed viewBox scaled down made 9 px text and thumbnails.
-function frame(svg) {
+//
+// Every chart's size is read before any is drawn (measureCharts): drawing one and then
+// reading the next one's size and font made the browser style and lay the page out again in
+// between (a style and a layout pass more per refresh: BENCHMARKS.md, "Fewer forced
+// layouts").
+function chartSize(svg) {
   // The inner size (inside its border) in CSS pixels, fractions kept: rounding made a user
   // unit 0.998 px.
   const r = svg.getBoundingClientRect();
   const w = Number((r.width - 2 * svg.clientLeft).toFixed(2)), h = Number((r.height - 2 * svg.clientTop).toFixed(2));
+  return { w, h, fs: parseFloat(getComputedStyle(svg).fontSize) || 12 };
+}
+
+// Sizes read for the drawings that follow at once (`ids`: a size kept longer could be out
+// of date).
+const measured = new Map();
+function measureCharts(ids) {
+  for (const id of ids) measured.set(id, chartSize($(id)));
+}
+
+// Draws the chart `id` with `paint(svg)`, at the size measureCharts read for it, else its
+// size now.
+function drawChart(id, paint) {
+  const svg = $(id);
+  svg.drawSize = measured.get(id) || chartSize(svg);
+  measured.delete(id);
+  try {
+    paint(svg);
+  } finally {
+    svg.drawSize = undefined;
+  }
+}
+
+// The chart's size (its drawSize while drawChart draws it), with the viewBox set to it;
+// clears the chart.
+function frame(svg) {
+  const { w, h, fs } = svg.drawSize || chartSize(svg);
   if (w > 0 && h > 0) svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
-  const fs = parseFloat(getComputedStyle(svg).fontSize) || 12;
   svg.innerHTML = "";
   return { w, h, fs };
 }
+
+// The chart's type size (read before its frame is drawn).
+const chartFont = (svg) => (svg.drawSize || chartSize(svg)).fs;
 
 // About how many characters of the chart font fit in `width` pixels.
 const fits = (width, fs) => Math.max(4, Math.floor(width / (0.6 * fs)));
@@ -109,7 +143,10 @@ const showTest = () => $("#show-test").checked;
 
 // ---------- loss per epoch ----------
 function drawLoss() {
-  const svg = $("#chart-loss");
+  drawChart("#chart-loss", paintLoss);
+}
+
+function paintLoss(svg) {
   const logY = $("#log-y").checked;
   const pts = hist.filter((h) => Number.isFinite(h.train_loss));
   const over = [...overlays.values()];
@@ -175,7 +212,10 @@ function drawLegend() {
 const chartData = { sid: null, pred: null, grid: null, points: null };
 
 function paintPredictions() {
-  const svg = $("#chart-pred");
+  drawChart("#chart-pred", paintPredictionsInto);
+}
+
+function paintPredictionsInto(svg) {
   const p = chartData.pred;
   const all = p ? p.rows.filter((r) => Number.isFinite(r.prediction) && (r.set !== "test" || showTest())) : [];
   if (!all.length) { emptyChart(svg, p ? "predictions: none finite" : "predictions: loading"); return; }
@@ -214,7 +254,10 @@ function classColour(c, p, k) {
 }
 
 function paintPlane() {
-  const svg = $("#chart-plane");
+  drawChart("#chart-plane", paintPlaneInto);
+}
+
+function paintPlaneInto(svg) {
   const g = chartData.grid;
   if (!st || st.step.input.length !== 2) { emptyChart(svg, `output over the input plane: needs 2 inputs (this data has ${st ? st.step.input.length : "?"})`); return; }
   if (!g) { emptyChart(svg, "output over the input plane: loading"); return; }
@@ -226,7 +269,7 @@ function paintPlane() {
   const zs = finite.concat(points.map((q) => q.y).filter(Number.isFinite));
   if (!finite.length) { emptyChart(svg, "output over the input plane: no finite value (an overflow)"); return; }
   const zlo = Math.min(...zs), zhi = Math.max(...zs);
-  const fs0 = parseFloat(getComputedStyle(svg).fontSize) || 12;
+  const fs0 = chartFont(svg);
   const bt = linearTicks(zlo, zhi, 5, {});
   const barLabels = bt.ticks.map((v) => tickLabel(v, bt.step));
   const barRoom = 1.6 * fs0 + 0.62 * fs0 * Math.max(1, ...barLabels.map((s) => s.length));
@@ -266,7 +309,7 @@ function paintClassPlane(svg, g) {
   const k = g.classes.length;
   const two = k === 2;
   const [lo, hi] = two ? [0, 1] : [1 / k, 1];
-  const fs0 = parseFloat(getComputedStyle(svg).fontSize) || 12;
+  const fs0 = chartFont(svg);
   const bt = linearTicks(lo, hi, 5, {});
   const barLabels = bt.ticks.map((v) => tickLabel(v, bt.step));
   const columns = two ? 1 : k;
@@ -376,6 +419,7 @@ async function fetchCharts() {
     if (grid.points) chartData.points = grid.points;
     chartData.grid = grid;
   }
+  measureCharts(["#chart-pred", "#chart-plane"]);
   paintPredictions();
   paintPlane();
   paintNeuronTiles();
@@ -389,6 +433,7 @@ function repaintCharts() {
   repaintFrame = requestAnimationFrame(() => {
     repaintFrame = 0;
     if (!st) return;
+    measureCharts(["#chart-loss", "#chart-pred", "#chart-plane"]);
     drawLoss();
     paintPredictions();
     paintPlane();

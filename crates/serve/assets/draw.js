@@ -29,11 +29,11 @@ function render() {
   drawLoss();
   const status = s.status.status === "completed" ? (s.playing ? "playing" : "ready") : s.status.status.replace("_", " ");
   setStatus(`${s.network.layers.length ? s.step.arch : ""} · epoch ${s.epoch} · ${status}`, s.status.status === "diverged");
-  $("#btn-play").textContent = s.playing ? "Pause" : "Play";
+  setText($("#btn-play"), s.playing ? "Pause" : "Play");
   // Nothing to undo, or every epoch run: the buttons say so instead of answering 409.
-  $("#btn-undo").disabled = s.undo === 0;
-  $("#btn-play").disabled = !s.playing && (s.status.status !== "completed" || s.epoch >= s.config.train.epochs);
-  $("#progress").textContent = `epoch ${s.epoch}, row ${s.position}/${s.rows} of this epoch, batch ${s.batch_size}, lr ${fmt(s.lr)}, undo ${s.undo}`;
+  setDisabled($("#btn-undo"), s.undo === 0);
+  setDisabled($("#btn-play"), !s.playing && (s.status.status !== "completed" || s.epoch >= s.config.train.epochs));
+  setText($("#progress"), `epoch ${s.epoch}, row ${s.position}/${s.rows} of this epoch, batch ${s.batch_size}, lr ${fmt(s.lr)}, undo ${s.undo}`);
   const losses = $("#losses");
   losses.replaceChildren("train loss ", numSpan(s.train_loss));
   if (s.test_loss !== null && s.test_loss !== undefined) losses.append("   test loss ", numSpan(s.test_loss));
@@ -45,6 +45,11 @@ function render() {
   // The predictions and input-plane charts need requests: charts.js asks for them once a
   // burst of clicks settles, at most twice a second while playing, one at a time.
   scheduleCharts();
+}
+
+// As setText, for a button's `disabled` (a write of the same value restyles it too).
+function setDisabled(b, on) {
+  if (b.disabled !== on) b.disabled = on;
 }
 
 function flaggedNodes() {
@@ -133,7 +138,7 @@ function drawMath() {
   }
   const name = sel.name;
   ed.hidden = false;
-  $("#edit-name").textContent = name;
+  setText($("#edit-name"), name);
   const v = r.before[name];
   if (document.activeElement !== $("#edit-value")) $("#edit-value").value = v;
   const slider = $("#edit-slider");

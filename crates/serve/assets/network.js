@@ -20,6 +20,19 @@ function measureType(svg, fs) {
   return typeMetrics;
 }
 
+// The diagram's CSS font size, read once per window size and mode (the stylesheet's
+// `--net-fs` depends on nothing else): read in every drawing, it made the browser style
+// everything the render had changed before it there, and again before the paint.
+let netFontKey = "", netFontSize = 12;
+function netFont(live) {
+  const key = `${innerWidth}x${innerHeight} ${document.body.className}`;
+  if (key !== netFontKey) {
+    netFontKey = key;
+    netFontSize = parseFloat(getComputedStyle(live).fontSize) || 12;
+  }
+  return netFontSize;
+}
+
 // Boxes already taken (labels and nodes), and whether a new one fits among them.
 class Placer {
   constructor(W, H, type) { this.W = W; this.H = H; this.type = type; this.boxes = []; }
@@ -81,7 +94,7 @@ function drawNetwork() {
   const rect = netBox || live.getBoundingClientRect();
   const W = Math.max(240, Math.round(rect.width)), H = Math.max(160, Math.round(rect.height));
   live.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  const fs = parseFloat(getComputedStyle(live).fontSize) || 12;
+  const fs = netFont(live);
   const type = measureType(live, fs);
   const lineH = type.height + 2;
   const sizes = [st.step.input.length].concat(st.network.layers.map((l) => l.biases.length));

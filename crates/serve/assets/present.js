@@ -52,6 +52,13 @@ function setNum(e, raw) {
   return e;
 }
 
+// Makes `e` show `text`, writing only a change: writing the same text replaces the text node
+// all the same, and the browser then lays out its box again on every state (the status,
+// the buttons and the notes a render writes mostly say what they said).
+function setText(e, text) {
+  if (e.textContent !== text) e.textContent = text;
+}
+
 // A span showing the JSON number `v`.
 const numSpan = (v) => setNum(document.createElement("span"), full(v));
 

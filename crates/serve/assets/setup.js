@@ -126,7 +126,7 @@ function writeFreeze() {
 function noteArch() {
   if (!st) return;
   const typed = $("#setup-form").elements.arch.value.trim();
-  $("#start-note").textContent = typed && typed !== st.step.arch ? `the values of ${st.step.arch}: apply the setup to edit those of ${typed}` : "";
+  setText($("#start-note"), typed && typed !== st.step.arch ? `the values of ${st.step.arch}: apply the setup to edit those of ${typed}` : "");
 }
 
 function setupGrid() {
@@ -240,14 +240,14 @@ function drawSetupExtras() {
   noteArch();
   for (const sync of sliderSyncs) sync();
   const input = $("#math-row");
-  input.max = st.rows;
+  if (input.max !== String(st.rows)) input.max = st.rows;
   if (document.activeElement !== input) input.value = st.row;
-  $("#row-of").textContent = `of ${st.rows} training rows`;
+  setText($("#row-of"), `of ${st.rows} training rows`);
   $("#row-auto").checked = pickedRow() === null;
   // The parameter table's change and after are the trainer's next step, which visits its
   // own row: say so when the math explains another one.
   const u = st.update;
-  $("#row-note").textContent = u && u.row !== st.row ? `The trainer's next step is on row ${u.row}: the tables' change and after are that step's; dL/dp and the equations are row ${st.row}'s.` : "";
+  setText($("#row-note"), u && u.row !== st.row ? `The trainer's next step is on row ${u.row}: the tables' change and after are that step's; dL/dp and the equations are row ${st.row}'s.` : "");
 }
 
 function setupExtras() {
