@@ -40,6 +40,11 @@ pub fn record_sweep(
     .unwrap();
     writer.finish().unwrap();
     let mut seen = seen.into_inner().unwrap();
-    seen.sort_by_key(|d| d.record.index);
+    seen.sort_by_key(|d| d.index);
     seen
+}
+
+/// The resolved configuration of the run `d` of `spec`, as the sweep built it.
+pub fn config_of(spec: &SweepSpec, d: &RunDetail) -> nnlab_lab::Experiment {
+    spec.experiment(&spec.point(d.index)).unwrap()
 }
