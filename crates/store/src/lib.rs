@@ -34,6 +34,7 @@ pub mod clock;
 mod error;
 pub mod export;
 pub mod history;
+pub mod prune;
 pub mod query;
 pub mod read;
 pub mod record;
@@ -44,6 +45,7 @@ mod sweeps;
 pub mod writer;
 
 pub use error::StoreError;
+pub use prune::Prune;
 pub use query::Condition;
 pub use read::{Filter, RunSummary, StoredRun};
 pub use record::{ParamList, RunOutcome, RunRecord, RunStatus, VERSION};
