@@ -33,6 +33,7 @@ pub mod chunk;
 pub mod clock;
 mod error;
 pub mod export;
+mod flat;
 pub mod history;
 pub mod prune;
 pub mod query;

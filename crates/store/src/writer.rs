@@ -424,3 +424,7 @@ fn insert_chunk(
     }
     tx.commit().map_err(sql)
 }
+
+#[cfg(test)]
+#[path = "writer_tests.rs"]
+mod tests;
