@@ -389,51 +389,5 @@ impl crate::Store {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A chunk of one run written by hand: 2 epochs of train loss 0.25 and 0.5, no test
-    /// set, a constant rate 0.1, and 3 bytes of facts that are not CBOR of any facts.
-    fn one_run() -> Vec<u8> {
-        let mut b = MAGIC_V1.to_vec();
-        for v in [1u32, 0, 16, NO_TEST, 8, 3] {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [0.25f64, 0.5, 0.1] {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
-        b.extend_from_slice(&[0xff, 0xff, 0xff]);
-        b
-    }
-
-    #[test]
-    fn a_hand_made_chunk_reads_back_its_history_and_refuses_bad_facts() {
-        let c = Chunk::parse(one_run()).unwrap();
-        assert_eq!(c.len(), 1);
-        let h = c.history(0).unwrap();
-        let rows: Vec<_> = h
-            .iter()
-            .map(|e| (e.epoch, e.train_loss, e.test_loss, e.lr))
-            .collect();
-        assert_eq!(rows, vec![(1, 0.25, None, 0.1), (2, 0.5, None, 0.1)]);
-        assert!(c.facts(0).unwrap_err().starts_with("facts:"));
-        assert!(c.history(1).unwrap_err().contains("position 1"));
-    }
-
-    #[test]
-    fn a_file_that_does_not_fit_its_header_is_refused() {
-        let mut bytes = one_run();
-        bytes.push(0);
-        let err = Chunk::parse(bytes).err().unwrap();
-        // 16 bytes of header, 16 of the run's entry, 24 of history, 3 of facts.
-        assert_eq!(err, "the header describes 59 bytes, the file has 60");
-        assert!(Chunk::parse(one_run()[..20].to_vec())
-            .err()
-            .unwrap()
-            .contains("1 runs and 0 shapes is longer"));
-        assert!(Chunk::parse(b"NNLBCHK0".to_vec())
-            .err()
-            .unwrap()
-            .contains("NNLBCHK2 or NNLBCHK1"));
-    }
-}
+#[path = "chunk_tests.rs"]
+mod tests;
