@@ -6,6 +6,7 @@
 #
 #   bench/sweep_store.sh [SEEDS] [ROUNDS]   # default 10000 seeds x 10 rates = 100,000 runs, 3 rounds
 #   bench/sweep_store.sh 100 7              # the course's 1000-run sweep, 7 rounds
+#   NNLAB=/tmp/nnlab bench/sweep_store.sh    # a binary already built
 #
 # Prints, per round and side: wall seconds, CPU seconds (user + system, all threads) and
 # the peak resident set size (GNU time's "Maximum resident set size"). The store is a fresh
@@ -23,8 +24,12 @@ if [ ! -x /usr/bin/time ]; then
     echo "bench/sweep_store.sh needs GNU time at /usr/bin/time (apt-get install time)" >&2
     exit 1
 fi
-(cd "$here" && cargo build --release -p nnlab >&2)
-nnlab="$target/release/nnlab"
+# NNLAB=path/to/nnlab measures that binary instead of building the release one.
+nnlab="${NNLAB:-}"
+if [ -z "$nnlab" ]; then
+    (cd "$here" && cargo build --release -p nnlab >&2)
+    nnlab="$target/release/nnlab"
+fi
 vary=(--vary lr=0.0005,0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.5 --vary "seed=0..$seeds")
 runs=$((10 * seeds))
 
@@ -59,7 +64,9 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 # (300 train losses and one constant rate per run, 8 bytes each).
 store="$tmp/runs-$rounds.sqlite"
 "$nnlab" runs --store "$store" list --limit 1 > /dev/null   # folds the WAL, like any command
-bytes=$(du -cb "$store" "$store"-wal "$store"-chunks 2> /dev/null | tail -1 | cut -f1)
+files=("$store" "$store"-chunks)
+[ -e "$store"-wal ] && files+=("$store"-wal)
+bytes=$(du -cb "${files[@]}" | tail -1 | cut -f1)
 history=$((runs * 301 * 8))
 echo "store: $bytes bytes for $runs runs: $((bytes / runs)) per run, $(((bytes - history) / runs)) beyond the raw history"
 
