@@ -78,6 +78,19 @@ struct FactsOut<'a> {
     verdict: &'a Verdict,
 }
 
+impl<'a> FactsOut<'a> {
+    fn of(d: &'a RunDetail) -> FactsOut<'a> {
+        FactsOut {
+            status: &d.status,
+            initial: &d.initial,
+            final_params: &d.final_params,
+            metrics: &d.metrics,
+            diagnostics: &d.diagnostics,
+            verdict: &d.verdict,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct FactsIn {
     status: Value,
@@ -126,14 +139,7 @@ pub fn encode_chunk(runs: &[RunDetail]) -> Result<Vec<u8>, String> {
         }
         body.extend_from_slice(&h.lr);
         let history_len = body.len() - facts_at;
-        let facts = FactsOut {
-            status: &d.status,
-            initial: &d.initial,
-            final_params: &d.final_params,
-            metrics: &d.metrics,
-            diagnostics: &d.diagnostics,
-            verdict: &d.verdict,
-        };
+        let facts = FactsOut::of(d);
         // The shape index goes first; it is known once the shape is written.
         let index_at = body.len();
         body.extend_from_slice(&[0; 4]);
@@ -390,4 +396,4 @@ impl crate::Store {
 
 #[cfg(test)]
 #[path = "chunk_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -49,13 +49,13 @@ fn a_file_that_does_not_fit_its_header_is_refused() {
         .contains("NNLBCHK2 or NNLBCHK1"));
 }
 
-/// The details of a 3-run sweep of the course network (10 rows, 5 epochs; lr 5 diverges
-/// through `run_on` with diagnostics, the others run on the lanes).
-fn details() -> Vec<RunDetail> {
+/// The details of a sweep of the course network on 10 rows for `epochs` epochs, varied by
+/// `vary`, in grid order (for this module's and the writer's tests).
+pub(crate) fn details(epochs: &str, vary: &str) -> Vec<RunDetail> {
     let mut base = Experiment::default();
     base.set("rows", "10").unwrap();
-    base.set("epochs", "5").unwrap();
-    let spec = SweepSpec::parse(base, &["lr=0.01,0.1,5".into()]).unwrap();
+    base.set("epochs", epochs).unwrap();
+    let spec = SweepSpec::parse(base, &[vary.into()]).unwrap();
     let seen = std::sync::Mutex::new(Vec::new());
     let sink = |runs: Vec<RunDetail>| seen.lock().unwrap().extend(runs);
     run_sweep_with(&spec, None, Some(&sink)).unwrap();
@@ -74,15 +74,7 @@ fn format_1(runs: &[RunDetail]) -> Vec<u8> {
     for d in runs {
         let h = encode(&d.history);
         let mut facts = Vec::new();
-        let out = FactsOut {
-            status: &d.status,
-            initial: &d.initial,
-            final_params: &d.final_params,
-            metrics: &d.metrics,
-            diagnostics: &d.diagnostics,
-            verdict: &d.verdict,
-        };
-        ciborium::into_writer(&out, &mut facts).unwrap();
+        ciborium::into_writer(&FactsOut::of(d), &mut facts).unwrap();
         let test = h.test_loss.as_ref().map_or(NO_TEST, |t| t.len() as u32);
         for len in [
             h.train_loss.len() as u32,
@@ -103,7 +95,8 @@ fn format_1(runs: &[RunDetail]) -> Vec<u8> {
 
 #[test]
 fn format_1_and_format_2_files_of_the_same_runs_read_back_alike() {
-    let runs = details();
+    // lr 5 diverges through `run_on` with diagnostics; the others run on the lanes.
+    let runs = details("5", "lr=0.01,0.1,5");
     assert_eq!(runs.len(), 3);
     assert!(runs.iter().any(|d| !d.diagnostics.is_empty()));
     let (old, new) = (format_1(&runs), encode_chunk(&runs).unwrap());

@@ -7,15 +7,12 @@ use nnlab_lab::Experiment;
 /// configuration's texts, rebuilt from the writer's spec (what `nnlab train` would save).
 #[test]
 fn a_row_keeps_the_index_or_the_configuration_rebuilt_from_the_spec() {
+    let details = crate::chunk::tests::details("3", "lr=0.01,0.2");
+    let d = &details[1];
     let mut base = Experiment::default();
     base.set("rows", "10").unwrap();
     base.set("epochs", "3").unwrap();
     let spec = SweepSpec::parse(base, &["lr=0.01,0.2".into()]).unwrap();
-    let details = std::sync::Mutex::new(Vec::new());
-    let sink = |runs: Vec<RunDetail>| details.lock().unwrap().extend(runs);
-    nnlab_lab::sweep::run_sweep_with(&spec, None, Some(&sink)).unwrap();
-    let details = details.into_inner().unwrap();
-    let d = details.iter().find(|d| d.index == 1).unwrap();
     let mut tags = Tags {
         experiment: None,
         sweep: "s".into(),

@@ -12,7 +12,7 @@ use nnlab_lab::Experiment;
 use nnlab_store::chunk::{dir_of, file_of};
 use nnlab_store::history::encode;
 use nnlab_store::schema::{run_step, APPLICATION_ID, CURRENT_VERSION};
-use nnlab_store::{Filter, RunRecord, Store, StoreError, StoredRun};
+use nnlab_store::{RunRecord, Store, StoreError, StoredRun};
 
 /// The course network on 20 rows, 30 epochs, varied by `vary`.
 fn spec(vary: &[&str]) -> SweepSpec {
@@ -32,13 +32,7 @@ fn record(path: &Path, tag: &str, spec: &SweepSpec) -> Vec<RunDetail> {
 }
 
 fn ids(store: &Store, tag: &str) -> Vec<i64> {
-    let f = Filter {
-        sweep: Some(tag.into()),
-        ..Filter::default()
-    };
-    let mut ids: Vec<i64> = store.list(&f).unwrap().iter().map(|r| r.id).collect();
-    ids.sort();
-    ids
+    common::sweep_ids(store, tag)
 }
 
 fn chunk_ids(path: &Path) -> Vec<i64> {

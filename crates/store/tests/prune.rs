@@ -9,7 +9,7 @@ use std::time::Duration;
 use nnlab_lab::sweep::SweepSpec;
 use nnlab_lab::Experiment;
 use nnlab_store::prune::{parse_age, parse_size};
-use nnlab_store::{Filter, Prune, Store};
+use nnlab_store::{Prune, Store};
 
 /// The course network on 20 rows, 30 epochs, `runs` seeds: one chunk per sweep.
 fn spec(runs: usize) -> SweepSpec {
@@ -29,15 +29,8 @@ fn record_n(path: &Path, tag: &str, runs: usize) {
     common::record_sweep(path, None, tag, &s, &s);
 }
 
-/// The ids of the runs of sweep `tag`, ascending.
 fn ids(store: &Store, tag: &str) -> Vec<i64> {
-    let f = Filter {
-        sweep: Some(tag.into()),
-        ..Filter::default()
-    };
-    let mut ids: Vec<i64> = store.list(&f).unwrap().iter().map(|r| r.id).collect();
-    ids.sort();
-    ids
+    common::sweep_ids(store, tag)
 }
 
 fn chunk_files(path: &Path) -> usize {
