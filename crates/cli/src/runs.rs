@@ -13,9 +13,10 @@ use nnlab_lab::sweep::{Shard, SweepSpec};
 use nnlab_lab::verdict::Outcome;
 use nnlab_lab::{Experiment, LabError, RunResult};
 use nnlab_store::columnar::write_parquet;
+use nnlab_store::prune::{parse_age, parse_size};
 use nnlab_store::writer::new_sweep_id;
 use nnlab_store::{
-    export, render, Condition, Filter, Recorder, RunStatus, Store, StoreError, SweepWriter,
+    export, render, Condition, Filter, Prune, Recorder, RunStatus, Store, StoreError, SweepWriter,
 };
 
 /// Where the store is: shared by `nnlab runs` and `nnlab train`.
@@ -260,7 +261,8 @@ enum RunsCommand {
         #[arg(required = true)]
         ids: Vec<i64>,
     },
-    /// Delete finished runs: all but the N newest, and/or those with a status
+    /// Delete finished runs: all but the N newest, those older than an age, until the store
+    /// fits a size; of a status and/or a sweep (those alone: all of them). Frees the space
     Prune {
         /// Keep the N newest finished runs, delete the older ones
         #[arg(long, value_name = "N")]
@@ -268,6 +270,16 @@ enum RunsCommand {
         /// Delete the finished runs with this status: completed, diverged, stopped_early, interrupted
         #[arg(long)]
         status: Option<String>,
+        /// Only runs of this sweep (alone: delete all of them)
+        #[arg(long, value_name = "ID")]
+        sweep: Option<String>,
+        /// Delete runs that finished longer ago than AGE: 90s, 30m, 12h, 7d, 2w
+        #[arg(long, value_name = "AGE")]
+        older_than: Option<String>,
+        /// Delete the oldest runs until the store (database, WAL, chunk files) takes at most
+        /// SIZE: 500MB, 2GB, 64KiB, or bytes
+        #[arg(long, value_name = "SIZE")]
+        max_size: Option<String>,
     },
 }
 
@@ -427,15 +439,38 @@ pub fn run(args: &RunsArgs) -> anyhow::Result<ExitCode> {
             let n = store.delete(ids).map_err(input)?;
             writeln!(out, "deleted {n} of {} runs", ids.len())?;
         }
-        RunsCommand::Prune { keep, status: st } => {
-            if keep.is_none() && st.is_none() {
+        RunsCommand::Prune {
+            keep,
+            status: st,
+            sweep,
+            older_than,
+            max_size,
+        } => {
+            let rule = Prune {
+                keep: *keep,
+                status: status(st)?,
+                sweep: sweep.clone(),
+                older_than: older_than
+                    .as_deref()
+                    .map(|a| parse_age(a, "--older-than"))
+                    .transpose()
+                    .map_err(input)?,
+                max_size: max_size
+                    .as_deref()
+                    .map(|s| parse_size(s, "--max-size"))
+                    .transpose()
+                    .map_err(input)?,
+            };
+            if rule.is_empty() {
                 return Err(LabError::Config {
                     key: "prune".into(),
-                    message: "give --keep N and/or --status STATUS".into(),
+                    message: "give --keep N, --older-than AGE, --max-size SIZE, --status STATUS \
+                              and/or --sweep ID"
+                        .into(),
                 }
                 .into());
             }
-            let gone = store.prune(keep.unwrap_or(0), status(st)?).map_err(input)?;
+            let gone = store.prune(&rule).map_err(input)?;
             writeln!(out, "deleted {} runs", gone.len())?;
         }
     }

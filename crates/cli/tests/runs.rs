@@ -198,6 +198,22 @@ fn show_delete_prune_and_no_store() {
         ok(&store, dir, &["runs", "prune", "--status", "diverged"]),
         "deleted 1 runs\n"
     );
+    // Issue 16: by age (run 2 finished moments ago) and size; a bad age names its flag.
+    assert_eq!(
+        ok(&store, dir, &["runs", "prune", "--older-than", "7d"]),
+        "deleted 0 runs\n"
+    );
+    assert_eq!(
+        ok(&store, dir, &["runs", "prune", "--max-size", "1GB"]),
+        "deleted 0 runs\n"
+    );
+    let out = nnlab(&store, dir, &["runs", "prune", "--older-than", "7x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--older-than: '7x' is not an age (unknown unit"),
+        "{err}"
+    );
     assert_eq!(
         ok(&store, dir, &["runs", "delete", "2", "9"]),
         "deleted 1 of 2 runs\n"

@@ -2,18 +2,24 @@
 //! database holding the chunk's histories and facts, and per run only a small row of scalars.
 //!
 //! A chunk is the batch of runs one writer transaction stores. Its file,
-//! `<store>-chunks/<chunks.id>.nnc`, is little-endian binary:
+//! `<store>-chunks/<chunks.id>.nnc`, is little-endian binary (format 2):
 //!
 //! | bytes | what |
 //! |---|---|
 //! | 8 | [`MAGIC`] |
-//! | 4, 4 | the number of runs `n`, then 0 |
+//! | 4, 4 | the number of runs `n`, the number of distinct facts shapes `s` |
+//! | 4 × s | the byte length of each shape |
 //! | 16 × n | per run: the byte lengths of its `train_loss`, `test_loss` (`u32::MAX`: none), `lr` and facts parts |
-//! | ... | per run, in order: its three history columns ([`crate::history`]'s `f64` arrays), then its facts |
+//! | ... | the shapes, then per run, in order: its three history columns ([`crate::history`]'s `f64` arrays), then its facts |
 //!
-//! The facts (status, parameters before and after, metrics, diagnostics, verdict) are CBOR
-//! of the same serde values the JSON columns of a single run hold, so they read back to the
-//! same JSON values (with every `f64` exact, where JSON text needs a round trip).
+//! The facts (status, parameters before and after, metrics, diagnostics, verdict) are the
+//! same serde values the JSON columns of a single run hold, written flat ([`crate::flat`]):
+//! a run's facts part is the index of its shape (`u32`) and its leaves, so the field names,
+//! written once per chunk, take no room per run. They read back to the same JSON values,
+//! with every `f64` exact (where JSON text needs a round trip).
+//!
+//! Format 1 ([`MAGIC_V1`], written by schema v7 until issue 16's second part) had `0` for
+//! `s`, no shapes, and CBOR facts: such files still read.
 //!
 //! Why a file and not a blob: a blob goes through SQLite's WAL and again into the database
 //! file at the checkpoint. For the course's 1000-run sweep (2.4 MB of history) that was
@@ -39,10 +45,14 @@ use nnlab_lab::sweep::RunDetail;
 use nnlab_lab::verdict::Verdict;
 use nnlab_train::{EpochRecord, TrainStatus};
 
+use crate::flat;
 use crate::history::{decode, encode};
 
-/// The first bytes of every chunk file (format version 1).
-pub const MAGIC: &[u8; 8] = b"NNLBCHK1";
+/// The first bytes of every chunk file written now (format 2).
+pub const MAGIC: &[u8; 8] = b"NNLBCHK2";
+
+/// The first bytes of a format 1 chunk file (facts as CBOR).
+pub const MAGIC_V1: &[u8; 8] = b"NNLBCHK1";
 
 /// `u32::MAX` as a `test_loss` length: the run had no test set.
 const NO_TEST: u32 = u32::MAX;
@@ -66,6 +76,19 @@ struct FactsOut<'a> {
     metrics: &'a MetricsBySet,
     diagnostics: &'a [Diagnostic],
     verdict: &'a Verdict,
+}
+
+impl<'a> FactsOut<'a> {
+    fn of(d: &'a RunDetail) -> FactsOut<'a> {
+        FactsOut {
+            status: &d.status,
+            initial: &d.initial,
+            final_params: &d.final_params,
+            metrics: &d.metrics,
+            diagnostics: &d.diagnostics,
+            verdict: &d.verdict,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -97,17 +120,16 @@ fn u32_len(n: usize, what: &str) -> Result<u32, String> {
 /// The bytes of the chunk file of `runs`, in order.
 pub fn encode_chunk(runs: &[RunDetail]) -> Result<Vec<u8>, String> {
     let n = u32_len(runs.len(), "runs")?;
-    let mut head = Vec::with_capacity(16 + 16 * runs.len());
-    head.extend_from_slice(MAGIC);
-    head.extend_from_slice(&n.to_le_bytes());
-    head.extend_from_slice(&0u32.to_le_bytes());
-    // Room for each run's history (train and test losses, the rate) and its facts (about
-    // 1.1 KB of CBOR for a course-network run), so the body is allocated once.
+    // Room for each run's history (train and test losses, the rate) and its leaves (about
+    // 500 bytes for a course-network run), so the body is allocated once.
     let per_run: usize = runs
         .iter()
-        .map(|d| 8 * (2 * d.history.len() + 1) + 1200)
+        .map(|d| 8 * (2 * d.history.len() + 1) + 600)
         .sum();
     let mut body = Vec::with_capacity(per_run);
+    let mut lengths = Vec::with_capacity(16 * runs.len());
+    let mut shapes: Vec<Vec<u8>> = Vec::new();
+    let mut shape = Vec::new();
     for d in runs {
         let h = encode(&d.history);
         let facts_at = body.len();
@@ -117,15 +139,21 @@ pub fn encode_chunk(runs: &[RunDetail]) -> Result<Vec<u8>, String> {
         }
         body.extend_from_slice(&h.lr);
         let history_len = body.len() - facts_at;
-        let facts = FactsOut {
-            status: &d.status,
-            initial: &d.initial,
-            final_params: &d.final_params,
-            metrics: &d.metrics,
-            diagnostics: &d.diagnostics,
-            verdict: &d.verdict,
+        let facts = FactsOut::of(d);
+        // The shape index goes first; it is known once the shape is written.
+        let index_at = body.len();
+        body.extend_from_slice(&[0; 4]);
+        shape.clear();
+        flat::encode(&facts, &mut shape, &mut body).map_err(|e| format!("facts: {e}"))?;
+        // A sweep's runs share one or a few shapes: the last ones are the likely match.
+        let index = match shapes.iter().rposition(|s| *s == shape) {
+            Some(k) => k,
+            None => {
+                shapes.push(shape.clone());
+                shapes.len() - 1
+            }
         };
-        ciborium::into_writer(&facts, &mut body).map_err(|e| format!("facts: {e}"))?;
+        body[index_at..index_at + 4].copy_from_slice(&u32_len(index, "shapes")?.to_le_bytes());
         let test_len = match &h.test_loss {
             Some(t) => u32_len(t.len(), "test_loss")?,
             None => NO_TEST,
@@ -136,11 +164,24 @@ pub fn encode_chunk(runs: &[RunDetail]) -> Result<Vec<u8>, String> {
             u32_len(h.lr.len(), "lr")?,
             u32_len(body.len() - facts_at - history_len, "facts")?,
         ] {
-            head.extend_from_slice(&len.to_le_bytes());
+            lengths.extend_from_slice(&len.to_le_bytes());
         }
     }
-    head.extend_from_slice(&body);
-    Ok(head)
+    let shape_bytes: usize = shapes.iter().map(Vec::len).sum();
+    let mut out =
+        Vec::with_capacity(16 + 4 * shapes.len() + lengths.len() + shape_bytes + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&u32_len(shapes.len(), "shapes")?.to_le_bytes());
+    for s in &shapes {
+        out.extend_from_slice(&u32_len(s.len(), "shape")?.to_le_bytes());
+    }
+    out.extend_from_slice(&lengths);
+    for s in &shapes {
+        out.extend_from_slice(s);
+    }
+    out.extend_from_slice(&body);
+    Ok(out)
 }
 
 /// Where one run's parts lie in a chunk file.
@@ -153,10 +194,12 @@ struct Entry {
     facts: usize,
 }
 
-/// A chunk file read back: its bytes and where each run's parts are.
+/// A chunk file read back: its bytes, where each run's parts are, and where its shapes are
+/// (none in format 1, whose facts are CBOR).
 pub struct Chunk {
     bytes: Vec<u8>,
     entries: Vec<Entry>,
+    shapes: Option<Vec<std::ops::Range<usize>>>,
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
@@ -167,18 +210,34 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
 impl Chunk {
     /// Checks the header of a chunk file's bytes; the error says what does not fit.
     pub fn parse(bytes: Vec<u8>) -> Result<Chunk, String> {
-        if bytes.get(..8) != Some(MAGIC.as_slice()) {
-            return Err("not an nnlab chunk file (no NNLBCHK1 header)".into());
-        }
+        let v2 = match bytes.get(..8) {
+            Some(m) if m == MAGIC => true,
+            Some(m) if m == MAGIC_V1 => false,
+            _ => return Err("not an nnlab chunk file (no NNLBCHK2 or NNLBCHK1 header)".into()),
+        };
         let n = u32_at(&bytes, 8).ok_or("the header ends early")? as usize;
-        let mut at = 16 + 16 * n;
+        let s = if v2 {
+            u32_at(&bytes, 12).ok_or("the header ends early")? as usize
+        } else {
+            0
+        };
+        let runs_at = 16 + 4 * s;
+        let mut at = runs_at + 16 * n;
         if at > bytes.len() {
-            return Err(format!("a header of {n} runs is longer than the file"));
+            return Err(format!(
+                "a header of {n} runs and {s} shapes is longer than the file"
+            ));
+        }
+        let mut shapes = Vec::with_capacity(s);
+        for k in 0..s {
+            let len = u32_at(&bytes, 16 + 4 * k).ok_or("the header ends early")? as usize;
+            shapes.push(at..at + len);
+            at += len;
         }
         let mut entries = Vec::with_capacity(n);
         for k in 0..n {
             let field =
-                |f: usize| u32_at(&bytes, 16 + 16 * k + 4 * f).ok_or("the header ends early");
+                |f: usize| u32_at(&bytes, runs_at + 16 * k + 4 * f).ok_or("the header ends early");
             let test = field(1)?;
             let e = Entry {
                 at,
@@ -196,7 +255,11 @@ impl Chunk {
                 bytes.len()
             ));
         }
-        Ok(Chunk { bytes, entries })
+        Ok(Chunk {
+            bytes,
+            entries,
+            shapes: v2.then_some(shapes),
+        })
     }
 
     /// How many runs the chunk holds.
@@ -230,8 +293,11 @@ impl Chunk {
     pub fn facts(&self, pos: usize) -> Result<Facts, String> {
         let e = self.entry(pos)?;
         let at = e.at + e.train + e.test.unwrap_or(0) + e.lr;
-        let f: FactsIn = ciborium::from_reader(&self.bytes[at..at + e.facts])
-            .map_err(|err| format!("facts: {err}"))?;
+        let part = &self.bytes[at..at + e.facts];
+        if let Some(shapes) = &self.shapes {
+            return self.flat_facts(shapes, part);
+        }
+        let f: FactsIn = ciborium::from_reader(part).map_err(|err| format!("facts: {err}"))?;
         let text = |v: &NamedValues| serde_json::to_string(v).map_err(|err| err.to_string());
         Ok(Facts {
             status_detail: f.status,
@@ -240,6 +306,30 @@ impl Chunk {
             metrics: f.metrics,
             diagnostics: f.diagnostics,
             verdict: f.verdict,
+        })
+    }
+}
+
+impl Chunk {
+    /// Format 2 facts: the shape index, then the leaves of [`FactsOut`]'s fields in order.
+    fn flat_facts(&self, shapes: &[std::ops::Range<usize>], part: &[u8]) -> Result<Facts, String> {
+        let index = u32_at(part, 0).ok_or("facts: no shape index")? as usize;
+        let shape = shapes
+            .get(index)
+            .ok_or_else(|| format!("facts: shape {index} of {}", shapes.len()))?;
+        let mut f = flat::Fields::new(&self.bytes[shape.clone()], &part[4..])
+            .map_err(|e| format!("facts: {e}"))?;
+        let fail = |e: String| format!("facts: {e}");
+        let text = |pairs: Vec<(String, f64)>| {
+            serde_json::to_string(&NamedValues(pairs)).map_err(|err| err.to_string())
+        };
+        Ok(Facts {
+            status_detail: f.value("status").map_err(fail)?,
+            initial_params: text(f.pairs("initial").map_err(fail)?)?,
+            final_params: text(f.pairs("final_params").map_err(fail)?)?,
+            metrics: f.value("metrics").map_err(fail)?,
+            diagnostics: f.value("diagnostics").map_err(fail)?,
+            verdict: f.value("verdict").map_err(fail)?,
         })
     }
 }
@@ -305,51 +395,5 @@ impl crate::Store {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A chunk of one run written by hand: 2 epochs of train loss 0.25 and 0.5, no test
-    /// set, a constant rate 0.1, and 3 bytes of facts that are not CBOR of any facts.
-    fn one_run() -> Vec<u8> {
-        let mut b = MAGIC.to_vec();
-        for v in [1u32, 0, 16, NO_TEST, 8, 3] {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [0.25f64, 0.5, 0.1] {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
-        b.extend_from_slice(&[0xff, 0xff, 0xff]);
-        b
-    }
-
-    #[test]
-    fn a_hand_made_chunk_reads_back_its_history_and_refuses_bad_facts() {
-        let c = Chunk::parse(one_run()).unwrap();
-        assert_eq!(c.len(), 1);
-        let h = c.history(0).unwrap();
-        let rows: Vec<_> = h
-            .iter()
-            .map(|e| (e.epoch, e.train_loss, e.test_loss, e.lr))
-            .collect();
-        assert_eq!(rows, vec![(1, 0.25, None, 0.1), (2, 0.5, None, 0.1)]);
-        assert!(c.facts(0).unwrap_err().starts_with("facts:"));
-        assert!(c.history(1).unwrap_err().contains("position 1"));
-    }
-
-    #[test]
-    fn a_file_that_does_not_fit_its_header_is_refused() {
-        let mut bytes = one_run();
-        bytes.push(0);
-        let err = Chunk::parse(bytes).err().unwrap();
-        // 16 bytes of header, 16 of the run's entry, 24 of history, 3 of facts.
-        assert_eq!(err, "the header describes 59 bytes, the file has 60");
-        assert!(Chunk::parse(one_run()[..20].to_vec())
-            .err()
-            .unwrap()
-            .contains("1 runs is longer"));
-        assert!(Chunk::parse(b"NNLBCHK0".to_vec())
-            .err()
-            .unwrap()
-            .contains("NNLBCHK1"));
-    }
-}
+#[path = "chunk_tests.rs"]
+pub(crate) mod tests;

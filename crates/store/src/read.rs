@@ -349,25 +349,6 @@ impl Store {
         }
         Ok(removed)
     }
-
-    /// Deletes finished runs (never `running` ones) with `status` (any when `None`),
-    /// keeping the `keep` newest of them, and sweeps stray chunk files
-    /// ([`Store::remove_orphan_chunks`]); returns the ids deleted.
-    pub fn prune(&self, keep: usize, status: Option<RunStatus>) -> Result<Vec<i64>, StoreError> {
-        let runs = self.list(&Filter {
-            status,
-            ..Filter::default()
-        })?;
-        let doomed: Vec<i64> = runs
-            .iter()
-            .filter(|r| r.status != RunStatus::Running)
-            .skip(keep)
-            .map(|r| r.id)
-            .collect();
-        self.delete(&doomed)?;
-        self.remove_orphan_chunks()?;
-        Ok(doomed)
-    }
 }
 
 impl StoredRun {

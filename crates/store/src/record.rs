@@ -171,17 +171,18 @@ impl RunRecord {
         Ok(record)
     }
 
-    /// The record of a finished run of a sweep (see [`nnlab_lab::sweep::run_sweep_with`]).
-    pub fn of_detail(d: &RunDetail) -> Result<RunRecord, StoreError> {
-        // `d.config` is already resolved; `starting` would clone and resolve it again.
+    /// The record of a finished run of a sweep (see [`nnlab_lab::sweep::run_sweep_with`])
+    /// whose resolved configuration is `config` (`spec.experiment(&spec.point(d.index))`).
+    pub fn of_detail(d: &RunDetail, config: &Experiment) -> Result<RunRecord, StoreError> {
+        // `config` is already resolved; `starting` would clone and resolve it again.
         Ok(RunRecord {
             status: RunStatus::of(&d.status),
             started: rfc3339_at(d.started),
             experiment: None,
             sweep: None,
-            config_toml: d.config.to_toml()?,
-            config: json(&d.config, "config")?,
-            seeds: d.config.seeds(),
+            config_toml: config.to_toml()?,
+            config: json(config, "config")?,
+            seeds: d.seeds,
             version: VERSION.into(),
             outcome: Some(RunOutcome {
                 finished: rfc3339_at(d.finished),

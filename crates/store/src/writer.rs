@@ -85,8 +85,10 @@ struct Tags {
     sweep: String,
     /// The `sweeps.id` of the spec, if it was stored...
     sweep_ref: Option<i64>,
-    /// ...and the spec as stored (read back from its TOML), from which runs are rebuilt.
-    spec: Option<SweepSpec>,
+    /// ...then every run's configuration is rebuilt on read from the stored spec; without
+    /// it each row keeps its configuration's texts, made from this spec (the one given to
+    /// [`SweepWriter::start`], whose TOML did not read back to itself).
+    spec: SweepSpec,
     /// Where the chunk files go.
     dir: PathBuf,
     /// How many runs this process runs (its shard's): an error says how many were stored.
@@ -127,26 +129,30 @@ impl Times {
 }
 
 impl Row {
-    /// The row of `d`; its configuration is written out unless `rebuilt` (then the index).
-    fn of(d: &RunDetail, rebuilt: bool, times: &mut Times) -> Result<Row, StoreError> {
+    /// The row of `d`, a run of `tags.spec`: its grid index when the stored spec rebuilds
+    /// its configuration, else the configuration's texts.
+    fn of(d: &RunDetail, tags: &Tags, times: &mut Times) -> Result<Row, StoreError> {
+        let rebuilt = tags.sweep_ref.is_some();
         let config = if rebuilt {
             None
         } else {
-            let json = serde_json::to_value(&d.config)
+            let spec = &tags.spec;
+            let exp = spec.experiment(&spec.point(d.index))?;
+            let json = serde_json::to_value(&exp)
                 .map(|v| v.to_string())
                 .map_err(|e| StoreError::Input {
                     key: "config".into(),
                     message: e.to_string(),
                 })?;
-            Some((d.config.to_toml()?, json))
+            Some((exp.to_toml()?, json))
         };
         Ok(Row {
             status: RunStatus::of(&d.status),
             started: times.text(d.started),
             finished: times.text(d.finished),
-            index: rebuilt.then_some(d.record.index as i64),
+            index: rebuilt.then_some(d.index as i64),
             config,
-            seeds: d.config.seeds(),
+            seeds: d.seeds,
             epochs_run: d.history.len() as i64,
             outcome: d.verdict.outcome.name(),
             final_loss: d
@@ -155,21 +161,6 @@ impl Row {
                 .map(|h| h.train_loss)
                 .filter(|l| l.is_finite()),
         })
-    }
-}
-
-/// True when the runs of `batch` are runs of `spec` (their configurations rebuild from it).
-/// The first run is rebuilt and compared; a batch comes from one worker's chunk of one
-/// spec, and rebuilding every run would cost a configuration per run.
-fn rebuilds(spec: Option<&SweepSpec>, batch: &[RunDetail]) -> bool {
-    match (spec, batch.first()) {
-        (Some(spec), Some(d)) => {
-            d.record.index < spec.n_runs()
-                && spec
-                    .experiment(&spec.point(d.record.index))
-                    .is_ok_and(|e| e == d.config)
-        }
-        _ => false,
     }
 }
 
@@ -205,32 +196,29 @@ impl SweepWriter {
         // reads back to, so it is used only if it reads back to `spec` itself (a NaN in
         // the base, say, would not compare equal: its runs then keep their own texts).
         let text = spec_toml(spec)?;
-        let kept = parse_spec(&text, "sweep.toml")
-            .ok()
-            .filter(|back| back == spec);
-        let sweep_ref = match kept {
-            Some(_) => {
-                store
-                    .conn
-                    .execute(
-                        "INSERT INTO sweeps (name, spec_toml, experiment, created, pid,
+        let kept = parse_spec(&text, "sweep.toml").is_ok_and(|back| back == *spec);
+        let sweep_ref = if kept {
+            store
+                .conn
+                .execute(
+                    "INSERT INTO sweeps (name, spec_toml, experiment, created, pid,
                              shard_k, shard_n, version, finished)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
-                        params![
-                            sweep,
-                            text,
-                            experiment,
-                            now_rfc3339(),
-                            std::process::id(),
-                            shard.map(|s| s.k as i64),
-                            shard.map(|s| s.n as i64),
-                            VERSION,
-                        ],
-                    )
-                    .map_err(sql)?;
-                Some(store.conn.last_insert_rowid())
-            }
-            None => None,
+                    params![
+                        sweep,
+                        text,
+                        experiment,
+                        now_rfc3339(),
+                        std::process::id(),
+                        shard.map(|s| s.k as i64),
+                        shard.map(|s| s.n as i64),
+                        VERSION,
+                    ],
+                )
+                .map_err(sql)?;
+            Some(store.conn.last_insert_rowid())
+        } else {
+            None
         };
         let dir = crate::chunk::dir_of(store.path());
         std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
@@ -241,7 +229,7 @@ impl SweepWriter {
             experiment: experiment.map(str::to_string),
             sweep: sweep.to_string(),
             sweep_ref,
-            spec: kept,
+            spec: spec.clone(),
             dir,
             planned: shard_indices(spec.n_runs(), shard).len(),
         };
@@ -355,9 +343,8 @@ fn write_runs(
         let deadline = Instant::now() + CHUNK_WAIT;
         let mut batch = Some(first);
         while let Some(b) = batch.take() {
-            let rebuilt = rebuilds(tags.spec.as_ref(), &b);
             for d in &b {
-                rows.push(Row::of(d, rebuilt, &mut times)?);
+                rows.push(Row::of(d, tags, &mut times)?);
             }
             runs.extend(b);
             if runs.len() >= CHUNK_RUNS {
@@ -469,7 +456,7 @@ fn insert_chunk(
                 r.epochs_run,
                 r.final_loss,
                 r.index.and(tags.sweep_ref),
-                r.index.filter(|_| tags.sweep_ref.is_some()),
+                r.index,
                 r.outcome,
                 chunk,
                 pos as i64,
@@ -480,3 +467,7 @@ fn insert_chunk(
     }
     tx.commit().map_err(sql)
 }
+
+#[cfg(test)]
+#[path = "writer_tests.rs"]
+mod tests;

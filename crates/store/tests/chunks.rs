@@ -12,7 +12,7 @@ use nnlab_lab::Experiment;
 use nnlab_store::chunk::{dir_of, file_of};
 use nnlab_store::history::encode;
 use nnlab_store::schema::{run_step, APPLICATION_ID, CURRENT_VERSION};
-use nnlab_store::{Filter, RunRecord, Store, StoreError, StoredRun};
+use nnlab_store::{RunRecord, Store, StoreError, StoredRun};
 
 /// The course network on 20 rows, 30 epochs, varied by `vary`.
 fn spec(vary: &[&str]) -> SweepSpec {
@@ -32,13 +32,7 @@ fn record(path: &Path, tag: &str, spec: &SweepSpec) -> Vec<RunDetail> {
 }
 
 fn ids(store: &Store, tag: &str) -> Vec<i64> {
-    let f = Filter {
-        sweep: Some(tag.into()),
-        ..Filter::default()
-    };
-    let mut ids: Vec<i64> = store.list(&f).unwrap().iter().map(|r| r.id).collect();
-    ids.sort();
-    ids
+    common::sweep_ids(store, tag)
 }
 
 fn chunk_ids(path: &Path) -> Vec<i64> {
@@ -79,7 +73,7 @@ fn a_v6_store_migrates_and_its_sweep_runs_read_back_beside_chunked_ones() {
     let spec = spec(&["lr=0.05", "seed=0..2"]);
     // The details of the sweep, from a store of its own.
     let details = record(&dir.path().join("scratch.sqlite"), "scratch", &spec);
-    let d = details.iter().find(|d| d.record.index == 1).unwrap();
+    let d = details.iter().find(|d| d.index == 1).unwrap();
     {
         // A store as version 6 left it (the steps as `schema::migrate` runs them), with the
         // run as v6's sweep writer wrote it: its grid index, history blobs, JSON texts.
@@ -107,9 +101,9 @@ fn a_v6_store_migrates_and_its_sweep_runs_read_back_beside_chunked_ones() {
                  'old', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13,
                  1, 1, ?14, ?15)",
             rusqlite::params![
-                d.config.seeds().0 as i64,
-                d.config.seeds().1 as i64,
-                d.config.seeds().2 as i64,
+                d.seeds.0 as i64,
+                d.seeds.1 as i64,
+                d.seeds.2 as i64,
                 nnlab_store::VERSION,
                 text(&d.status),
                 d.history.len() as i64,
@@ -135,7 +129,9 @@ fn a_v6_store_migrates_and_its_sweep_runs_read_back_beside_chunked_ones() {
     assert_eq!((version, CURRENT_VERSION), (7, 7));
     // The same sweep recorded now (chunked), and the run recorded whole (inline columns).
     record(&path, "new", &spec);
-    let whole = RunRecord::of_detail(d).unwrap().tagged(None, Some("whole"));
+    let whole = RunRecord::of_detail(d, &common::config_of(&spec, d))
+        .unwrap()
+        .tagged(None, Some("whole"));
     let whole_id = store.record(&whole).unwrap();
     let whole = store.get(whole_id).unwrap();
     let old = store.get(ids(&store, "old")[0]).unwrap();
@@ -143,10 +139,7 @@ fn a_v6_store_migrates_and_its_sweep_runs_read_back_beside_chunked_ones() {
         .iter()
         .map(|&id| store.get(id).unwrap())
         .collect();
-    let new = new
-        .iter()
-        .find(|r| r.summary.seeds == d.config.seeds())
-        .unwrap();
+    let new = new.iter().find(|r| r.summary.seeds == d.seeds).unwrap();
     assert_eq!(content(&old), content(&whole));
     assert_eq!(content(new), content(&whole));
     assert_eq!(old.history.len(), 30);

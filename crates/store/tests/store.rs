@@ -119,7 +119,12 @@ fn diverged_runs_are_kept_with_their_status_and_prune_removes_them() {
         ..Filter::default()
     };
     assert_eq!(store.list(&only).unwrap().len(), 1);
-    let deleted = store.prune(0, Some(RunStatus::Diverged)).unwrap();
+    let deleted = store
+        .prune(&nnlab_store::Prune {
+            status: Some(RunStatus::Diverged),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(deleted.len(), 1);
     assert!(store.list(&only).unwrap().is_empty());
     assert_eq!(store.list(&Filter::default()).unwrap()[0].id, kept);

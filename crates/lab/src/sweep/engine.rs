@@ -158,12 +158,7 @@ pub fn run_sweep_with(
             let record = SweepRun::from_result(i, spec.point(i).values, &result);
             if let Some(sink) = sink {
                 let finished = SystemTime::now();
-                sink(vec![RunDetail::from_result(
-                    record.clone(),
-                    &result,
-                    started,
-                    finished,
-                )]);
+                sink(vec![RunDetail::from_result(i, &result, started, finished)]);
             }
             Ok((r, record))
         })

@@ -243,8 +243,8 @@ impl Finished<'_> {
             test_epoch_loss: None,
         };
         let detail = detail.then(|| RunDetail {
-            record: record.clone(),
-            config: self.e.resolved(),
+            index,
+            seeds: self.e.seeds(),
             status: TrainStatus::Completed,
             history,
             initial: NamedValues::of(&plan.initial),

@@ -40,6 +40,22 @@ pub fn record_sweep(
     .unwrap();
     writer.finish().unwrap();
     let mut seen = seen.into_inner().unwrap();
-    seen.sort_by_key(|d| d.record.index);
+    seen.sort_by_key(|d| d.index);
     seen
+}
+
+/// The resolved configuration of the run `d` of `spec`, as the sweep built it.
+pub fn config_of(spec: &SweepSpec, d: &RunDetail) -> nnlab_lab::Experiment {
+    spec.experiment(&spec.point(d.index)).unwrap()
+}
+
+/// The ids of the runs of sweep `tag`, ascending.
+pub fn sweep_ids(store: &nnlab_store::Store, tag: &str) -> Vec<i64> {
+    let f = nnlab_store::Filter {
+        sweep: Some(tag.into()),
+        ..nnlab_store::Filter::default()
+    };
+    let mut ids: Vec<i64> = store.list(&f).unwrap().iter().map(|r| r.id).collect();
+    ids.sort();
+    ids
 }
