@@ -62,6 +62,18 @@ impl CappedAlloc {
         self.live.fetch_sub(size, Ordering::Relaxed);
     }
 
+    /// `alloc` of `size` bytes, counted: refused past the cap, uncounted when it fails.
+    fn counted(&self, size: usize, alloc: impl FnOnce() -> *mut u8) -> *mut u8 {
+        if !self.reserve(size) {
+            self.refuse(size);
+        }
+        let p = alloc();
+        if p.is_null() {
+            self.release(size);
+        }
+        p
+    }
+
     /// Writes which case passed the cap, then aborts. Nothing here allocates: the text is
     /// borrowed, and stderr is unbuffered.
     fn refuse(&self, size: usize) -> ! {
@@ -87,25 +99,11 @@ impl CappedAlloc {
 // whether to call it.
 unsafe impl GlobalAlloc for CappedAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if !self.reserve(layout.size()) {
-            self.refuse(layout.size());
-        }
-        let p = System.alloc(layout);
-        if p.is_null() {
-            self.release(layout.size());
-        }
-        p
+        self.counted(layout.size(), || System.alloc(layout))
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if !self.reserve(layout.size()) {
-            self.refuse(layout.size());
-        }
-        let p = System.alloc_zeroed(layout);
-        if p.is_null() {
-            self.release(layout.size());
-        }
-        p
+        self.counted(layout.size(), || System.alloc_zeroed(layout))
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
