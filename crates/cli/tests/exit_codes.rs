@@ -37,10 +37,12 @@ fn code_1_an_output_that_cannot_be_written() {
         "--out",
         "/proc/nope",
     ]);
+    // Checked before any training (`nnlab_lab::files::check_out_dir`): /proc takes no new
+    // folder.
     assert_eq!(code, Some(1));
     assert_eq!(
         err,
-        "error: writing /proc/nope: /proc/nope/config.toml: No such file or directory (os error 2)\n"
+        "error: writing /proc/nope: /proc/nope: cannot write into /proc: No such file or directory (os error 2)\n"
     );
 }
 
