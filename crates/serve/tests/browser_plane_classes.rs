@@ -53,6 +53,17 @@ async fn xor_plane(c: &Client, addr: SocketAddr) -> Result<(), String> {
         .await
         .json();
     assert_eq!(grid["classes"], json!(["0", "1"]));
+    // The plane is refreshed a moment after the state (charts.js): wait until it shows this
+    // epoch's probabilities, not the untrained 0.5 of the first paint.
+    let p0 = grid["class"][0][0][1].as_f64().ok_or("p of cell 0")?;
+    until(
+        c,
+        &format!(
+            "const t = document.querySelector('#chart-plane rect.cell title'); \
+             return t && Number(t.textContent.split(' = ').pop()) === {p0:?}"
+        ),
+    )
+    .await;
     // Each cell's class and probability are the API's: cell k = row j, column i, k = 24j + i.
     let cells = js(
         c,
