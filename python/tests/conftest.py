@@ -23,10 +23,12 @@ def read_csv_exact(path):
 
 
 def nnlab_cli():
-    """The nnlab binary: on PATH, else the workspace's release or debug build (`cargo test
-    --workspace`, which CI runs first, builds the debug one); None when there is none."""
+    """The nnlab binary: on PATH, else the workspace's newer build of release and debug
+    (`cargo test --workspace`, which CI runs first, builds the debug one; a release binary
+    left from before the last change would be stale); None when there is none."""
     import shutil
 
-    return shutil.which("nnlab") or next(
-        (str(p) for p in [ROOT / "target" / "release" / "nnlab", ROOT / "target" / "debug" / "nnlab"]
-         if p.exists()), None)
+    built = [p for p in [ROOT / "target" / "release" / "nnlab", ROOT / "target" / "debug" / "nnlab"]
+             if p.exists()]
+    newest = max(built, key=lambda p: p.stat().st_mtime, default=None)
+    return shutil.which("nnlab") or (None if newest is None else str(newest))
